@@ -1,0 +1,115 @@
+/**
+ * Microphone capture in the browser: getUserMedia → AudioContext at the device's native rate →
+ * AudioWorklet (capture.worklet.ts) → 20 ms PCM16 frames at 16 kHz on the main thread.
+ *
+ * The context is never created at 16 kHz (Firefox refuses to connect a MediaStream of another
+ * rate); the worklet resamples. Echo cancellation, noise suppression and automatic gain control are
+ * off: they reshape the signal in ways speech recognizers are not trained on.
+ */
+import workletUrl from './capture.worklet.ts?worker&url';
+import { CAPTURE_PROCESSOR, type WorkletCommand, type WorkletMessage } from './messages';
+import type { Pcm16Frame } from './resampler';
+import { microphoneEnded, microphoneError, microphoneUnavailable, dictationError, type DictationError } from '../session/errors';
+
+/** Receives capture output. */
+export interface CaptureHandlers {
+  /** One 20 ms frame (640 bytes PCM16 LE, 16 kHz mono). */
+  onFrame(frame: Pcm16Frame): void;
+  /** Capture failed after it started (device unplugged, worklet error). Capture is over. */
+  onError(error: DictationError): void;
+}
+
+/** A running capture. */
+export interface Capture {
+  /** The device / context sample rate, Hz. */
+  readonly sampleRate: number;
+  /** Stops capture after posting every sample captured so far (last frame padded to 20 ms). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts capture.
+ * @throws DictationError (not an Error) when the microphone cannot be opened.
+ */
+export type StartCapture = (handlers: CaptureHandlers) => Promise<Capture>;
+
+const FLUSH_TIMEOUT_MS = 1000;
+
+/** Capture from the default microphone with an AudioWorklet. */
+export const startMicrophoneCapture: StartCapture = async (handlers) => {
+  if (!navigator.mediaDevices?.getUserMedia || typeof AudioWorkletNode === 'undefined') throw microphoneUnavailable();
+  let stream: MediaStream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({
+      audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+    });
+  } catch (cause) {
+    throw microphoneError(cause);
+  }
+  const context = new AudioContext({ latencyHint: 'interactive' });
+  const release = () => {
+    stream.getTracks().forEach((t) => t.stop());
+    void context.close().catch(() => undefined);
+  };
+  let node: AudioWorkletNode;
+  try {
+    await context.audioWorklet.addModule(workletUrl);
+    node = new AudioWorkletNode(context, CAPTURE_PROCESSOR, {
+      numberOfInputs: 1,
+      numberOfOutputs: 1,
+      channelCount: 1,
+      channelCountMode: 'explicit',
+      channelInterpretation: 'speakers',
+    });
+  } catch (cause) {
+    release();
+    throw dictationError('capture-failed', 'Audio processing could not start in this browser. Try a current version of Chrome, Edge, Firefox or Safari.', cause instanceof Error ? cause.message : undefined);
+  }
+  let ended = false;
+  let resolveFlushed: (() => void) | null = null;
+  const fail = (error: DictationError) => {
+    if (ended) return;
+    ended = true;
+    teardown();
+    handlers.onError(error);
+  };
+  node.port.onmessage = (event: MessageEvent<WorkletMessage>) => {
+    const message = event.data;
+    if (message.type === 'frame') handlers.onFrame({ pcm: message.pcm, peak: message.peak });
+    else if (message.type === 'flushed') resolveFlushed?.();
+    else if (message.type === 'error') {
+      fail(dictationError('capture-failed', 'This microphone runs at a sample rate Dictate cannot convert. Choose another input device.', message.message));
+    }
+  };
+  const source = context.createMediaStreamSource(stream);
+  source.connect(node);
+  node.connect(context.destination); // keeps the node pulled; it writes silence
+  const track = stream.getAudioTracks()[0];
+  if (track) track.onended = () => fail(microphoneEnded());
+  await context.resume().catch(() => undefined);
+
+  function teardown() {
+    if (track) track.onended = null;
+    source.disconnect();
+    node.disconnect();
+    node.port.onmessage = null;
+    release();
+  }
+
+  return {
+    sampleRate: context.sampleRate,
+    async stop() {
+      if (ended) return;
+      ended = true;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, FLUSH_TIMEOUT_MS);
+        resolveFlushed = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        node.port.postMessage({ type: 'flush' } satisfies WorkletCommand);
+      });
+      teardown();
+    },
+  };
+};

@@ -1,0 +1,51 @@
+/**
+ * AudioWorklet processor: microphone input at the context's native rate → 16 kHz PCM16 frames.
+ *
+ * Runs off the main thread. All DSP lives in `resampler.ts`; this file only adapts it to the
+ * AudioWorklet API. It never keeps or transfers the arrays `process()` is given (the encoder copies
+ * them), and posts one 640-byte frame per 20 ms, transferred, not one message per render quantum.
+ * Loaded with `?worker&url` (see capture.ts); it must not use `import.meta`.
+ */
+import { Pcm16FrameEncoder } from './resampler';
+import { CAPTURE_PROCESSOR, type WorkletCommand, type WorkletMessage } from './messages';
+
+// AudioWorkletGlobalScope, declared here so the main program's types stay clean.
+declare const sampleRate: number;
+declare class AudioWorkletProcessor {
+  readonly port: MessagePort;
+  constructor();
+}
+declare function registerProcessor(name: string, processor: new () => AudioWorkletProcessor): void;
+
+class CaptureProcessor extends AudioWorkletProcessor {
+  private encoder: Pcm16FrameEncoder | null = null;
+  private running = true;
+
+  constructor() {
+    super();
+    const post = (message: WorkletMessage, transfer: Transferable[] = []) => this.port.postMessage(message, transfer);
+    try {
+      this.encoder = new Pcm16FrameEncoder(Math.round(sampleRate), ({ pcm, peak }) =>
+        post({ type: 'frame', pcm, peak }, [pcm]),
+      );
+    } catch (error) {
+      post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+      this.running = false;
+    }
+    this.port.onmessage = (event: MessageEvent<WorkletCommand>) => {
+      if (event.data?.type === 'flush') {
+        const paddedSamples = this.encoder?.flush() ?? 0;
+        this.running = false;
+        post({ type: 'flushed', paddedSamples });
+      }
+    };
+  }
+
+  process(inputs: Float32Array[][]): boolean {
+    const channel = inputs[0]?.[0]; // the node downmixes to one channel (channelCount 1, explicit)
+    if (this.running && this.encoder && channel) this.encoder.push(channel);
+    return this.running;
+  }
+}
+
+registerProcessor(CAPTURE_PROCESSOR, CaptureProcessor);

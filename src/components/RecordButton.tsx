@@ -1,0 +1,28 @@
+import { useDictation } from '../store/dictation';
+
+/** Starts and stops dictation. Named "Start recording" / "Stop recording". */
+export function RecordButton() {
+  const status = useDictation((s) => s.status);
+  const start = useDictation((s) => s.start);
+  const stop = useDictation((s) => s.stop);
+  const active = status === 'connecting' || status === 'ready' || status === 'recording' || status === 'stopping';
+  const label = active ? 'Stop recording' : 'Start recording';
+  return (
+    <button
+      type="button"
+      onClick={active ? stop : start}
+      disabled={status === 'stopping'}
+      className={`group inline-flex items-center gap-3 rounded-full px-6 py-3 text-base font-semibold shadow-sm transition focus-visible:outline-2 focus-visible:outline-offset-2 disabled:cursor-wait disabled:opacity-60 ${
+        active
+          ? 'bg-rose-600 text-white hover:bg-rose-700 focus-visible:outline-rose-600'
+          : 'bg-indigo-600 text-white hover:bg-indigo-700 focus-visible:outline-indigo-600'
+      }`}
+    >
+      <span
+        aria-hidden="true"
+        className={active ? 'h-3.5 w-3.5 rounded-sm bg-white' : 'h-3.5 w-3.5 rounded-full bg-white'}
+      />
+      {label}
+    </button>
+  );
+}

@@ -1,0 +1,33 @@
+import { useDictation } from '../store/dictation';
+
+/** VAD state ("Speech" / "Silence") and the microphone level. */
+export function VoiceActivity() {
+  const vad = useDictation((s) => s.vad);
+  const level = useDictation((s) => s.level);
+  const speech = vad === 'speech';
+  const percent = Math.round(Math.min(1, level) * 100);
+  return (
+    <div className="flex items-center gap-3">
+      <span
+        role="status"
+        aria-label="Voice activity"
+        className={`inline-flex items-center gap-2 rounded-full px-3 py-1 text-sm font-medium ${
+          speech ? 'bg-emerald-100 text-emerald-800' : 'bg-slate-100 text-slate-600'
+        }`}
+      >
+        <span aria-hidden="true" className={`h-2 w-2 rounded-full ${speech ? 'bg-emerald-500 animate-pulse' : 'bg-slate-400'}`} />
+        {speech ? 'Speech' : 'Silence'}
+      </span>
+      <div
+        role="meter"
+        aria-label="Microphone level"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        className="h-2 w-24 overflow-hidden rounded-full bg-slate-200 sm:w-32"
+      >
+        <div className="h-full rounded-full bg-indigo-500 transition-[width] duration-100" style={{ width: `${percent}%` }} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { startMicrophoneCapture } from './audio/capture';
+import { createSession } from './session/session';
+import { connectWebSocket } from './session/transport';
+import { attachSession } from './store/dictation';
+import './index.css';
+
+attachSession(createSession({ startCapture: startMicrophoneCapture, connect: connectWebSocket, location: window.location }));
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

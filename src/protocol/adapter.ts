@@ -1,0 +1,55 @@
+/**
+ * The interface every streaming speech-to-text protocol implements. One module per protocol;
+ * each turns vendor messages into {@link TranscriptEvent}s and PCM16 frames into vendor messages.
+ * Adapters are pure state machines: they never touch a socket, the caller sends what they return.
+ */
+import type { ProtocolError, TranscriptEvent } from './events';
+
+/** A WebSocket message: text or binary. */
+export type WireMessage = string | ArrayBuffer;
+
+/** Where and how to open the WebSocket. */
+export interface ConnectionRequest {
+  /** `ws:` or `wss:` URL, query parameters included. May carry a credential: never log or display it. */
+  readonly url: string;
+  /** Values for `Sec-WebSocket-Protocol` (may carry a credential); empty for none. */
+  readonly protocols: readonly string[];
+}
+
+/** What an adapter wants done after an input. */
+export interface ProtocolStep {
+  readonly events: readonly TranscriptEvent[];
+  readonly send: readonly WireMessage[];
+}
+
+/** How a client authenticates from a browser. */
+export type AuthMethod =
+  /** No credential (the local engine, or a proxy that adds one). */
+  | 'none'
+  /** A query parameter on the URL (visible in server and proxy logs). */
+  | 'query'
+  /** `Sec-WebSocket-Protocol: bearer, <token>`. */
+  | 'subprotocol'
+  /** A first message `{"type":"auth","token":…}` (VoiceRun browser example). */
+  | 'first-message';
+
+/** A streaming speech-to-text protocol, as seen by the session. */
+export interface StreamingProtocol {
+  /** Where to connect. @throws Error with a user-facing message when the settings cannot form a URL. */
+  connection(): ConnectionRequest;
+  /** Messages to send as soon as the socket opens. */
+  open(): ProtocolStep;
+  /** Handles one message from the service. Never throws: bad input becomes an `error` event. */
+  receive(data: WireMessage): ProtocolStep;
+  /** Encodes one 20 ms PCM16 frame (640 bytes, 16 kHz mono LE) for the wire. */
+  encodeAudio(pcm: ArrayBuffer): WireMessage;
+  /** Messages that ask the service to finish the stream; a `finished` event answers them. */
+  finish(): ProtocolStep;
+  /** Maps a close of the socket to an error, or null when the close was a normal end. */
+  describeClose(code: number, reason: string): ProtocolError | null;
+}
+
+/** Builds a step. */
+export function step(events: TranscriptEvent[] = [], send: WireMessage[] = []): ProtocolStep {
+  return { events, send };
+}

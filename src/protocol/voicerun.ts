@@ -1,0 +1,198 @@
+/**
+ * VoiceRun Transcribe client protocol (shared/seeds 000–002).
+ *
+ * Flow (overview: "Connection Flow"): connect → `session.created` → send `session.update` →
+ * `session.updated` → stream `audio.append` (base64 PCM16, 20 ms) → `transcription.partial` /
+ * `transcription.completed`, `speech.started` / `speech.stopped` → send `session.close` →
+ * `session.closed`.
+ *
+ * Authentication from a browser cannot set an `Authorization` header, so it is one of: a query
+ * parameter (`api_key`), `Sec-WebSocket-Protocol: bearer, <token>`, or the first message
+ * `{"type":"auth","token":…}` of the seed's browser example. An invalid key closes with 4001.
+ */
+import { step, type AuthMethod, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
+import { bytesToBase64 } from './base64';
+import type { ProtocolError, ProtocolErrorCode, TranscriptEvent } from './events';
+
+/** Settings for one VoiceRun Transcribe connection. */
+export interface VoiceRunSettings {
+  /** Endpoint, e.g. `wss://transcribe.voicerun.com/ws`. */
+  readonly url: string;
+  readonly auth: AuthMethod;
+  /** API key or token; ignored when `auth` is `none`. */
+  readonly apiKey: string;
+  /** `session.model`, e.g. `nova-3`. Required by the service. */
+  readonly model: string;
+  /** `session.provider`, e.g. `DEEPGRAM`. Required by the service. */
+  readonly provider: string;
+  /** `session.language`, BCP-47 or `multi`; empty sends nothing (service default `en`). */
+  readonly language: string;
+  /** `session.prompt`: keywords or context; empty sends nothing. */
+  readonly prompt: string;
+}
+
+/** Query parameter that carries the key when `auth` is `query`. */
+export const VOICERUN_QUERY_PARAMETER = 'api_key';
+/** Close code for an invalid API key (overview: "Authentication"). */
+export const VOICERUN_CLOSE_UNAUTHORIZED = 4001;
+
+/** Error codes of the message reference ("error"), as sent by the service. */
+const SERVICE_ERROR_CODES: ReadonlySet<string> = new Set([
+  'invalid_message',
+  'invalid_config',
+  'invalid_model',
+  'invalid_provider',
+  'provider_error',
+  'internal_error',
+]);
+/** Codes after which the session cannot usefully continue. */
+const FATAL_AFTER_READY: ReadonlySet<string> = new Set(['invalid_config', 'invalid_model', 'invalid_provider']);
+
+/** RFC 6455 / RFC 7230 token characters: what a `Sec-WebSocket-Protocol` value may hold. */
+const SUBPROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+type Phase = 'connecting' | 'awaiting-created' | 'awaiting-updated' | 'streaming' | 'closing' | 'closed';
+
+function error(code: ProtocolErrorCode, message: string, fatal: boolean): TranscriptEvent {
+  return { type: 'error', error: { code, message, fatal } };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A VoiceRun Transcribe protocol state machine for one session. */
+export class VoiceRunProtocol implements StreamingProtocol {
+  private phase: Phase = 'connecting';
+  private reportedUnknown = new Set<string>();
+
+  constructor(private readonly settings: VoiceRunSettings) {}
+
+  /**
+   * The URL (with `api_key` for query auth) and subprotocols (`bearer`, token) to connect with.
+   * @throws Error when the URL is not ws:/wss:, or a key is needed and missing or unsendable.
+   */
+  connection(): ConnectionRequest {
+    const { auth, apiKey } = this.settings;
+    let url: URL;
+    try {
+      url = new URL(this.settings.url);
+    } catch {
+      throw new Error(`"${this.settings.url}" is not a valid URL.`);
+    }
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+      throw new Error(`The server URL must start with ws:// or wss:// (got ${url.protocol}//).`);
+    }
+    const key = apiKey.trim();
+    if (auth !== 'none' && key === '') throw new Error('This auth method needs an API key, and none is set.');
+    const protocols: string[] = [];
+    if (auth === 'query') url.searchParams.set(VOICERUN_QUERY_PARAMETER, key);
+    if (auth === 'subprotocol') {
+      if (!SUBPROTOCOL_TOKEN.test(key)) {
+        throw new Error('This API key has characters that cannot travel in the Sec-WebSocket-Protocol header; choose another auth method.');
+      }
+      protocols.push('bearer', key);
+    }
+    return { url: url.toString(), protocols };
+  }
+
+  /** First-message auth (seed 001, "Microphone Streaming (Browser)"), else nothing. */
+  open(): ProtocolStep {
+    this.phase = 'awaiting-created';
+    if (this.settings.auth === 'first-message') {
+      return step([], [JSON.stringify({ type: 'auth', token: this.settings.apiKey.trim() })]);
+    }
+    return step();
+  }
+
+  /** message reference: session.update, built from the settings. */
+  sessionUpdate(): string {
+    const { model, provider, language, prompt } = this.settings;
+    const session: Record<string, string | number> = { model, provider };
+    if (language.trim()) session.language = language.trim();
+    if (prompt.trim()) session.prompt = prompt.trim();
+    session.input_audio_format = 'pcm16';
+    session.sample_rate = 16000;
+    return JSON.stringify({ type: 'session.update', session });
+  }
+
+  receive(data: WireMessage): ProtocolStep {
+    if (typeof data !== 'string') {
+      return step([error('malformed_message', `Expected a JSON text message, got ${data.byteLength} bytes of binary data.`, false)]);
+    }
+    let message: unknown;
+    try {
+      message = JSON.parse(data);
+    } catch {
+      return step([error('malformed_message', `The server sent text that is not JSON: ${data.slice(0, 80)}`, false)]);
+    }
+    if (!isObject(message) || typeof message.type !== 'string') {
+      return step([error('malformed_message', 'The server sent a JSON message without a "type".', false)]);
+    }
+    switch (message.type) {
+      case 'session.created': {
+        if (this.phase !== 'awaiting-created') return step();
+        this.phase = 'awaiting-updated';
+        return step([], [this.sessionUpdate()]);
+      }
+      case 'session.updated': {
+        if (this.phase !== 'awaiting-updated') return step();
+        this.phase = 'streaming';
+        return step([{ type: 'ready' }]);
+      }
+      case 'speech.started':
+        return step([{ type: 'speech-started' }]);
+      case 'speech.stopped':
+        return step([{ type: 'speech-stopped' }]);
+      case 'transcription.partial':
+        if (typeof message.text !== 'string') return step([error('malformed_message', 'transcription.partial without a "text" string.', false)]);
+        return step([{ type: 'partial', text: message.text }]);
+      case 'transcription.completed': {
+        if (typeof message.text !== 'string') return step([error('malformed_message', 'transcription.completed without a "text" string.', false)]);
+        const language = typeof message.language === 'string' ? message.language : undefined;
+        return step([{ type: 'final', text: message.text, ...(language ? { language } : {}) }]);
+      }
+      case 'session.closed':
+        this.phase = 'closed';
+        return step([{ type: 'finished' }]);
+      case 'error':
+        return step([{ type: 'error', error: this.serviceError(message.error) }]);
+      default:
+        if (this.reportedUnknown.has(message.type)) return step();
+        this.reportedUnknown.add(message.type);
+        return step([error('unknown_message', `Unknown message type "${message.type.slice(0, 60)}".`, false)]);
+    }
+  }
+
+  private serviceError(body: unknown): ProtocolError {
+    const beforeReady = this.phase === 'awaiting-created' || this.phase === 'awaiting-updated';
+    if (!isObject(body) || typeof body.code !== 'string') {
+      return { code: 'malformed_message', message: 'The server sent an error without a code.', fatal: beforeReady };
+    }
+    const message = typeof body.message === 'string' ? body.message : '';
+    const code = (SERVICE_ERROR_CODES.has(body.code) ? body.code : 'internal_error') as ProtocolErrorCode;
+    const text = SERVICE_ERROR_CODES.has(body.code) ? message : `${body.code}: ${message}`;
+    return { code, message: text, fatal: beforeReady || FATAL_AFTER_READY.has(code) };
+  }
+
+  /** message reference: audio.append with base64 PCM16. */
+  encodeAudio(pcm: ArrayBuffer): WireMessage {
+    return `{"type":"audio.append","audio":"${bytesToBase64(new Uint8Array(pcm))}"}`;
+  }
+
+  /** message reference: session.close; `session.closed` answers it. */
+  finish(): ProtocolStep {
+    if (this.phase !== 'streaming') return step();
+    this.phase = 'closing';
+    return step([], [JSON.stringify({ type: 'session.close' })]);
+  }
+
+  describeClose(code: number, reason: string): ProtocolError | null {
+    if (code === VOICERUN_CLOSE_UNAUTHORIZED) {
+      return { code: 'unauthorized', message: reason || 'Unauthorized', fatal: true };
+    }
+    if (this.phase === 'closed') return null;
+    const why = reason ? `: ${reason}` : '';
+    return { code: 'closed_unexpectedly', message: `Connection closed with code ${code}${why}.`, fatal: true };
+  }
+}

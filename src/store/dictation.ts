@@ -1,0 +1,169 @@
+/**
+ * The dictation store: state and actions, nothing else. It holds no socket and no audio node;
+ * `start()` and `stop()` go to the session attached with {@link attachSession}, which reports back
+ * through {@link sessionSink}.
+ */
+import { create } from 'zustand';
+import { createJSONStorage, persist } from 'zustand/middleware';
+import type { DictationError } from '../session/errors';
+import type { SessionControl, SessionSink, SessionStatus, TranscriptUpdate } from '../session/session';
+import { DEFAULT_SETTINGS, type Settings } from '../session/settings';
+
+/** One final utterance. */
+export interface Segment {
+  readonly id: number;
+  readonly text: string;
+  readonly language?: string;
+}
+
+/** Voice activity as the service reports it. */
+export type VadState = 'speech' | 'silence';
+
+export interface DictationState {
+  readonly status: SessionStatus;
+  /** Final utterances, in order. */
+  readonly segments: readonly Segment[];
+  /** Interim text of the utterance in progress ('' when none). */
+  readonly partial: string;
+  readonly vad: VadState;
+  /** The last error, until dismissed or a new session starts. */
+  readonly error: DictationError | null;
+  /** Microphone input level, 0–1. */
+  readonly level: number;
+  readonly settings: Settings;
+  readonly nextSegmentId: number;
+
+  /** Starts dictating (from `idle` or `error`). */
+  start(): void;
+  /** Stops dictating; the last words still arrive before the status returns to `idle`. */
+  stop(): void;
+  /** Empties the transcript. */
+  clear(): void;
+  updateSettings(patch: Partial<Settings>): void;
+  dismissError(): void;
+}
+
+let session: SessionControl | null = null;
+
+/** Connects the store to a session controller (the app's, or a test's with fakes). */
+export function attachSession(control: SessionControl | null): void {
+  session = control;
+}
+
+/** The transcript as plain text: final utterances in order, space-joined. */
+export function transcriptText(segments: readonly Segment[]): string {
+  return segments
+    .map((s) => s.text.trim())
+    .filter(Boolean)
+    .join(' ');
+}
+
+const initialState = {
+  status: 'idle' as SessionStatus,
+  segments: [] as readonly Segment[],
+  partial: '',
+  vad: 'silence' as VadState,
+  error: null as DictationError | null,
+  level: 0,
+  settings: DEFAULT_SETTINGS,
+  nextSegmentId: 1,
+};
+
+/** Initial state, for resetting the store in tests. */
+export const initialDictationState = initialState;
+
+type Set = (partial: Partial<DictationState> | ((s: DictationState) => Partial<DictationState>)) => void;
+
+/** Moves an unfinished partial into the transcript, so words already shown are never lost. */
+function keepPartial(s: DictationState): Partial<DictationState> {
+  const text = s.partial.trim();
+  if (!text) return { partial: '' };
+  return { partial: '', segments: [...s.segments, { id: s.nextSegmentId, text }], nextSegmentId: s.nextSegmentId + 1 };
+}
+
+function applyTranscript(set: Set, update: TranscriptUpdate) {
+  switch (update.type) {
+    case 'speech-started':
+      return set({ vad: 'speech' });
+    case 'speech-stopped':
+      return set({ vad: 'silence' });
+    case 'partial':
+      return set({ partial: update.text });
+    case 'final':
+      return set((s) => {
+        const text = update.text.trim();
+        if (!text) return { partial: '' };
+        const segment: Segment = { id: s.nextSegmentId, text, ...(update.language ? { language: update.language } : {}) };
+        return { partial: '', segments: [...s.segments, segment], nextSegmentId: s.nextSegmentId + 1 };
+      });
+  }
+}
+
+export const useDictation = create<DictationState>()(
+  persist(
+    (set, get) => ({
+      ...initialState,
+      start() {
+        const { status, settings } = get();
+        if (status !== 'idle' && status !== 'error') return;
+        if (!session) {
+          set({ status: 'error', error: { code: 'no-session', message: 'Dictation is not available in this page. Reload and try again.' } });
+          return;
+        }
+        set({ error: null, partial: '', vad: 'silence' });
+        session.start(settings, sessionSink);
+      },
+      stop() {
+        session?.stop();
+      },
+      clear() {
+        set({ segments: [], partial: '' });
+      },
+      updateSettings(patch) {
+        set((s) => ({ settings: { ...s.settings, ...patch } }));
+      },
+      dismissError() {
+        set({ error: null });
+      },
+    }),
+    {
+      name: 'dictate',
+      version: 1,
+      storage: createJSONStorage(() => localStorage),
+      // The API key stays in memory: never written to storage.
+      partialize: (s) => ({
+        settings: { ...s.settings, apiKey: '' },
+        segments: s.segments,
+        nextSegmentId: s.nextSegmentId,
+      }),
+      merge: (persisted, current) => {
+        const p = (persisted ?? {}) as Partial<DictationState>;
+        return {
+          ...current,
+          segments: Array.isArray(p.segments) ? p.segments : current.segments,
+          nextSegmentId: typeof p.nextSegmentId === 'number' ? p.nextSegmentId : current.nextSegmentId,
+          settings: { ...current.settings, ...(p.settings ?? {}), apiKey: current.settings.apiKey },
+        };
+      },
+    },
+  ),
+);
+
+/** How the session reports into the store. */
+export const sessionSink: SessionSink = {
+  status(status) {
+    useDictation.setState((s) => (status === 'idle' ? { status, vad: 'silence', ...keepPartial(s) } : { status }));
+  },
+  transcript(update) {
+    applyTranscript(useDictation.setState, update);
+  },
+  fail(error) {
+    useDictation.setState((s) => ({ status: 'error', error, vad: 'silence', ...keepPartial(s) }));
+  },
+  notice(error) {
+    useDictation.setState({ error });
+  },
+  level(peak) {
+    useDictation.setState({ level: peak });
+  },
+};
