@@ -1,0 +1,66 @@
+/**
+ * The local Dictate server: the built app (static files) and the transcription endpoints on one
+ * port. Endpoint: `/ws`, VoiceRun Transcribe.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
+import sirv from 'sirv';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { selectSubprotocol } from './auth';
+import { handleVoiceRun, MAX_MESSAGE_BYTES, type ServerContext } from './voicerun';
+
+/** Options for {@link createDictateServer}. */
+export interface DictateServerOptions extends ServerContext {
+  /** Directory of the built app (`dist/`); omitted or missing: only the endpoints are served. */
+  readonly staticDir?: string;
+}
+
+/** WebSocket paths and their protocol handlers. */
+const ENDPOINTS: Record<string, (ws: WebSocket, request: IncomingMessage, ctx: ServerContext) => void> = {
+  '/ws': handleVoiceRun,
+};
+
+/** Creates (but does not start) the HTTP server. */
+export function createDictateServer(options: DictateServerOptions): Server {
+  const assets = options.staticDir && existsSync(options.staticDir) ? sirv(options.staticDir, { single: true, etag: true, gzip: true }) : null;
+  const engineState = 'unavailable' in options.engine ? { engine: 'unavailable', reason: options.engine.unavailable } : { engine: 'ready' };
+
+  const server = createServer((req, res) => {
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, ...engineState }));
+      return;
+    }
+    if (assets) return assets(req, res, () => notFound(res));
+    notFound(res);
+  });
+
+  // Messages up to 16 MiB are read so an oversized one gets a protocol error before the close;
+  // anything larger is closed by ws itself with 1009.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 16 * MAX_MESSAGE_BYTES,
+    handleProtocols: (protocols) => selectSubprotocol(protocols),
+  });
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const handler = ENDPOINTS[path];
+    if (!handler) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => handler(ws, request, options));
+  });
+  server.on('close', () => {
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+  });
+  return server;
+}
+
+function notFound(res: import('node:http').ServerResponse) {
+  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end('Not found\n');
+}

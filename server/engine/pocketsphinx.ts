@@ -1,0 +1,284 @@
+/**
+ * CMU PocketSphinx (Debian's libpocketsphinx3 + pocketsphinx-en-us), called through koffi.
+ *
+ * One decoder per session. Audio is decoded on koffi's worker threads (`fn.async`), one call at a
+ * time per decoder, so sessions do not block the event loop or each other. Voice activity comes from
+ * the decoder's own VAD (`ps_get_in_speech`): an utterance starts when it reports speech and ends,
+ * with a final hypothesis, when it reports silence again.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import koffi from 'koffi';
+
+/** What to install when the engine cannot load (printed on the console and sent to clients). */
+export const INSTALL_HINT =
+  'PocketSphinx is not installed: run `sudo apt-get install libpocketsphinx3 pocketsphinx-en-us` (Debian/Ubuntu) and restart the server.';
+
+/** Sample rate the en-us acoustic model expects, Hz. */
+export const ENGINE_SAMPLE_RATE = 16_000;
+
+/**
+ * Most audio decoded in one call, samples (100 ms). Voice activity is read between calls, so this
+ * bounds how late a speech/silence change is seen when audio arrives faster than real time.
+ */
+const MAX_BATCH_SAMPLES = 1600;
+
+/** Default model directory of Debian's pocketsphinx-en-us. */
+export const DEFAULT_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
+
+type Pointer = unknown;
+interface AsyncFn {
+  (...args: unknown[]): unknown;
+  async(...args: unknown[]): void;
+}
+
+/** The C functions used, bound once per process. */
+interface Bindings {
+  cmd_ln_init: AsyncFn;
+  cmd_ln_free_r: AsyncFn;
+  ps_args: AsyncFn;
+  ps_init: AsyncFn;
+  ps_free: AsyncFn;
+  ps_start_utt: AsyncFn;
+  ps_end_utt: AsyncFn;
+  ps_process_raw: AsyncFn;
+  ps_get_hyp: AsyncFn;
+  ps_get_in_speech: AsyncFn;
+}
+
+/** Events of one recognition stream, in order. */
+export interface RecognizerEvents {
+  speechStarted(): void;
+  /** The running hypothesis changed (at most every `partialIntervalMs` of audio). */
+  partial(text: string): void;
+  /** An utterance ended. `text` may be empty when the VAD heard noise but no word. */
+  final(text: string): void;
+  speechStopped(): void;
+  /** The decoder failed; the recognizer is unusable afterwards. */
+  error(error: Error): void;
+}
+
+/** Engine options. */
+export interface EngineOptions {
+  /** Directory holding `en-us/`, `en-us.lm.bin`, `cmudict-en-us.dict`. */
+  readonly modelDir?: string;
+  /** Shortest audio between two partials, ms (default 200). */
+  readonly partialIntervalMs?: number;
+}
+
+function promisify<T>(fn: AsyncFn, ...args: unknown[]): Promise<T> {
+  return new Promise((resolve, reject) => fn.async(...args, (err: unknown, res: T) => (err ? reject(err) : resolve(res))));
+}
+
+/**
+ * The loaded engine. {@link loadEngine} returns one, or the reason none can run.
+ */
+export class PocketSphinxEngine {
+  private constructor(
+    private readonly c: Bindings,
+    readonly modelDir: string,
+    private readonly partialIntervalMs: number,
+  ) {}
+
+  /** @internal Loads the libraries and checks the model files. */
+  static load(options: EngineOptions = {}): PocketSphinxEngine | { unavailable: string } {
+    const modelDir = options.modelDir ?? process.env.DICTATE_PS_MODEL_DIR ?? DEFAULT_MODEL_DIR;
+    const missing = ['en-us/mdef', 'en-us.lm.bin', 'cmudict-en-us.dict'].filter((f) => !existsSync(join(modelDir, f)));
+    let c: Bindings;
+    try {
+      const sb = koffi.load('libsphinxbase.so.3');
+      const ps = koffi.load('libpocketsphinx.so.3');
+      c = {
+        cmd_ln_init: sb.func('void *cmd_ln_init(void *inout, void *defn, int strict, ...)') as AsyncFn,
+        cmd_ln_free_r: sb.func('int cmd_ln_free_r(void *cmdln)') as AsyncFn,
+        ps_args: ps.func('void *ps_args()') as AsyncFn,
+        ps_init: ps.func('void *ps_init(void *config)') as AsyncFn,
+        ps_free: ps.func('int ps_free(void *ps)') as AsyncFn,
+        ps_start_utt: ps.func('int ps_start_utt(void *ps)') as AsyncFn,
+        ps_end_utt: ps.func('int ps_end_utt(void *ps)') as AsyncFn,
+        ps_process_raw: ps.func('int ps_process_raw(void *ps, const int16_t *data, size_t n, int no_search, int full_utt)') as AsyncFn,
+        ps_get_hyp: ps.func('const char *ps_get_hyp(void *ps, void *out_score)') as AsyncFn,
+        ps_get_in_speech: ps.func('uint8_t ps_get_in_speech(void *ps)') as AsyncFn,
+      };
+    } catch {
+      return { unavailable: INSTALL_HINT };
+    }
+    if (missing.length > 0) {
+      return { unavailable: `The PocketSphinx English model is missing from ${modelDir} (${missing.join(', ')}): run \`sudo apt-get install pocketsphinx-en-us\` and restart the server.` };
+    }
+    return new PocketSphinxEngine(c, modelDir, options.partialIntervalMs ?? 200);
+  }
+
+  /**
+   * Creates a decoder for one stream (loads the model: ~100–300 ms, off the event loop).
+   * @throws Error if the decoder cannot be initialised.
+   */
+  async createRecognizer(events: RecognizerEvents): Promise<Recognizer> {
+    const c = this.c;
+    const dir = this.modelDir;
+    const config = c.cmd_ln_init(
+      null, c.ps_args(), 1,
+      'str', '-hmm', 'str', join(dir, 'en-us'),
+      'str', '-lm', 'str', join(dir, 'en-us.lm.bin'),
+      'str', '-dict', 'str', join(dir, 'cmudict-en-us.dict'),
+      'str', '-samprate', 'str', String(ENGINE_SAMPLE_RATE),
+      'str', '-logfn', 'str', '/dev/null',
+      'void *', null,
+    );
+    if (!config) throw new Error('PocketSphinx rejected its configuration.');
+    const decoder = await promisify<Pointer>(c.ps_init, config);
+    if (!decoder) {
+      c.cmd_ln_free_r(config);
+      throw new Error(`PocketSphinx could not load the model from ${dir}.`);
+    }
+    return new Recognizer(c, config, decoder, events, (this.partialIntervalMs * ENGINE_SAMPLE_RATE) / 1000);
+  }
+}
+
+/** Loads the engine once per process, or says why it cannot run. */
+export function loadEngine(options?: EngineOptions): PocketSphinxEngine | { unavailable: string } {
+  return PocketSphinxEngine.load(options);
+}
+
+/**
+ * A streaming recognizer over one decoder. Write PCM16 at 16 kHz; events arrive as the decoder
+ * hears speech. Writes are queued and decoded in order, batched while the decoder is busy.
+ */
+export class Recognizer {
+  private queue: Int16Array[] = [];
+  private busy = false;
+  private inUtterance = false;
+  private samplesSincePartial = 0;
+  private lastPartial = '';
+  private failed = false;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+  /** Samples decoded so far (stream time). */
+  private decodedSamples = 0;
+
+  /** @internal Created by {@link PocketSphinxEngine.createRecognizer}. */
+  constructor(
+    private readonly c: Bindings,
+    private readonly config: Pointer,
+    private readonly decoder: Pointer,
+    private readonly events: RecognizerEvents,
+    private readonly partialIntervalSamples: number,
+  ) {
+    this.c.ps_start_utt(decoder);
+  }
+
+  /** Audio decoded so far, ms. */
+  get decodedMs(): number {
+    return (this.decodedSamples * 1000) / ENGINE_SAMPLE_RATE;
+  }
+
+  /** Queues PCM16 samples (16 kHz mono) for decoding. Ignored after `close()`. */
+  write(samples: Int16Array): void {
+    if (this.closed || this.failed || samples.length === 0) return;
+    for (let i = 0; i < samples.length; i += MAX_BATCH_SAMPLES) this.queue.push(samples.subarray(i, i + MAX_BATCH_SAMPLES));
+    this.pump();
+  }
+
+  /**
+   * Decodes everything queued, then ends the utterance in progress (its `final` and
+   * `speechStopped` are emitted before this resolves).
+   */
+  async finish(): Promise<void> {
+    await this.idle();
+    if (this.failed || this.closed) return;
+    if (this.inUtterance) this.endUtterance();
+  }
+
+  /** Frees the decoder once pending work is done. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue = [];
+    await this.idle();
+    this.c.ps_free(this.decoder);
+    this.c.cmd_ln_free_r(this.config);
+  }
+
+  private idle(): Promise<void> {
+    if (!this.busy && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private pump(): void {
+    if (this.busy) return;
+    if (this.queue.length === 0 || this.failed) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      waiters.forEach((w) => w());
+      return;
+    }
+    let take = 0;
+    let size = 0;
+    while (take < this.queue.length && size + this.queue[take].length <= MAX_BATCH_SAMPLES) size += this.queue[take++].length;
+    const parts = this.queue.splice(0, Math.max(1, take));
+    const batch = parts.length === 1 ? parts[0] : concat(parts);
+    this.busy = true;
+    this.c.ps_process_raw.async(this.decoder, batch, batch.length, 0, 0, (err: unknown, result: number) => {
+      this.busy = false;
+      if (err || result < 0) {
+        this.failed = true;
+        this.events.error(err instanceof Error ? err : new Error(`ps_process_raw failed (${result}).`));
+      } else if (!this.closed) {
+        this.decodedSamples += batch.length;
+        this.afterDecode(batch.length);
+      }
+      this.pump();
+    });
+  }
+
+  private afterDecode(samples: number): void {
+    const inSpeech = Boolean(this.c.ps_get_in_speech(this.decoder));
+    if (inSpeech && !this.inUtterance) {
+      this.inUtterance = true;
+      this.samplesSincePartial = 0;
+      this.lastPartial = '';
+      this.events.speechStarted();
+    } else if (!inSpeech && this.inUtterance) {
+      this.endUtterance();
+      return;
+    }
+    if (this.inUtterance) {
+      this.samplesSincePartial += samples;
+      if (this.samplesSincePartial >= this.partialIntervalSamples) {
+        this.samplesSincePartial = 0;
+        const text = this.hypothesis();
+        if (text && text !== this.lastPartial) {
+          this.lastPartial = text;
+          this.events.partial(text);
+        }
+      }
+    }
+  }
+
+  private endUtterance(): void {
+    this.c.ps_end_utt(this.decoder);
+    const text = this.hypothesis();
+    this.inUtterance = false;
+    this.lastPartial = '';
+    this.events.final(text);
+    this.events.speechStopped();
+    this.c.ps_start_utt(this.decoder);
+  }
+
+  private hypothesis(): string {
+    const hyp = this.c.ps_get_hyp(this.decoder, null) as string | null;
+    return (hyp ?? '').trim();
+  }
+}
+
+function concat(chunks: Int16Array[]): Int16Array {
+  let total = 0;
+  for (const c of chunks) total += c.length;
+  const out = new Int16Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+/**
+ * `npm start` / `npm run serve`: serves the built app and the local engine on PORT (default 8787).
+ * Environment: PORT, HOST (default localhost; HOST=0.0.0.0 for every interface),
+ * DICTATE_API_KEY (require this key from clients), DICTATE_PS_MODEL_DIR, DICTATE_STATIC_DIR.
+ */
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { createDictateServer } from './app';
+import { loadEngine } from './engine/pocketsphinx';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const port = Number(process.env.PORT ?? 8787);
+const host = process.env.HOST ?? 'localhost';
+const apiKey = process.env.DICTATE_API_KEY || undefined;
+const staticDir = process.env.DICTATE_STATIC_DIR ?? join(root, 'dist');
+const quiet = process.env.DICTATE_QUIET === '1';
+
+const engine = loadEngine();
+if ('unavailable' in engine) console.warn(`[dictate] ${engine.unavailable}`);
+
+const server = createDictateServer({
+  engine,
+  apiKey,
+  staticDir,
+  log: (line) => {
+    if (!quiet) console.log(`[dictate] ${line}`);
+  },
+});
+
+server.on('error', (error: NodeJS.ErrnoException) => {
+  console.error(error.code === 'EADDRINUSE' ? `[dictate] Port ${port} is in use: set PORT to another port.` : `[dictate] ${error.message}`);
+  process.exit(1);
+});
+
+server.listen(port, host, () => {
+  console.log(`Dictate is running at http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/`);
+  console.log(`  engine: ${'unavailable' in engine ? 'unavailable (see above)' : `PocketSphinx (${engine.modelDir})`}`);
+  console.log(`  auth: ${apiKey ? 'DICTATE_API_KEY required' : 'none (set DICTATE_API_KEY to require a key)'}`);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    server.close();
+    process.exit(0);
+  });
+}
