@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { cloneElement, useId, type ReactElement } from 'react';
 import type { AuthMethod } from '../protocol/adapter';
 import { DEFAULT_SETTINGS } from '../session/settings';
 import { useDictation } from '../store/dictation';
@@ -13,13 +13,22 @@ const AUTH_METHODS: { value: AuthMethod; label: string }[] = [
 const input =
   'mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-xs focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 disabled:bg-slate-100';
 
-function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
+/** A labelled control; the hint is its description, not part of its name. */
+function Field({ label, hint, children }: { label: string; hint?: string; children: ReactElement<{ id?: string; 'aria-describedby'?: string }> }) {
+  const id = useId();
+  const hintId = `${id}-hint`;
   return (
-    <label className="block text-sm font-medium text-slate-700">
-      {label}
-      {children}
-      {hint && <span className="mt-1 block text-xs font-normal text-slate-500">{hint}</span>}
-    </label>
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      {cloneElement(children, { id, ...(hint ? { 'aria-describedby': hintId } : {}) })}
+      {hint && (
+        <p id={hintId} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -61,8 +61,11 @@ export interface SessionDeps {
 
 const LEVEL_EVERY_FRAMES = 5; // 100 ms
 
+/** True for our own errors; false for Error and DOMException (which have a `name`, and a numeric `code`). */
 function isDictationError(value: unknown): value is DictationError {
-  return typeof value === 'object' && value !== null && 'code' in value && 'message' in value && !(value instanceof Error);
+  if (typeof value !== 'object' || value === null || 'name' in value) return false;
+  const v = value as { code?: unknown; message?: unknown };
+  return typeof v.code === 'string' && typeof v.message === 'string';
 }
 
 /** Creates the controller the store drives; at most one run at a time. */

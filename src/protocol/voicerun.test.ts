@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import type { TranscriptEvent } from './events';
+import { VoiceRunProtocol, type VoiceRunSettings } from './voicerun';
+
+const seedSettings: VoiceRunSettings = {
+  url: 'wss://transcribe.voicerun.com/ws',
+  auth: 'none',
+  apiKey: '',
+  model: 'nova-3',
+  provider: 'DEEPGRAM',
+  language: 'en',
+  prompt: 'insurance, policy, premium',
+};
+
+/** A protocol that has completed the handshake (message reference examples). */
+function streaming(settings: Partial<VoiceRunSettings> = {}) {
+  const p = new VoiceRunProtocol({ ...seedSettings, ...settings });
+  p.open();
+  p.receive('{ "type": "session.created", "session": { "id": "ts_a1b2c3d4e5f6" } }');
+  const ready = p.receive(
+    '{ "type": "session.updated", "session": { "model": "nova-3", "provider": "DEEPGRAM", "language": "en", "sample_rate": 16000, "input_audio_format": "pcm16" } }',
+  );
+  expect(ready.events).toEqual([{ type: 'ready' }]);
+  return p;
+}
+
+const events = (p: VoiceRunProtocol, data: string | ArrayBuffer): readonly TranscriptEvent[] => p.receive(data).events;
+
+describe('VoiceRun client: connection and auth', () => {
+  it('connects to the URL as given, with no credential, for auth "none"', () => {
+    expect(new VoiceRunProtocol(seedSettings).connection()).toEqual({ url: 'wss://transcribe.voicerun.com/ws', protocols: [] });
+  });
+
+  it('puts the key in the api_key query parameter for query auth', () => {
+    const c = new VoiceRunProtocol({ ...seedSettings, auth: 'query', apiKey: 'k y/+' }).connection();
+    expect(new URL(c.url).searchParams.get('api_key')).toBe('k y/+');
+    expect(c.protocols).toEqual([]);
+  });
+
+  it('offers Sec-WebSocket-Protocol "bearer, <token>" for subprotocol auth', () => {
+    expect(new VoiceRunProtocol({ ...seedSettings, auth: 'subprotocol', apiKey: 'tok_123' }).connection().protocols).toEqual(['bearer', 'tok_123']);
+  });
+
+  it('sends {"type":"auth","token":…} first for first-message auth (seed browser example)', () => {
+    const p = new VoiceRunProtocol({ ...seedSettings, auth: 'first-message', apiKey: 'YOUR_API_KEY' });
+    expect(p.connection().protocols).toEqual([]);
+    expect(p.open().send.map((m) => JSON.parse(m as string))).toEqual([{ type: 'auth', token: 'YOUR_API_KEY' }]);
+  });
+
+  it.each([
+    [{ url: 'https://example.com/ws' }, /ws:\/\/ or wss:\/\//],
+    [{ url: 'not a url' }, /not a valid URL/],
+    [{ auth: 'query' as const, apiKey: '  ' }, /needs an API key/],
+    [{ auth: 'subprotocol' as const, apiKey: 'has space' }, /Sec-WebSocket-Protocol/],
+  ])('refuses settings %j with a clear message', (patch, message) => {
+    expect(() => new VoiceRunProtocol({ ...seedSettings, ...patch }).connection()).toThrow(message);
+  });
+});
+
+describe('VoiceRun client: message reference', () => {
+  it('answers session.created with the session.update of the reference example', () => {
+    const p = new VoiceRunProtocol(seedSettings);
+    expect(p.open().send).toEqual([]);
+    const step = p.receive('{ "type": "session.created", "session": { "id": "ts_a1b2c3d4e5f6" } }');
+    expect(step.events).toEqual([]);
+    expect(step.send.map((m) => JSON.parse(m as string))).toEqual([
+      {
+        type: 'session.update',
+        session: { model: 'nova-3', provider: 'DEEPGRAM', language: 'en', prompt: 'insurance, policy, premium', input_audio_format: 'pcm16', sample_rate: 16000 },
+      },
+    ]);
+  });
+
+  it('leaves out an empty language and prompt (service defaults apply)', () => {
+    const p = new VoiceRunProtocol({ ...seedSettings, language: '', prompt: ' ' });
+    p.open();
+    const sent = JSON.parse(p.receive('{"type":"session.created","session":{"id":"ts_1"}}').send[0] as string);
+    expect(sent.session).toEqual({ model: 'nova-3', provider: 'DEEPGRAM', input_audio_format: 'pcm16', sample_rate: 16000 });
+  });
+
+  it('is ready only after session.updated', () => {
+    const p = new VoiceRunProtocol(seedSettings);
+    p.open();
+    expect(events(p, '{"type":"session.created","session":{"id":"ts_1"}}')).toEqual([]);
+    expect(events(p, '{"type":"session.updated","session":{"model":"nova-3","provider":"DEEPGRAM"}}')).toEqual([{ type: 'ready' }]);
+  });
+
+  it('maps speech and transcription events from the reference examples', () => {
+    const p = streaming();
+    expect(events(p, '{ "type": "speech.started" }')).toEqual([{ type: 'speech-started' }]);
+    expect(events(p, '{ "type": "transcription.partial", "text": "hello how are" }')).toEqual([{ type: 'partial', text: 'hello how are' }]);
+    expect(events(p, '{ "type": "transcription.completed", "text": "hello how are you doing today", "language": "en" }')).toEqual([
+      { type: 'final', text: 'hello how are you doing today', language: 'en' },
+    ]);
+    expect(events(p, '{ "type": "speech.stopped" }')).toEqual([{ type: 'speech-stopped' }]);
+  });
+
+  it('encodes a 640-byte PCM16 frame as audio.append with base64 audio', () => {
+    const p = streaming();
+    const pcm = new Int16Array(320).map((_, i) => i * 100 - 16000);
+    const message = JSON.parse(p.encodeAudio(pcm.buffer) as string);
+    expect(Object.keys(message)).toEqual(['type', 'audio']);
+    expect(message.type).toBe('audio.append');
+    const bytes = Uint8Array.from(atob(message.audio), (c) => c.charCodeAt(0));
+    expect(Array.from(new Int16Array(bytes.buffer))).toEqual(Array.from(pcm));
+  });
+
+  it('finishes with session.close and reports session.closed as finished', () => {
+    const p = streaming();
+    expect(p.finish().send.map((m) => JSON.parse(m as string))).toEqual([{ type: 'session.close' }]);
+    expect(events(p, '{ "type": "session.closed" }')).toEqual([{ type: 'finished' }]);
+    expect(p.describeClose(1000, '')).toBeNull();
+  });
+});
+
+describe('VoiceRun client: errors', () => {
+  it('maps the reference error example to a fatal error before the session is ready', () => {
+    const p = new VoiceRunProtocol(seedSettings);
+    p.open();
+    p.receive('{"type":"session.created","session":{"id":"ts_1"}}');
+    expect(events(p, '{ "type": "error", "error": { "code": "invalid_model", "message": "Unknown STT model: foo-bar" } }')).toEqual([
+      { type: 'error', error: { code: 'invalid_model', message: 'Unknown STT model: foo-bar', fatal: true } },
+    ]);
+  });
+
+  it.each([
+    ['invalid_message', false],
+    ['invalid_config', true],
+    ['invalid_model', true],
+    ['invalid_provider', true],
+    ['provider_error', false],
+    ['internal_error', false],
+  ])('keeps code %s while streaming (fatal: %s)', (code, fatal) => {
+    const p = streaming();
+    expect(events(p, JSON.stringify({ type: 'error', error: { code, message: 'm' } }))).toEqual([{ type: 'error', error: { code, message: 'm', fatal } }]);
+  });
+
+  it('keeps an unlisted service code as internal_error, naming it', () => {
+    const p = streaming();
+    expect(events(p, '{"type":"error","error":{"code":"rate_limited","message":"slow down"}}')).toEqual([
+      { type: 'error', error: { code: 'internal_error', message: 'rate_limited: slow down', fatal: false } },
+    ]);
+  });
+
+  it.each([
+    ['text that is not JSON', 'hello'],
+    ['JSON without a type', '{"text":"x"}'],
+    ['a JSON array', '[1,2]'],
+    ['a partial without text', '{"type":"transcription.partial"}'],
+    ['a completed with a numeric text', '{"type":"transcription.completed","text":5}'],
+    ['an error without a code', '{"type":"error","error":"boom"}'],
+  ])('turns %s into a malformed_message error, never an exception', (_name, data) => {
+    const p = streaming();
+    const out = events(p, data);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ type: 'error', error: { code: 'malformed_message', fatal: false } });
+  });
+
+  it('reports binary data as malformed', () => {
+    expect(events(streaming(), new ArrayBuffer(4))[0]).toMatchObject({ type: 'error', error: { code: 'malformed_message' } });
+  });
+
+  it('reports an unknown message type once, then ignores it', () => {
+    const p = streaming();
+    expect(events(p, '{"type":"session.ping"}')).toEqual([{ type: 'error', error: { code: 'unknown_message', message: 'Unknown message type "session.ping".', fatal: false } }]);
+    expect(events(p, '{"type":"session.ping"}')).toEqual([]);
+  });
+
+  it('maps close code 4001 to unauthorized, and an early close to closed_unexpectedly', () => {
+    expect(streaming().describeClose(4001, 'Unauthorized')).toEqual({ code: 'unauthorized', message: 'Unauthorized', fatal: true });
+    expect(streaming().describeClose(1006, '')).toEqual({ code: 'closed_unexpectedly', message: 'Connection closed with code 1006.', fatal: true });
+  });
+});

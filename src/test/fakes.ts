@@ -1,0 +1,184 @@
+/**
+ * Test doubles for what jsdom cannot reach: the microphone and the cloud service.
+ *
+ * `FakeVoiceRunService` plays the server side of VoiceRun Transcribe as shared/seeds 000–002 specify
+ * it (session.created on connect, or after a valid first-message auth; session.updated echoing the
+ * config; session.closed after session.close; close 4001 for a wrong key), with hooks for tests to
+ * push transcription events and failures.
+ */
+import type { Capture, CaptureHandlers, StartCapture } from '../audio/capture';
+import { FRAME_BYTES, type Pcm16Frame } from '../audio/resampler';
+import type { ConnectionRequest, WireMessage } from '../protocol/adapter';
+import type { Connect, Transport, TransportHandlers } from '../session/transport';
+
+/** A fake microphone: tests push frames; `stop()` posts a final padded frame like the worklet. */
+export class FakeMicrophone {
+  handlers: CaptureHandlers | null = null;
+  running = false;
+  stopped = false;
+  /** Reject the next start with this (e.g. a DOMException named NotAllowedError). */
+  failWith: unknown = null;
+  /** Resolve start only when `grant()` is called. */
+  holdPermission = false;
+  private grantResolve: (() => void) | null = null;
+  private frameCount = 0;
+
+  readonly start: StartCapture = async (handlers) => {
+    if (this.failWith) throw this.failWith;
+    if (this.holdPermission) await new Promise<void>((resolve) => (this.grantResolve = resolve));
+    this.handlers = handlers;
+    this.running = true;
+    const capture: Capture = {
+      sampleRate: 48000,
+      stop: async () => {
+        if (!this.running) return;
+        this.emit(); // the worklet's flush: the last, padded frame
+        this.running = false;
+        this.stopped = true;
+      },
+    };
+    return capture;
+  };
+
+  grant() {
+    this.grantResolve?.();
+  }
+
+  /** Emits one 20 ms frame whose samples all equal the frame's sequence number. */
+  emit(peak = 0.5): Pcm16Frame {
+    const pcm = new ArrayBuffer(FRAME_BYTES);
+    new Int16Array(pcm).fill(++this.frameCount);
+    const frame = { pcm, peak };
+    if (this.running) this.handlers?.onFrame(frame);
+    return frame;
+  }
+
+  /** Simulates an unplugged device. */
+  unplug(error: { code: string; message: string }) {
+    this.running = false;
+    this.handlers?.onError(error);
+  }
+}
+
+/** Options of the fake service. */
+export interface FakeServiceOptions {
+  /** Key the service requires; undefined accepts anyone. */
+  apiKey?: string;
+  /** Whether the socket opens at all. */
+  reachable?: boolean;
+  /** Answer session.close with session.closed (default true). */
+  answerClose?: boolean;
+  /** Send session.created on open (default true); false simulates a silent server. */
+  greet?: boolean;
+}
+
+/** One fake connection, as the service sees it. */
+export class FakeVoiceRunService {
+  request: ConnectionRequest | null = null;
+  handlers: TransportHandlers | null = null;
+  /** Every message the client sent, parsed. */
+  readonly received: { type: string; [k: string]: unknown }[] = [];
+  closedByClient: { code: number; reason: string } | null = null;
+  private authenticated = false;
+  private open = false;
+
+  constructor(readonly options: FakeServiceOptions = {}) {}
+
+  /** The `Connect` to inject into the session. */
+  readonly connect: Connect = (request, handlers) => {
+    this.request = request;
+    this.handlers = handlers;
+    const transport: Transport = {
+      send: (data) => this.onClientMessage(data),
+      close: (code = 1000, reason = '') => {
+        if (this.closedByClient) return;
+        this.closedByClient = { code, reason };
+        this.open = false;
+      },
+      bufferedAmount: 0,
+    };
+    queueMicrotask(() => this.accept());
+    return transport;
+  };
+
+  private keyFromHandshake(): string | null {
+    const url = new URL(this.request!.url);
+    const query = url.searchParams.get('api_key');
+    if (query) return query;
+    const i = this.request!.protocols.indexOf('bearer');
+    return i >= 0 ? (this.request!.protocols[i + 1] ?? null) : null;
+  }
+
+  private accept() {
+    if (this.options.reachable === false) {
+      this.handlers!.close(1006, '', false);
+      return;
+    }
+    this.open = true;
+    this.handlers!.open();
+    const required = this.options.apiKey;
+    const presented = this.keyFromHandshake();
+    if (!required) this.authenticated = true;
+    else if (presented !== null) {
+      if (presented !== required) return this.serverClose(4001, 'Unauthorized');
+      this.authenticated = true;
+    }
+    if (this.authenticated && this.options.greet !== false) this.created();
+  }
+
+  private created() {
+    this.push({ type: 'session.created', session: { id: 'ts_a1b2c3d4e5f6' } });
+  }
+
+  private onClientMessage(data: WireMessage) {
+    if (!this.open) return;
+    if (typeof data !== 'string') throw new Error('VoiceRun clients send JSON text, not binary.');
+    const message = JSON.parse(data) as { type: string; [k: string]: unknown };
+    this.received.push(message);
+    if (!this.authenticated) {
+      if (message.type === 'auth' && message.token === this.options.apiKey) {
+        this.authenticated = true;
+        return this.created();
+      }
+      return this.serverClose(4001, 'Unauthorized');
+    }
+    switch (message.type) {
+      case 'session.update': {
+        const s = message.session as Record<string, unknown>;
+        return this.push({
+          type: 'session.updated',
+          session: { model: s.model, provider: s.provider, language: s.language ?? 'en', sample_rate: s.sample_rate ?? 16000, input_audio_format: s.input_audio_format ?? 'pcm16' },
+        });
+      }
+      case 'session.close':
+        if (this.options.answerClose !== false) this.push({ type: 'session.closed' });
+        return;
+    }
+  }
+
+  /** Sends a server message (object → JSON). */
+  push(message: object | string) {
+    if (!this.open) return;
+    this.handlers!.message(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  /** The server closes the socket. */
+  serverClose(code: number, reason = '') {
+    this.open = false;
+    this.handlers!.close(code, reason, true);
+  }
+
+  /** Audio the client sent, decoded from audio.append base64 into PCM16 frames. */
+  audioFrames(): Int16Array[] {
+    return this.received
+      .filter((m) => m.type === 'audio.append')
+      .map((m) => {
+        const binary = atob(String(m.audio));
+        const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+        return new Int16Array(bytes.buffer);
+      });
+  }
+}
+
+/** Resolves after pending microtasks and timers at 0 ms. */
+export const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
