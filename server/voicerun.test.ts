@@ -2,9 +2,9 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES_DIR, referenceFor } from '../e2e/support/fixtures';
 import { readWav } from '../e2e/support/wav';
 import { wordErrorRate } from '../e2e/support/wer';
-import references from '../e2e/fixtures/references.json';
 import { linearToMulaw } from '../src/audio/mulaw';
 import { createDictateServer } from './app';
 import { INSTALL_HINT, loadEngine } from './engine/pocketsphinx';
@@ -13,8 +13,8 @@ import { LOCAL_MODEL, LOCAL_PROVIDER } from './voicerun';
 
 const engine = loadEngine();
 const CLIP = 'sense_and_sensibility_01_austen_64kb-0920.wav';
-const clip = readWav(join(__dirname, '../e2e/fixtures', CLIP));
-const reference = (references as Record<string, string>)[CLIP];
+const clip = readWav(join(FIXTURES_DIR, CLIP));
+const reference = referenceFor(CLIP);
 
 async function start(options: { apiKey?: string; unavailable?: boolean } = {}): Promise<{ server: Server; url: string }> {
   const server = createDictateServer({
