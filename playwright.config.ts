@@ -12,6 +12,7 @@ export const E2E_CLIP = resolve(dirname(fileURLToPath(import.meta.url)), 'e2e/fi
 
 export default defineConfig({
   testDir: 'e2e',
+  outputDir: 'test-results/playwright',
   timeout: 90_000,
   workers: 1,
   retries: 0,
