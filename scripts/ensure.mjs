@@ -21,9 +21,11 @@ export function ensureNodeModules() {
   const lock = join(root, 'package-lock.json');
   if (existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs)) return;
   console.log('[dictate] Installing npm packages…');
-  const status = run('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund']);
+  // `npm install`, not `npm ci`: it follows the lock too, and tolerates optional packages for other
+  // platforms that a registry mirror lacks (npm leaves them out of the lock, which `npm ci` rejects).
+  const status = run('npm', ['install', '--no-audit', '--no-fund']);
   if (status !== 0) {
-    console.error('[dictate] npm could not install the packages (see above). Check your network and run `npm ci`.');
+    console.error('[dictate] npm could not install the packages (see above). Check your network and run `npm install`.');
     process.exit(status);
   }
 }

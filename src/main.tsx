@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { startMicrophoneCapture } from './audio/capture';
 import { createSession } from './session/session';
 import { connectWebSocket } from './session/transport';
@@ -11,6 +12,8 @@ attachSession(createSession({ startCapture: startMicrophoneCapture, connect: con
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <ErrorBoundary>
+      <App />
+    </ErrorBoundary>
   </StrictMode>,
 );

@@ -80,3 +80,7 @@ export const handshakeTimeout = (server: string, seconds: number): DictationErro
 
 /** The settings cannot form a connection. */
 export const badSettings = (why: string): DictationError => dictationError('bad-settings', `${why} Fix it in Settings.`);
+
+/** The service ended the session without being asked to. */
+export const serverEnded = (server: string): DictationError =>
+  dictationError('server-ended', `${server} ended the session. Your transcript is kept; press Start recording to continue.`);

@@ -224,6 +224,18 @@ describe('a dictation session that fails', () => {
     expect(service.request).toBeNull();
   });
 
+  it('turns the microphone off and says so when the service ends the session by itself', async () => {
+    setup();
+    state().start();
+    await waitForStatus('recording');
+    service.push({ type: 'transcription.completed', text: 'kept' });
+    service.push({ type: 'session.closed' });
+    await waitForStatus('idle');
+    await vi.waitFor(() => expect(mic.running).toBe(false));
+    expect(state().error?.message).toMatch(/localhost:8787 ended the session/);
+    expect(transcriptText(state().segments)).toBe('kept');
+  });
+
   it('can start again after an error', async () => {
     setup({ reachable: false });
     state().start();
@@ -244,6 +256,23 @@ describe('the store', () => {
     expect(stored).toContain('wss://stt.example.com/ws');
     expect(stored).toContain('kept');
     expect(stored).not.toContain('sk-secret');
+  });
+
+  it('restores only well-formed data from storage, never crashing on what it finds there', async () => {
+    localStorage.setItem(
+      'dictate',
+      JSON.stringify({
+        state: {
+          settings: { serverUrl: 5, authMethod: 'telepathy', model: 'nova-3', apiKey: 'leaked' },
+          segments: [{ id: 1, text: 'good' }, null, { id: 'x', text: 3 }, 'junk'],
+          nextSegmentId: 2,
+        },
+        version: 1,
+      }),
+    );
+    await useDictation.persist.rehydrate();
+    expect(state().segments).toEqual([{ id: 1, text: 'good' }]);
+    expect(state().settings).toEqual({ ...DEFAULT_SETTINGS, model: 'nova-3' });
   });
 
   it('clears the transcript', () => {

@@ -17,6 +17,7 @@ import {
   handshakeTimeout,
   microphoneError,
   protocolErrorToUser,
+  serverEnded,
   type DictationError,
 } from './errors';
 import { createProtocol as defaultCreateProtocol, serverLabel, type PageLocation, type Settings } from './settings';
@@ -163,6 +164,7 @@ function run(settings: Settings, sink: SessionSink, deps: SessionDeps, done: () 
         if (captureDrained) finishStream();
         return;
       case 'finished':
+        if (!stopping) sink.notice(serverEnded(server));
         complete();
         return;
       case 'error': {
@@ -206,6 +208,7 @@ function run(settings: Settings, sink: SessionSink, deps: SessionDeps, done: () 
     if (over) return;
     over = true;
     clearTimers();
+    void capturePromise.then((capture) => capture?.stop()); // already drained after stop()
     socket?.close(1000, 'done');
     sink.level(0);
     sink.status('idle');

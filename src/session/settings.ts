@@ -36,6 +36,26 @@ export const DEFAULT_SETTINGS: Settings = {
   prompt: '',
 };
 
+const AUTH_METHODS: readonly AuthMethod[] = ['none', 'query', 'subprotocol', 'first-message'];
+
+/**
+ * Settings from untrusted storage: known string fields only, the auth method checked, the key
+ * never restored. Anything else falls back to the defaults.
+ */
+export function sanitizeSettings(raw: unknown): Settings {
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const text = (key: keyof Settings) => (typeof r[key] === 'string' ? (r[key] as string) : DEFAULT_SETTINGS[key]);
+  return {
+    serverUrl: text('serverUrl'),
+    authMethod: AUTH_METHODS.includes(r.authMethod as AuthMethod) ? (r.authMethod as AuthMethod) : DEFAULT_SETTINGS.authMethod,
+    apiKey: '',
+    provider: text('provider'),
+    model: text('model'),
+    language: text('language'),
+    prompt: text('prompt'),
+  };
+}
+
 /** The part of `window.location` needed to find the local engine. */
 export interface PageLocation {
   readonly protocol: string;

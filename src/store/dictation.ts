@@ -7,7 +7,7 @@ import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import type { DictationError } from '../session/errors';
 import type { SessionControl, SessionSink, SessionStatus, TranscriptUpdate } from '../session/session';
-import { DEFAULT_SETTINGS, type Settings } from '../session/settings';
+import { DEFAULT_SETTINGS, sanitizeSettings, type Settings } from '../session/settings';
 
 /** One final utterance. */
 export interface Segment {
@@ -138,11 +138,15 @@ export const useDictation = create<DictationState>()(
       }),
       merge: (persisted, current) => {
         const p = (persisted ?? {}) as Partial<DictationState>;
+        // Storage is user-editable: keep only well-formed segments.
+        const segments = Array.isArray(p.segments)
+          ? p.segments.filter((s): s is Segment => typeof s === 'object' && s !== null && typeof s.id === 'number' && typeof s.text === 'string')
+          : current.segments;
         return {
           ...current,
-          segments: Array.isArray(p.segments) ? p.segments : current.segments,
+          segments,
           nextSegmentId: typeof p.nextSegmentId === 'number' ? p.nextSegmentId : current.nextSegmentId,
-          settings: { ...current.settings, ...(p.settings ?? {}), apiKey: current.settings.apiKey },
+          settings: p.settings ? { ...sanitizeSettings(p.settings), apiKey: current.settings.apiKey } : current.settings,
         };
       },
     },
