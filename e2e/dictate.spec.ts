@@ -67,3 +67,24 @@ test('dictate a real recording with the local engine, then copy the transcript',
   await expect(page.getByRole('alert')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
 });
+
+test('an unreachable server gives a sentence that says what to do, and recording stops', async ({ page }) => {
+  await page.goto('/');
+  await page.getByText('Settings').click();
+  await page.getByLabel('Server URL').fill('ws://127.0.0.1:9/ws');
+  await page.getByRole('button', { name: 'Start recording' }).click();
+  await expect(page.getByRole('alert')).toContainText(
+    'Could not connect to 127.0.0.1:9. Check the server URL in Settings and that the server is running.',
+    { timeout: 15_000 },
+  );
+  await expect(page.getByRole('button', { name: 'Start recording' })).toBeEnabled();
+  await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Stopped');
+  await expect(page.getByRole('meter', { name: 'Microphone level' })).toHaveAttribute('aria-valuenow', '0');
+
+  // The setting survives a reload; "Use the local engine" puts the default back.
+  await page.reload();
+  await page.getByText('Settings').click();
+  await expect(page.getByLabel('Server URL')).toHaveValue('ws://127.0.0.1:9/ws');
+  await page.getByRole('button', { name: 'Use the local engine' }).click();
+  await expect(page.getByLabel('Server URL')).toHaveValue('');
+});
