@@ -153,8 +153,6 @@ export class Recognizer {
   private failed = false;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
-  /** Samples decoded so far (stream time). */
-  private decodedSamples = 0;
 
   /** @internal Created by {@link PocketSphinxEngine.createRecognizer}. */
   constructor(
@@ -165,11 +163,6 @@ export class Recognizer {
     private readonly partialIntervalSamples: number,
   ) {
     this.c.ps_start_utt(decoder);
-  }
-
-  /** Audio decoded so far, ms. */
-  get decodedMs(): number {
-    return (this.decodedSamples * 1000) / ENGINE_SAMPLE_RATE;
   }
 
   /** Queues PCM16 samples (16 kHz mono) for decoding. Ignored after `close()`. */
@@ -199,8 +192,9 @@ export class Recognizer {
     this.c.cmd_ln_free_r(this.config);
   }
 
+  /** Resolves when no decode is in flight and nothing is queued (or the decoder has failed). */
   private idle(): Promise<void> {
-    if (!this.busy && this.queue.length === 0) return Promise.resolve();
+    if (!this.busy && (this.queue.length === 0 || this.failed)) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -224,7 +218,6 @@ export class Recognizer {
         this.failed = true;
         this.events.error(err instanceof Error ? err : new Error(`ps_process_raw failed (${result}).`));
       } else if (!this.closed) {
-        this.decodedSamples += batch.length;
         this.afterDecode(batch.length);
       }
       this.pump();
