@@ -275,6 +275,20 @@ describe('the store', () => {
     expect(state().settings).toEqual({ ...DEFAULT_SETTINGS, model: 'nova-3' });
   });
 
+  it('writes storage when the transcript or settings change, not for level or partial updates', async () => {
+    setup();
+    state().start();
+    await waitForStatus('recording');
+    const writes = vi.spyOn(Storage.prototype, 'setItem');
+    for (let i = 0; i < 50; i++) mic.emit(0.3);
+    service.push({ type: 'transcription.partial', text: 'in progress' });
+    expect(writes).not.toHaveBeenCalled();
+    service.push({ type: 'transcription.completed', text: 'done' });
+    expect(writes).toHaveBeenCalledTimes(1);
+    expect(localStorage.getItem('dictate')).toContain('done');
+    writes.mockRestore();
+  });
+
   it('clears the transcript', () => {
     useDictation.setState({ segments: [{ id: 1, text: 'a' }], partial: 'b' });
     state().clear();

@@ -4,7 +4,7 @@
  * through {@link sessionSink}.
  */
 import { create } from 'zustand';
-import { createJSONStorage, persist } from 'zustand/middleware';
+import { createJSONStorage, persist, type PersistStorage } from 'zustand/middleware';
 import type { DictationError } from '../session/errors';
 import type { SessionControl, SessionSink, SessionStatus, TranscriptUpdate } from '../session/session';
 import { DEFAULT_SETTINGS, sanitizeSettings, type Settings } from '../session/settings';
@@ -99,6 +99,33 @@ function applyTranscript(set: Set, update: TranscriptUpdate) {
   }
 }
 
+/** What is kept across reloads: settings without the key, and the final transcript. */
+type Persisted = Pick<DictationState, 'settings' | 'segments' | 'nextSegmentId'>;
+
+/**
+ * localStorage, written only when the persisted slice changed. `persist` saves on every `setState`,
+ * and most of those (level meter at 10 Hz, partials at 5 Hz) do not touch it: serialising the whole
+ * transcript for each would be work on the hot path for nothing.
+ */
+function changeOnlyStorage(): PersistStorage<Persisted> | undefined {
+  const json = createJSONStorage<Persisted>(() => localStorage);
+  if (!json) return undefined;
+  let last: Persisted | null = null;
+  const same = (a: Persisted, b: Persisted) =>
+    a.segments === b.segments &&
+    a.nextSegmentId === b.nextSegmentId &&
+    (Object.keys(a.settings) as (keyof Settings)[]).every((k) => a.settings[k] === b.settings[k]);
+  return {
+    getItem: json.getItem,
+    removeItem: json.removeItem,
+    setItem(name, value) {
+      if (last && same(last, value.state)) return;
+      last = value.state;
+      return json.setItem(name, value);
+    },
+  };
+}
+
 export const useDictation = create<DictationState>()(
   persist(
     (set, get) => ({
@@ -129,9 +156,9 @@ export const useDictation = create<DictationState>()(
     {
       name: 'dictate',
       version: 1,
-      storage: createJSONStorage(() => localStorage),
+      storage: changeOnlyStorage(),
       // The API key stays in memory: never written to storage.
-      partialize: (s) => ({
+      partialize: (s): Persisted => ({
         settings: { ...s.settings, apiKey: '' },
         segments: s.segments,
         nextSegmentId: s.nextSegmentId,
