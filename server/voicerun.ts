@@ -199,6 +199,8 @@ export function handleVoiceRun(ws: WebSocket, request: IncomingMessage, ctx: Ser
           if (text) send({ type: 'transcription.completed', text, language: 'en' });
         },
         speechStopped: () => send({ type: 'speech.stopped' }),
+        // Audio arriving faster than it decodes: TCP backpressure instead of unbounded memory.
+        backpressure: (paused) => (paused ? ws.pause() : ws.resume()),
         error: (cause) => {
           ctx.log(`${id} decoder error: ${cause.message}`);
           error('provider_error', 'The speech recognizer failed; start a new session.');

@@ -56,7 +56,17 @@ export interface RecognizerEvents {
   speechStopped(): void;
   /** The decoder failed; the recognizer is unusable afterwards. */
   error(error: Error): void;
+  /**
+   * More than {@link BACKLOG_HIGH_SAMPLES} are waiting to be decoded (`true`): stop reading input
+   * until it is called with `false` (under {@link BACKLOG_LOW_SAMPLES}). Nothing is dropped either way.
+   */
+  backpressure?(paused: boolean): void;
 }
+
+/** Queued audio above which the recognizer asks its source to pause, samples (10 s). */
+export const BACKLOG_HIGH_SAMPLES = 10 * 16_000;
+/** Queued audio under which it asks the source to resume, samples (2 s). */
+export const BACKLOG_LOW_SAMPLES = 2 * 16_000;
 
 /** Engine options. */
 export interface EngineOptions {
@@ -153,6 +163,8 @@ export class Recognizer {
   private failed = false;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
+  private queuedSamples = 0;
+  private paused = false;
 
   /** @internal Created by {@link PocketSphinxEngine.createRecognizer}. */
   constructor(
@@ -169,6 +181,11 @@ export class Recognizer {
   write(samples: Int16Array): void {
     if (this.closed || this.failed || samples.length === 0) return;
     for (let i = 0; i < samples.length; i += MAX_BATCH_SAMPLES) this.queue.push(samples.subarray(i, i + MAX_BATCH_SAMPLES));
+    this.queuedSamples += samples.length;
+    if (!this.paused && this.queuedSamples > BACKLOG_HIGH_SAMPLES) {
+      this.paused = true;
+      this.events.backpressure?.(true);
+    }
     this.pump();
   }
 
@@ -187,6 +204,7 @@ export class Recognizer {
     if (this.closed) return;
     this.closed = true;
     this.queue = [];
+    this.queuedSamples = 0;
     await this.idle();
     this.c.ps_free(this.decoder);
     this.c.cmd_ln_free_r(this.config);
@@ -211,6 +229,11 @@ export class Recognizer {
     while (take < this.queue.length && size + this.queue[take].length <= MAX_BATCH_SAMPLES) size += this.queue[take++].length;
     const parts = this.queue.splice(0, Math.max(1, take));
     const batch = parts.length === 1 ? parts[0] : concat(parts);
+    this.queuedSamples -= batch.length;
+    if (this.paused && this.queuedSamples < BACKLOG_LOW_SAMPLES) {
+      this.paused = false;
+      this.events.backpressure?.(false);
+    }
     this.busy = true;
     this.c.ps_process_raw.async(this.decoder, batch, batch.length, 0, 0, (err: unknown, result: number) => {
       this.busy = false;
