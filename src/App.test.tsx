@@ -107,6 +107,23 @@ describe('Dictate', () => {
     expect(screen.getByLabelText('Server URL')).toBeDisabled();
   });
 
+  it('asks before the tab closes while recording, and not after', async () => {
+    const user = userEvent.setup();
+    render(<App />);
+    const leave = () => {
+      const event = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    expect(leave()).toBe(false);
+    await user.click(screen.getByRole('button', { name: 'Start recording' }));
+    await screen.findByText('Listening');
+    expect(leave()).toBe(true);
+    await user.click(screen.getByRole('button', { name: 'Stop recording' }));
+    await screen.findByRole('button', { name: 'Start recording' });
+    expect(leave()).toBe(false);
+  });
+
   it('renders transcript text as text, never as markup', async () => {
     const user = userEvent.setup();
     render(<App />);

@@ -1,5 +1,6 @@
 import { ConnectionStatus } from './components/ConnectionStatus';
 import { ErrorAlert } from './components/ErrorAlert';
+import { LeaveGuard } from './components/LeaveGuard';
 import { RecordButton } from './components/RecordButton';
 import { SettingsForm } from './components/SettingsForm';
 import { Transcript } from './components/Transcript';
@@ -9,6 +10,7 @@ import { VoiceActivity } from './components/VoiceActivity';
 export function App() {
   return (
     <div className="min-h-screen">
+      <LeaveGuard />
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-3xl items-center justify-between gap-4 px-4 py-3">
           <h1 className="flex items-center gap-2 text-lg font-bold tracking-tight">
