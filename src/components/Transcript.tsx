@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useDictation } from '../store/dictation';
 
 /** The live transcript: final text plain, the utterance in progress muted and italic. */
@@ -7,6 +7,8 @@ export function Transcript() {
   const partial = useDictation((s) => s.partial);
   const status = useDictation((s) => s.status);
   const ref = useRef<HTMLDivElement>(null);
+  // The same elements while only the partial changes (5 times a second): React skips them.
+  const finals = useMemo(() => segments.map((s) => <span key={s.id}>{s.text} </span>), [segments]);
   useEffect(() => {
     const el = ref.current;
     if (el) el.scrollTop = el.scrollHeight;
@@ -21,9 +23,7 @@ export function Transcript() {
         aria-live="polite"
         className="h-64 overflow-y-auto rounded-xl border border-slate-200 bg-white p-4 text-lg leading-relaxed whitespace-pre-wrap sm:h-80"
       >
-        {segments.map((s) => (
-          <span key={s.id}>{s.text} </span>
-        ))}
+        {finals}
         {partial && <span className="text-slate-400 italic">{partial}</span>}
       </div>
       {empty && (
