@@ -202,8 +202,11 @@ export function handleVoiceRun(ws: WebSocket, request: IncomingMessage, ctx: Ser
         // Audio arriving faster than it decodes: TCP backpressure instead of unbounded memory.
         backpressure: (paused) => (paused ? ws.pause() : ws.resume()),
         error: (cause) => {
+          // The decoder cannot take more audio: end the session rather than drop what follows.
           ctx.log(`${id} decoder error: ${cause.message}`);
           error('provider_error', 'The speech recognizer failed; start a new session.');
+          phase = 'closed';
+          ws.close(1011, 'Recognizer failed');
         },
       });
       if (phase !== 'configuring') {

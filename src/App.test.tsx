@@ -17,6 +17,15 @@ beforeEach(() => {
   attachSession(createSession({ startCapture: mic.start, connect: service.connect, location: { protocol: 'http:', host: 'localhost' }, finishTimeoutMs: 300 }));
 });
 
+/** Renders the app and starts recording; resolves once it is Listening. */
+async function renderRecording() {
+  const user = userEvent.setup();
+  render(<App />);
+  await user.click(screen.getByRole('button', { name: 'Start recording' }));
+  await screen.findByText('Listening');
+  return user;
+}
+
 describe('Dictate', () => {
   it('greets a first visit with one button and nothing to copy', () => {
     render(<App />);
@@ -57,10 +66,7 @@ describe('Dictate', () => {
   });
 
   it('stops on a second click and returns to Start recording once the last words are in', async () => {
-    const user = userEvent.setup();
-    render(<App />);
-    await user.click(screen.getByRole('button', { name: 'Start recording' }));
-    await screen.findByText('Listening');
+    const user = await renderRecording();
     service.push({ type: 'transcription.partial', text: 'the last' });
     await user.click(screen.getByRole('button', { name: 'Stop recording' }));
     expect(await screen.findByRole('button', { name: 'Start recording' })).toBeEnabled();
@@ -82,10 +88,7 @@ describe('Dictate', () => {
   });
 
   it('shows a level meter that follows the microphone', async () => {
-    const user = userEvent.setup();
-    render(<App />);
-    await user.click(screen.getByRole('button', { name: 'Start recording' }));
-    await screen.findByText('Listening');
+    await renderRecording();
     for (let i = 0; i < 5; i++) mic.emit(0.42);
     await vi.waitFor(() => expect(screen.getByRole('meter', { name: 'Microphone level' })).toHaveAttribute('aria-valuenow', '42'));
   });
@@ -125,10 +128,7 @@ describe('Dictate', () => {
   });
 
   it('renders transcript text as text, never as markup', async () => {
-    const user = userEvent.setup();
-    render(<App />);
-    await user.click(screen.getByRole('button', { name: 'Start recording' }));
-    await screen.findByText('Listening');
+    await renderRecording();
     service.push({ type: 'transcription.completed', text: '<img src=x onerror=alert(1)>' });
     const log = screen.getByRole('log', { name: 'Transcript' });
     expect(await within(log).findByText('<img src=x onerror=alert(1)>')).toBeInTheDocument();

@@ -23,6 +23,7 @@ export interface DirectResult {
 export async function transcribeDirect(engine: PocketSphinxEngine, samples: Int16Array): Promise<DirectResult> {
   const finals: string[] = [];
   let partials = 0;
+  let failure: Error | null = null;
   const recognizer = await engine.createRecognizer({
     speechStarted() {},
     partial() {
@@ -33,7 +34,7 @@ export async function transcribeDirect(engine: PocketSphinxEngine, samples: Int1
     },
     speechStopped() {},
     error(cause) {
-      throw cause;
+      failure = cause; // reported below: throwing here would escape from a native callback
     },
   });
   const start = performance.now();
@@ -41,5 +42,6 @@ export async function transcribeDirect(engine: PocketSphinxEngine, samples: Int1
   await recognizer.finish();
   const decodeMs = performance.now() - start;
   await recognizer.close();
+  if (failure) throw failure;
   return { text: finals.join(' '), partials, decodeMs, audioMs: (samples.length / 16000) * 1000 };
 }

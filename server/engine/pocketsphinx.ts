@@ -84,40 +84,12 @@ function promisify<T>(fn: AsyncFn, ...args: unknown[]): Promise<T> {
  * The loaded engine. {@link loadEngine} returns one, or the reason none can run.
  */
 export class PocketSphinxEngine {
-  private constructor(
+  /** @internal Use {@link loadEngine}. */
+  constructor(
     private readonly c: Bindings,
     readonly modelDir: string,
     private readonly partialIntervalMs: number,
   ) {}
-
-  /** @internal Loads the libraries and checks the model files. */
-  static load(options: EngineOptions = {}): PocketSphinxEngine | { unavailable: string } {
-    const modelDir = options.modelDir ?? process.env.DICTATE_PS_MODEL_DIR ?? DEFAULT_MODEL_DIR;
-    const missing = ['en-us/mdef', 'en-us.lm.bin', 'cmudict-en-us.dict'].filter((f) => !existsSync(join(modelDir, f)));
-    let c: Bindings;
-    try {
-      const sb = koffi.load('libsphinxbase.so.3');
-      const ps = koffi.load('libpocketsphinx.so.3');
-      c = {
-        cmd_ln_init: sb.func('void *cmd_ln_init(void *inout, void *defn, int strict, ...)') as AsyncFn,
-        cmd_ln_free_r: sb.func('int cmd_ln_free_r(void *cmdln)') as AsyncFn,
-        ps_args: ps.func('void *ps_args()') as AsyncFn,
-        ps_init: ps.func('void *ps_init(void *config)') as AsyncFn,
-        ps_free: ps.func('int ps_free(void *ps)') as AsyncFn,
-        ps_start_utt: ps.func('int ps_start_utt(void *ps)') as AsyncFn,
-        ps_end_utt: ps.func('int ps_end_utt(void *ps)') as AsyncFn,
-        ps_process_raw: ps.func('int ps_process_raw(void *ps, const int16_t *data, size_t n, int no_search, int full_utt)') as AsyncFn,
-        ps_get_hyp: ps.func('const char *ps_get_hyp(void *ps, void *out_score)') as AsyncFn,
-        ps_get_in_speech: ps.func('uint8_t ps_get_in_speech(void *ps)') as AsyncFn,
-      };
-    } catch {
-      return { unavailable: INSTALL_HINT };
-    }
-    if (missing.length > 0) {
-      return { unavailable: `The PocketSphinx English model is missing from ${modelDir} (${missing.join(', ')}): run \`sudo apt-get install pocketsphinx-en-us\` and restart the server.` };
-    }
-    return new PocketSphinxEngine(c, modelDir, options.partialIntervalMs ?? 200);
-  }
 
   /**
    * Creates a decoder for one stream (loads the model: ~100–300 ms, off the event loop).
@@ -145,10 +117,38 @@ export class PocketSphinxEngine {
   }
 }
 
-/** Loads the engine once per process, or says why it cannot run. */
-export function loadEngine(options?: EngineOptions): PocketSphinxEngine | { unavailable: string } {
-  return PocketSphinxEngine.load(options);
+/**
+ * Loads the libraries and checks the model files: the engine, or why it cannot run (an install
+ * instruction for the console and for clients). Call once per process.
+ */
+export function loadEngine(options: EngineOptions = {}): PocketSphinxEngine | { unavailable: string } {
+  const modelDir = options.modelDir ?? process.env.DICTATE_PS_MODEL_DIR ?? DEFAULT_MODEL_DIR;
+  const missing = ['en-us/mdef', 'en-us.lm.bin', 'cmudict-en-us.dict'].filter((f) => !existsSync(join(modelDir, f)));
+  let c: Bindings;
+  try {
+    const sb = koffi.load('libsphinxbase.so.3');
+    const ps = koffi.load('libpocketsphinx.so.3');
+    c = {
+      cmd_ln_init: sb.func('void *cmd_ln_init(void *inout, void *defn, int strict, ...)') as AsyncFn,
+      cmd_ln_free_r: sb.func('int cmd_ln_free_r(void *cmdln)') as AsyncFn,
+      ps_args: ps.func('void *ps_args()') as AsyncFn,
+      ps_init: ps.func('void *ps_init(void *config)') as AsyncFn,
+      ps_free: ps.func('int ps_free(void *ps)') as AsyncFn,
+      ps_start_utt: ps.func('int ps_start_utt(void *ps)') as AsyncFn,
+      ps_end_utt: ps.func('int ps_end_utt(void *ps)') as AsyncFn,
+      ps_process_raw: ps.func('int ps_process_raw(void *ps, const int16_t *data, size_t n, int no_search, int full_utt)') as AsyncFn,
+      ps_get_hyp: ps.func('const char *ps_get_hyp(void *ps, void *out_score)') as AsyncFn,
+      ps_get_in_speech: ps.func('uint8_t ps_get_in_speech(void *ps)') as AsyncFn,
+    };
+  } catch {
+    return { unavailable: INSTALL_HINT };
+  }
+  if (missing.length > 0) {
+    return { unavailable: `The PocketSphinx English model is missing from ${modelDir} (${missing.join(', ')}): run \`sudo apt-get install pocketsphinx-en-us\` and restart the server.` };
+  }
+  return new PocketSphinxEngine(c, modelDir, options.partialIntervalMs ?? 200);
 }
+
 
 /**
  * A streaming recognizer over one decoder. Write PCM16 at 16 kHz; events arrive as the decoder

@@ -262,8 +262,6 @@ export function floatToPcm16(x: number): number {
 export const FRAME_SAMPLES = 320;
 /** Bytes in one PCM16 frame (320 samples × 2 bytes). */
 export const FRAME_BYTES = FRAME_SAMPLES * 2;
-/** Duration of one frame, ms. */
-export const FRAME_MS = 20;
 
 /** One frame of capture output. */
 export interface Pcm16Frame {

@@ -251,7 +251,7 @@ describe('the store', () => {
   it('persists settings and the transcript, never the API key', async () => {
     setup();
     state().updateSettings({ serverUrl: 'wss://stt.example.com/ws', apiKey: 'sk-secret' });
-    useDictation.setState({ segments: [{ id: 1, text: 'kept' }], nextSegmentId: 2 });
+    useDictation.setState({ segments: [{ id: 1, text: 'kept' }] });
     const stored = localStorage.getItem('dictate') ?? '';
     expect(stored).toContain('wss://stt.example.com/ws');
     expect(stored).toContain('kept');
@@ -265,7 +265,6 @@ describe('the store', () => {
         state: {
           settings: { serverUrl: 5, authMethod: 'telepathy', model: 'nova-3', apiKey: 'leaked' },
           segments: [{ id: 1, text: 'good' }, null, { id: 'x', text: 3 }, 'junk'],
-          nextSegmentId: 2,
         },
         version: 1,
       }),

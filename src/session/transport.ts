@@ -16,8 +16,6 @@ export interface TransportHandlers {
 export interface Transport {
   send(data: WireMessage): void;
   close(code?: number, reason?: string): void;
-  /** Bytes queued but not yet sent. */
-  readonly bufferedAmount: number;
 }
 
 /**
@@ -43,9 +41,6 @@ export const connectWebSocket: Connect = (request, handlers) => {
     },
     close: (code = 1000, reason = '') => {
       if (socket.readyState === WebSocket.CONNECTING || socket.readyState === WebSocket.OPEN) socket.close(code, reason);
-    },
-    get bufferedAmount() {
-      return socket.bufferedAmount;
     },
   };
 };

@@ -31,7 +31,6 @@ export interface DictationState {
   /** Microphone input level, 0–1. */
   readonly level: number;
   readonly settings: Settings;
-  readonly nextSegmentId: number;
 
   /** Starts dictating (from `idle` or `error`). */
   start(): void;
@@ -58,7 +57,8 @@ export function transcriptText(segments: readonly Segment[]): string {
     .join(' ');
 }
 
-const initialState = {
+/** Initial state, for resetting the store in tests. */
+export const initialDictationState = {
   status: 'idle' as SessionStatus,
   segments: [] as readonly Segment[],
   partial: '',
@@ -66,41 +66,34 @@ const initialState = {
   error: null as DictationError | null,
   level: 0,
   settings: DEFAULT_SETTINGS,
-  nextSegmentId: 1,
 };
 
-/** Initial state, for resetting the store in tests. */
-export const initialDictationState = initialState;
-
-type Set = (partial: Partial<DictationState> | ((s: DictationState) => Partial<DictationState>)) => void;
-
-/** Moves an unfinished partial into the transcript, so words already shown are never lost. */
-function keepPartial(s: DictationState): Partial<DictationState> {
-  const text = s.partial.trim();
-  if (!text) return { partial: '' };
-  return { partial: '', segments: [...s.segments, { id: s.nextSegmentId, text }], nextSegmentId: s.nextSegmentId + 1 };
+/** Ends the utterance in progress with `text` as a final segment (none if empty); clears the partial. */
+function appendFinal(s: DictationState, text: string, language?: string): Partial<DictationState> {
+  const trimmed = text.trim();
+  if (!trimmed) return { partial: '' };
+  const id = (s.segments.at(-1)?.id ?? 0) + 1;
+  return { partial: '', segments: [...s.segments, { id, text: trimmed, ...(language ? { language } : {}) }] };
 }
 
-function applyTranscript(set: Set, update: TranscriptUpdate) {
+/** Moves an unfinished partial into the transcript, so words already shown are never lost. */
+const keepPartial = (s: DictationState) => appendFinal(s, s.partial);
+
+function reduceTranscript(s: DictationState, update: TranscriptUpdate): Partial<DictationState> {
   switch (update.type) {
     case 'speech-started':
-      return set({ vad: 'speech' });
+      return { vad: 'speech' };
     case 'speech-stopped':
-      return set({ vad: 'silence' });
+      return { vad: 'silence' };
     case 'partial':
-      return set({ partial: update.text });
+      return { partial: update.text };
     case 'final':
-      return set((s) => {
-        const text = update.text.trim();
-        if (!text) return { partial: '' };
-        const segment: Segment = { id: s.nextSegmentId, text, ...(update.language ? { language: update.language } : {}) };
-        return { partial: '', segments: [...s.segments, segment], nextSegmentId: s.nextSegmentId + 1 };
-      });
+      return appendFinal(s, update.text, update.language);
   }
 }
 
 /** What is kept across reloads: settings without the key, and the final transcript. */
-type Persisted = Pick<DictationState, 'settings' | 'segments' | 'nextSegmentId'>;
+type Persisted = Pick<DictationState, 'settings' | 'segments'>;
 
 /**
  * localStorage, written only when the persisted slice changed. `persist` saves on every `setState`,
@@ -113,7 +106,6 @@ function changeOnlyStorage(): PersistStorage<Persisted> | undefined {
   let last: Persisted | null = null;
   const same = (a: Persisted, b: Persisted) =>
     a.segments === b.segments &&
-    a.nextSegmentId === b.nextSegmentId &&
     (Object.keys(a.settings) as (keyof Settings)[]).every((k) => a.settings[k] === b.settings[k]);
   return {
     getItem: json.getItem,
@@ -129,7 +121,7 @@ function changeOnlyStorage(): PersistStorage<Persisted> | undefined {
 export const useDictation = create<DictationState>()(
   persist(
     (set, get) => ({
-      ...initialState,
+      ...initialDictationState,
       start() {
         const { status, settings } = get();
         if (status !== 'idle' && status !== 'error') return;
@@ -161,7 +153,6 @@ export const useDictation = create<DictationState>()(
       partialize: (s): Persisted => ({
         settings: { ...s.settings, apiKey: '' },
         segments: s.segments,
-        nextSegmentId: s.nextSegmentId,
       }),
       merge: (persisted, current) => {
         const p = (persisted ?? {}) as Partial<DictationState>;
@@ -172,7 +163,6 @@ export const useDictation = create<DictationState>()(
         return {
           ...current,
           segments,
-          nextSegmentId: typeof p.nextSegmentId === 'number' ? p.nextSegmentId : current.nextSegmentId,
           settings: p.settings ? { ...sanitizeSettings(p.settings), apiKey: current.settings.apiKey } : current.settings,
         };
       },
@@ -186,7 +176,7 @@ export const sessionSink: SessionSink = {
     useDictation.setState((s) => (status === 'idle' ? { status, vad: 'silence', ...keepPartial(s) } : { status }));
   },
   transcript(update) {
-    applyTranscript(useDictation.setState, update);
+    useDictation.setState((s) => reduceTranscript(s, update));
   },
   fail(error) {
     useDictation.setState((s) => ({ status: 'error', error, vad: 'silence', ...keepPartial(s) }));

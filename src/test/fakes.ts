@@ -95,7 +95,6 @@ export class FakeVoiceRunService {
         this.closedByClient = { code, reason };
         this.open = false;
       },
-      bufferedAmount: 0,
     };
     queueMicrotask(() => this.accept());
     return transport;
