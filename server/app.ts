@@ -1,14 +1,18 @@
 /**
  * The local Dictate server: the built app (static files) and the transcription endpoints on one
- * port. Endpoint: `/ws`, VoiceRun Transcribe.
+ * port. Endpoints: `/ws` VoiceRun Transcribe, `/v1/speech-to-text/realtime` Reson8 realtime,
+ * `/v1/transcribe` Speechall streaming; all three on the same PocketSphinx engine.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { selectSubprotocol } from './auth';
-import { handleVoiceRun, MAX_MESSAGE_BYTES, type ServerContext } from './voicerun';
+import { RESON8_PATH, reson8Endpoint } from './reson8';
+import { SPEECHALL_PATH, speechallEndpoint } from './speechall';
+import { rejectUpgrade, type Endpoint, type ServerContext } from './stream';
+import { handleVoiceRun, MAX_MESSAGE_BYTES } from './voicerun';
 
 /** Options for {@link createDictateServer}. */
 export interface DictateServerOptions extends ServerContext {
@@ -17,8 +21,10 @@ export interface DictateServerOptions extends ServerContext {
 }
 
 /** WebSocket paths and their protocol handlers. */
-const ENDPOINTS: Record<string, (ws: WebSocket, request: IncomingMessage, ctx: ServerContext) => void> = {
-  '/ws': handleVoiceRun,
+const ENDPOINTS: Record<string, Endpoint> = {
+  '/ws': { handle: handleVoiceRun },
+  [RESON8_PATH]: reson8Endpoint,
+  [SPEECHALL_PATH]: speechallEndpoint,
 };
 
 /** Creates (but does not start) the HTTP server. */
@@ -46,12 +52,14 @@ export function createDictateServer(options: DictateServerOptions): Server {
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const handler = ENDPOINTS[path];
-    if (!handler) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
+    const endpoint = ENDPOINTS[path];
+    if (!endpoint) return rejectUpgrade(socket, { status: 404, body: { error: { code: 'not_found', message: `No WebSocket endpoint at ${path.slice(0, 80)}.` } } });
+    const rejection = endpoint.check?.(request, options);
+    if (rejection) {
+      options.log(`upgrade to ${path} refused: ${rejection.status}`);
+      return rejectUpgrade(socket, rejection);
     }
-    wss.handleUpgrade(request, socket, head, (ws) => handler(ws, request, options));
+    wss.handleUpgrade(request, socket, head, (ws) => endpoint.handle(ws, request, options));
   });
   server.on('close', () => {
     for (const client of wss.clients) client.terminate();

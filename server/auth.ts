@@ -33,26 +33,43 @@ export function offeredSubprotocols(request: IncomingMessage): string[] {
     .filter(Boolean);
 }
 
-/** The credential presented on the handshake, if any. */
-export function presentedKey(request: IncomingMessage): string | null {
+/** Where a dialect accepts a credential on the handshake. */
+export interface CredentialSources {
+  /** `Authorization: Bearer <key>` (and `ApiKey <key>` where the dialect documents it). */
+  readonly header: readonly ('Bearer' | 'ApiKey')[];
+  /** Query parameters that may carry the key, in order of preference. */
+  readonly query: readonly string[];
+  /** `Sec-WebSocket-Protocol: bearer, <token>`. */
+  readonly subprotocol: boolean;
+}
+
+/** VoiceRun: Bearer header (overview), query `api_key` / `token`, subprotocol (browser clients). */
+export const VOICERUN_CREDENTIALS: CredentialSources = { header: ['Bearer'], query: ['api_key', 'token'], subprotocol: true };
+
+/** The credential presented on the handshake through one of `sources`, if any. */
+export function presentedKey(request: IncomingMessage, sources: CredentialSources = VOICERUN_CREDENTIALS): string | null {
   const authorization = request.headers.authorization;
   if (authorization) {
-    const match = /^(?:Bearer|ApiKey)\s+(.+)$/i.exec(authorization.trim());
-    if (match) return match[1].trim();
+    const match = /^(\S+)\s+(.+)$/.exec(authorization.trim());
+    if (match && sources.header.some((scheme) => scheme.toLowerCase() === match[1].toLowerCase())) return match[2].trim();
   }
   const url = new URL(request.url ?? '/', 'http://localhost');
-  const query = url.searchParams.get('api_key') ?? url.searchParams.get('token');
-  if (query) return query;
-  const protocols = offeredSubprotocols(request);
-  const bearer = protocols.findIndex((p) => p.toLowerCase() === 'bearer');
-  if (bearer >= 0 && protocols[bearer + 1]) return protocols[bearer + 1];
+  for (const name of sources.query) {
+    const value = url.searchParams.get(name);
+    if (value) return value;
+  }
+  if (sources.subprotocol) {
+    const protocols = offeredSubprotocols(request);
+    const bearer = protocols.findIndex((p) => p.toLowerCase() === 'bearer');
+    if (bearer >= 0 && protocols[bearer + 1]) return protocols[bearer + 1];
+  }
   return null;
 }
 
 /** Checks the handshake against the configured key (`undefined`: no key needed). */
-export function checkHandshake(request: IncomingMessage, apiKey: string | undefined): HandshakeAuth {
+export function checkHandshake(request: IncomingMessage, apiKey: string | undefined, sources: CredentialSources = VOICERUN_CREDENTIALS): HandshakeAuth {
   if (!apiKey) return 'accepted';
-  const key = presentedKey(request);
+  const key = presentedKey(request, sources);
   if (key === null) return 'missing';
   return keyMatches(key, apiKey) ? 'accepted' : 'rejected';
 }

@@ -8,7 +8,10 @@ export interface ReceivedMessage {
 
 /** A connected test client. */
 export class TestClient {
+  /** JSON messages (an object without `type` gets type `<untyped>`); binary ones as `<binary>`. */
   readonly messages: ReceivedMessage[] = [];
+  /** Every text frame as received. */
+  readonly texts: string[] = [];
   closeCode: number | null = null;
   closeReason = '';
   private waiters: (() => void)[] = [];
@@ -23,7 +26,17 @@ export class TestClient {
       ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     });
     ws.on('message', (data, isBinary) => {
-      this.messages.push(isBinary ? { type: '<binary>' } : (JSON.parse(data.toString()) as ReceivedMessage));
+      if (isBinary) this.messages.push({ type: '<binary>' });
+      else {
+        const text = data.toString();
+        this.texts.push(text);
+        try {
+          const parsed = JSON.parse(text) as ReceivedMessage;
+          this.messages.push(typeof parsed.type === 'string' ? parsed : { ...parsed, type: '<untyped>' });
+        } catch {
+          this.messages.push({ type: '<text>', text });
+        }
+      }
       this.wake();
     });
     ws.on('close', (code, reason) => {
@@ -37,6 +50,28 @@ export class TestClient {
     const client = new TestClient(new WebSocket(url, options.protocols ?? [], { headers: options.headers }));
     await client.opened;
     return client;
+  }
+
+  /** Tries to connect and returns the HTTP status and JSON body of a refused upgrade (101 if accepted). */
+  static async upgradeStatus(url: string, options: { headers?: Record<string, string>; protocols?: string[] } = {}): Promise<{ status: number; body: unknown }> {
+    const ws = new WebSocket(url, options.protocols ?? [], { headers: options.headers });
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => {
+        ws.close();
+        resolve({ status: 101, body: null });
+      });
+      ws.once('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: body ? (JSON.parse(body) as unknown) : null }));
+      });
+      ws.once('error', reject);
+    });
+  }
+
+  /** Waits until `check` holds for the messages received so far. */
+  waitFor(check: (messages: ReceivedMessage[]) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    return this.until(() => (check(this.messages) ? true : undefined), what, timeoutMs).then(() => undefined);
   }
 
   private wake() {

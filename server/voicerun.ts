@@ -14,7 +14,8 @@ import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { decodeMulaw } from '../src/audio/mulaw';
 import { checkHandshake, keyMatches } from './auth';
-import type { PocketSphinxEngine, Recognizer } from './engine/pocketsphinx';
+import type { Recognizer } from './engine/pocketsphinx';
+import { byteLength, type ServerContext } from './stream';
 
 /** Provider and model names of the local engine. */
 export const LOCAL_PROVIDER = 'LOCAL';
@@ -25,16 +26,6 @@ export const MAX_MESSAGE_BYTES = 1024 * 1024;
 export const CLOSE_UNAUTHORIZED = 4001;
 /** How long a client that presented no key on the handshake has to send `auth`, ms. */
 export const AUTH_TIMEOUT_MS = 10_000;
-
-/** What every connection handler gets from the server. */
-export interface ServerContext {
-  /** The engine, or why it cannot run (an install instruction). */
-  readonly engine: PocketSphinxEngine | { readonly unavailable: string };
-  /** Key every client must present; undefined: none needed. */
-  readonly apiKey?: string;
-  /** One line per event worth logging; never receives keys or audio. */
-  readonly log: (line: string) => void;
-}
 
 type ErrorCode = 'invalid_message' | 'invalid_config' | 'invalid_model' | 'invalid_provider' | 'provider_error' | 'internal_error';
 
@@ -51,10 +42,6 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function byteLength(data: RawData): number {
-  return Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
 
 /**
@@ -195,7 +182,7 @@ export function handleVoiceRun(ws: WebSocket, request: IncomingMessage, ctx: Ser
       const r = await ctx.engine.createRecognizer({
         speechStarted: () => send({ type: 'speech.started' }),
         partial: (text) => send({ type: 'transcription.partial', text }),
-        final: (text) => {
+        final: ({ text }) => {
           if (text) send({ type: 'transcription.completed', text, language: 'en' });
         },
         speechStopped: () => send({ type: 'speech.stopped' }),

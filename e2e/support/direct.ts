@@ -29,7 +29,7 @@ export async function transcribeDirect(engine: PocketSphinxEngine, samples: Int1
     partial() {
       partials++;
     },
-    final(text) {
+    final({ text }) {
       if (text) finals.push(text);
     },
     speechStopped() {},

@@ -27,7 +27,7 @@ describe('a recognizer fed faster than real time', () => {
     const recognizer = await engine.createRecognizer({
       speechStarted() {},
       partial() {},
-      final: (text) => finals.push(text),
+      final: ({ text }) => finals.push(text),
       speechStopped() {},
       error: (e) => {
         throw e;

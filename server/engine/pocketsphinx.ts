@@ -44,6 +44,37 @@ interface Bindings {
   ps_process_raw: AsyncFn;
   ps_get_hyp: AsyncFn;
   ps_get_in_speech: AsyncFn;
+  ps_get_n_frames: AsyncFn;
+  ps_get_logmath: AsyncFn;
+  ps_seg_iter: AsyncFn;
+  ps_seg_next: AsyncFn;
+  ps_seg_word: AsyncFn;
+  ps_seg_frames: AsyncFn;
+  ps_seg_prob: AsyncFn;
+  ps_seg_free: AsyncFn;
+  logmath_exp: AsyncFn;
+}
+
+/** One recognised word, in stream time (since the recognizer's first sample). */
+export interface RecognizedWord {
+  readonly text: string;
+  /** ms */
+  readonly startMs: number;
+  /** ms */
+  readonly durationMs: number;
+  /** Posterior probability, 0–1. */
+  readonly confidence: number;
+}
+
+/** A finished utterance. */
+export interface Utterance {
+  /** The words, space-joined; may be empty when the VAD heard noise but no word. */
+  readonly text: string;
+  /** Start of the first word (or of the speech when there is none), ms since the first sample. */
+  readonly startMs: number;
+  /** From `startMs` to the end of the last word, ms. */
+  readonly durationMs: number;
+  readonly words: readonly RecognizedWord[];
 }
 
 /** Events of one recognition stream, in order. */
@@ -51,8 +82,8 @@ export interface RecognizerEvents {
   speechStarted(): void;
   /** The running hypothesis changed (at most every `partialIntervalMs` of audio). */
   partial(text: string): void;
-  /** An utterance ended. `text` may be empty when the VAD heard noise but no word. */
-  final(text: string): void;
+  /** An utterance ended. Its `text` may be empty when the VAD heard noise but no word. */
+  final(utterance: Utterance): void;
   speechStopped(): void;
   /** The decoder failed; the recognizer is unusable afterwards. */
   error(error: Error): void;
@@ -139,6 +170,16 @@ export function loadEngine(options: EngineOptions = {}): PocketSphinxEngine | { 
       ps_process_raw: ps.func('int ps_process_raw(void *ps, const int16_t *data, size_t n, int no_search, int full_utt)') as AsyncFn,
       ps_get_hyp: ps.func('const char *ps_get_hyp(void *ps, void *out_score)') as AsyncFn,
       ps_get_in_speech: ps.func('uint8_t ps_get_in_speech(void *ps)') as AsyncFn,
+      ps_get_n_frames: ps.func('int ps_get_n_frames(void *ps)') as AsyncFn,
+      ps_get_logmath: ps.func('void *ps_get_logmath(void *ps)') as AsyncFn,
+      // 5prealpha: ps_seg_iter(ps); later releases add an out-score pointer (not used here).
+      ps_seg_iter: ps.func('void *ps_seg_iter(void *ps)') as AsyncFn,
+      ps_seg_next: ps.func('void *ps_seg_next(void *seg)') as AsyncFn,
+      ps_seg_word: ps.func('const char *ps_seg_word(void *seg)') as AsyncFn,
+      ps_seg_frames: ps.func('void ps_seg_frames(void *seg, _Out_ int *sf, _Out_ int *ef)') as AsyncFn,
+      ps_seg_prob: ps.func('int ps_seg_prob(void *seg, _Out_ int *ascr, _Out_ int *lscr, _Out_ int *lback)') as AsyncFn,
+      ps_seg_free: ps.func('void ps_seg_free(void *seg)') as AsyncFn,
+      logmath_exp: sb.func('double logmath_exp(void *lmath, int logb_p)') as AsyncFn,
     };
   } catch {
     return { unavailable: INSTALL_HINT };
@@ -165,6 +206,10 @@ export class Recognizer {
   private idleWaiters: (() => void)[] = [];
   private queuedSamples = 0;
   private paused = false;
+  /** Samples decoded since the recognizer started. */
+  private decodedSamples = 0;
+  /** Stream position of the utterance's first searched frame, samples. */
+  private utteranceStartSample = 0;
 
   /** @internal Created by {@link PocketSphinxEngine.createRecognizer}. */
   constructor(
@@ -248,6 +293,7 @@ export class Recognizer {
   }
 
   private afterDecode(samples: number): void {
+    this.decodedSamples += samples;
     const inSpeech = Boolean(this.c.ps_get_in_speech(this.decoder));
     if (inSpeech && !this.inUtterance) {
       this.inUtterance = true;
@@ -274,17 +320,58 @@ export class Recognizer {
   private endUtterance(): void {
     this.c.ps_end_utt(this.decoder);
     const text = this.hypothesis();
+    const words = this.words();
     this.inUtterance = false;
     this.lastPartial = '';
-    this.events.final(text);
+    const startMs = words[0]?.startMs ?? samplesToMs(this.utteranceStartSample);
+    const last = words.at(-1);
+    const durationMs = last ? last.startMs + last.durationMs - startMs : 0;
+    this.events.final({ text, startMs, durationMs, words });
     this.events.speechStopped();
     this.c.ps_start_utt(this.decoder);
+  }
+
+  /** The best path's words with stream times and posteriors (fillers and silences left out). */
+  private words(): RecognizedWord[] {
+    const c = this.c;
+    const logmath = c.ps_get_logmath(this.decoder);
+    const words: RecognizedWord[] = [];
+    const sf = [0];
+    const ef = [0];
+    const scores = [[0], [0], [0]];
+    for (let seg = c.ps_seg_iter(this.decoder); seg; seg = c.ps_seg_next(seg)) {
+      const raw = c.ps_seg_word(seg) as string | null;
+      if (!raw || FILLER.test(raw)) continue;
+      c.ps_seg_frames(seg, sf, ef);
+      const logProb = c.ps_seg_prob(seg, scores[0], scores[1], scores[2]) as number;
+      const confidence = Math.min(1, Math.max(0, c.logmath_exp(logmath, logProb) as number));
+      const startSample = this.utteranceStartSample + sf[0] * SAMPLES_PER_FRAME;
+      const endSample = this.utteranceStartSample + (ef[0] + 1) * SAMPLES_PER_FRAME;
+      words.push({
+        text: raw.replace(ALTERNATE_PRONUNCIATION, ''),
+        startMs: samplesToMs(startSample),
+        durationMs: samplesToMs(endSample - startSample),
+        confidence: Math.round(confidence * 1000) / 1000,
+      });
+    }
+    return words;
   }
 
   private hypothesis(): string {
     const hyp = this.c.ps_get_hyp(this.decoder, null) as string | null;
     return (hyp ?? '').trim();
   }
+}
+
+/** Samples per decoder frame (-frate 100: 10 ms at 16 kHz). */
+const SAMPLES_PER_FRAME = ENGINE_SAMPLE_RATE / 100;
+/** Silences and fillers in a segmentation: <s>, </s>, <sil>, [NOISE], ++BREATH++ … */
+const FILLER = /^(<.*>|\[.*\]|\+\+.*\+\+)$/;
+/** `word(2)`: the dictionary's second pronunciation of `word`. */
+const ALTERNATE_PRONUNCIATION = /\(\d+\)$/;
+
+function samplesToMs(samples: number): number {
+  return Math.round((samples * 1000) / ENGINE_SAMPLE_RATE);
 }
 
 function concat(chunks: Int16Array[]): Int16Array {

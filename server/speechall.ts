@@ -1,0 +1,178 @@
+/**
+ * The Speechall streaming protocol, server side (shared/seeds 004), backed by PocketSphinx.
+ *
+ * `GET /v1/transcribe?api_key=…&model=<provider>.<model>&language=en&output_format=text|json|verbose_json…`
+ * (or `Authorization: Bearer <key>` for server-side clients). Audio: binary PCM16, 16 kHz mono.
+ * One result per utterance, when the decoder's VAD hears it end: a plain-text frame for `text`, or
+ * `{id, text, language, words: [{text, start, end, confidence}]}` (seconds) for `json`, plus the
+ * utterance's `start`, `end` and `duration` for `verbose_json`.
+ *
+ * The seed has no end-of-stream message: a client that wants the last words sends trailing
+ * silence so the VAD ends the utterance, waits for the result, then closes.
+ *
+ * Errors: a missing or wrong key refuses the upgrade with 401, bad parameters with 400, a missing
+ * engine with 500 (JSON body `{error: {code, message}}`). In the stream there is no error message
+ * in the seed, so a text frame closes with 1003 and a reason, a frame over 1 MiB with 1009, and a
+ * decoder failure with 1011.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { checkHandshake, type CredentialSources } from './auth';
+import type { Utterance } from './engine/pocketsphinx';
+import { byteLength, Pcm16Reader, queryBoolean, StreamDecoder, type Endpoint, type Rejection, type ServerContext } from './stream';
+
+/** Path of the endpoint (seed: `wss://api.speechall.com/v1/transcribe`). */
+export const SPEECHALL_PATH = '/v1/transcribe';
+/** The `model` this server offers, `provider.model` like the seed's `deepgram.nova-2`. */
+export const SPEECHALL_LOCAL_MODEL = 'local.pocketsphinx-en-us';
+/** Largest binary message accepted, bytes. */
+export const SPEECHALL_MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/** Seed "Authentication": query `api_key`, or `Authorization: Bearer` from servers. */
+const CREDENTIALS: CredentialSources = { header: ['Bearer'], query: ['api_key'], subprotocol: false };
+
+export type SpeechallOutputFormat = 'text' | 'json' | 'verbose_json';
+
+/** Parameters of one connection (seed "Available Parameters"). */
+export interface SpeechallOptions {
+  readonly model: string;
+  readonly language: string;
+  readonly outputFormat: SpeechallOutputFormat;
+  readonly punctuation: boolean;
+  readonly diarization: boolean;
+  readonly temperature?: number;
+  readonly initialPrompt?: string;
+  readonly speakersExpected?: number;
+  readonly customVocabulary: readonly string[];
+}
+
+const invalid = (message: string): Rejection => ({ status: 400, body: { error: { code: 'invalid_request', message } } });
+
+/**
+ * `custom_vocabulary` is an array in a query string: repeated parameters, or one JSON array.
+ */
+function vocabulary(url: URL): string[] | Error {
+  const values = url.searchParams.getAll('custom_vocabulary').filter((v) => v !== '');
+  if (values.length === 1 && values[0].trim().startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(values[0]);
+      if (Array.isArray(parsed) && parsed.every((v) => typeof v === 'string')) return parsed;
+    } catch {
+      // falls through
+    }
+    return new Error('custom_vocabulary must be a list of words: repeat the parameter or send a JSON array of strings.');
+  }
+  return values;
+}
+
+/** Validates the query (seed "Available Parameters"). PocketSphinx ignores punctuation, diarization, temperature and prompts. */
+export function parseSpeechallQuery(url: URL): SpeechallOptions | Rejection {
+  const p = url.searchParams;
+  const model = p.get('model');
+  if (!model) return invalid(`model is required, e.g. ${SPEECHALL_LOCAL_MODEL}.`);
+  if (model !== SPEECHALL_LOCAL_MODEL) return invalid(`Unknown model "${model.slice(0, 60)}". This server offers "${SPEECHALL_LOCAL_MODEL}".`);
+  const language = p.get('language') || 'en';
+  if (!/^(en(-[A-Za-z0-9]+)*|auto)$/i.test(language)) return invalid(`Language "${language.slice(0, 20)}" is not supported by ${SPEECHALL_LOCAL_MODEL}: use en or auto.`);
+  const outputFormat = p.get('output_format') || 'text';
+  if (outputFormat !== 'text' && outputFormat !== 'json' && outputFormat !== 'verbose_json') {
+    return invalid(`output_format must be text, json or verbose_json (got "${outputFormat.slice(0, 20)}").`);
+  }
+  const punctuation = queryBoolean(url, 'punctuation');
+  if (punctuation instanceof Error) return invalid(punctuation.message);
+  const diarization = queryBoolean(url, 'diarization');
+  if (diarization instanceof Error) return invalid(diarization.message);
+  let temperature: number | undefined;
+  if (p.get('temperature')) {
+    temperature = Number(p.get('temperature'));
+    if (!Number.isFinite(temperature) || temperature < 0 || temperature > 1) return invalid('temperature must be a number from 0 to 1.');
+  }
+  let speakersExpected: number | undefined;
+  if (p.get('speakers_expected')) {
+    speakersExpected = Number(p.get('speakers_expected'));
+    if (!Number.isInteger(speakersExpected) || speakersExpected < 1 || speakersExpected > 10) return invalid('speakers_expected must be an integer from 1 to 10.');
+  }
+  const customVocabulary = vocabulary(url);
+  if (customVocabulary instanceof Error) return invalid(customVocabulary.message);
+  return {
+    model,
+    language: language.toLowerCase() === 'auto' ? 'en' : language,
+    outputFormat,
+    punctuation: punctuation ?? true,
+    diarization: diarization ?? false,
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(p.get('initial_prompt') ? { initialPrompt: p.get('initial_prompt') as string } : {}),
+    ...(speakersExpected !== undefined ? { speakersExpected } : {}),
+    customVocabulary,
+  };
+}
+
+const seconds = (ms: number) => Math.round(ms) / 1000;
+
+/** The result frame for one utterance (seed "Response Formats"). */
+export function resultMessage(utterance: Utterance, options: SpeechallOptions): string {
+  if (options.outputFormat === 'text') return utterance.text;
+  const words = utterance.words.map((w) => ({ text: w.text, start: seconds(w.startMs), end: seconds(w.startMs + w.durationMs), confidence: w.confidence }));
+  const base = { id: randomUUID(), text: utterance.text, language: options.language.split('-')[0].toLowerCase() };
+  if (options.outputFormat === 'json') return JSON.stringify({ ...base, words });
+  const start = seconds(utterance.startMs);
+  const end = seconds(utterance.startMs + utterance.durationMs);
+  return JSON.stringify({ ...base, start, end, duration: seconds(utterance.durationMs), words });
+}
+
+function check(request: IncomingMessage, ctx: ServerContext): Rejection | null {
+  const auth = checkHandshake(request, ctx.apiKey, CREDENTIALS);
+  if (auth !== 'accepted') {
+    return { status: 401, body: { error: { code: 'unauthorized', message: auth === 'missing' ? 'An API key is required (api_key query parameter).' : 'Invalid API key.' } } };
+  }
+  const options = parseSpeechallQuery(new URL(request.url ?? '/', 'http://localhost'));
+  if ('status' in options) return options;
+  if ('unavailable' in ctx.engine) return { status: 500, body: { error: { code: 'internal_error', message: ctx.engine.unavailable } } };
+  return null;
+}
+
+function handle(ws: WebSocket, request: IncomingMessage, ctx: ServerContext): void {
+  const options = parseSpeechallQuery(new URL(request.url ?? '/', 'http://localhost')) as SpeechallOptions;
+  if ('unavailable' in ctx.engine) return void ws.close(1011, 'Engine unavailable');
+  const id = `sa_${Math.random().toString(36).slice(2, 10)}`;
+  const reader = new Pcm16Reader();
+  let open = true;
+  const fail = (code: number, reason: string) => {
+    open = false;
+    ws.close(code, reason);
+  };
+  const decoder = new StreamDecoder(ctx.engine, {
+    speechStarted() {},
+    partial() {},
+    final: (utterance) => {
+      if (utterance.text && ws.readyState === ws.OPEN) ws.send(resultMessage(utterance, options));
+    },
+    speechStopped() {},
+    backpressure: (paused) => (paused ? ws.pause() : ws.resume()),
+    error: (cause) => {
+      ctx.log(`${id} decoder error: ${cause.message}`);
+      fail(1011, 'Recognizer failed');
+    },
+  });
+  decoder.ready.catch((cause: unknown) => {
+    ctx.log(`${id} decoder could not start: ${cause instanceof Error ? cause.message : String(cause)}`);
+    fail(1011, 'Recognizer could not start');
+  });
+  ctx.log(`${id} connected (speechall, ${options.outputFormat})`);
+
+  ws.on('message', (data, isBinary) => {
+    if (!open) return;
+    if (byteLength(data) > SPEECHALL_MAX_MESSAGE_BYTES) return fail(1009, `Message over ${SPEECHALL_MAX_MESSAGE_BYTES} bytes`);
+    if (!isBinary) return fail(1003, 'Send audio as binary PCM16 frames');
+    decoder.write(reader.read(data));
+  });
+  ws.on('close', () => {
+    open = false;
+    void decoder.close();
+    ctx.log(`${id} closed`);
+  });
+  ws.on('error', (cause) => ctx.log(`${id} socket error: ${cause.message}`));
+}
+
+/** The Speechall streaming endpoint. */
+export const speechallEndpoint: Endpoint = { check, handle };

@@ -1,0 +1,21 @@
+/** Starts the local server on a free port for tests. */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createDictateServer } from './app';
+import { INSTALL_HINT, type PocketSphinxEngine } from './engine/pocketsphinx';
+
+/** A running test server and its `ws://127.0.0.1:<port>` base. */
+export async function startTestServer(engine: PocketSphinxEngine | { unavailable: string }, options: { apiKey?: string; unavailable?: boolean } = {}): Promise<{ server: Server; base: string }> {
+  const server = createDictateServer({
+    engine: options.unavailable ? { unavailable: INSTALL_HINT } : engine,
+    apiKey: options.apiKey,
+    log: () => {},
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, base: `ws://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** PCM16 samples as little-endian bytes. */
+export function pcmBytes(samples: Int16Array): Buffer {
+  return Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+}
