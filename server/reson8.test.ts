@@ -47,7 +47,7 @@ describe('Reson8 realtime endpoint', () => {
     expect(interim[0]).toEqual({ type: 'transcript', text: expect.any(String), is_final: false });
     expect(finals.length).toBeGreaterThan(0);
     expect(wordErrorRate(reference, finals.map((m) => m.text).join(' '))).toBeLessThan(0.35);
-    const final = finals[0] as { start_ms: number; duration_ms: number; words: { text: string; start_ms: number; duration_ms: number; confidence: number }[]; text: string };
+    const final = finals[0] as unknown as { start_ms: number; duration_ms: number; words: { text: string; start_ms: number; duration_ms: number; confidence: number }[]; text: string };
     expect(final.words.map((w) => w.text).join(' ')).toBe(final.text);
     // The clip's speech starts within its first half second and lasts about 5.5 s.
     expect(final.start_ms).toBeGreaterThanOrEqual(0);
