@@ -4,14 +4,17 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
 import { createSession } from './session/session';
 import { attachSession, initialDictationState, useDictation } from './store/dictation';
-import { FakeMicrophone, FakeVoiceRunService } from './test/fakes';
+import { initialCredentialsState, useCredentials } from './store/credentials';
+import { FakeMicrophone, FakeReson8Service, FakeSpeechallService, FakeVoiceRunService } from './test/fakes';
 
 let mic: FakeMicrophone;
 let service: FakeVoiceRunService;
 
 beforeEach(() => {
   localStorage.clear();
+  sessionStorage.clear();
   useDictation.setState({ ...initialDictationState });
+  useCredentials.setState({ ...initialCredentialsState });
   mic = new FakeMicrophone();
   service = new FakeVoiceRunService({ answerClose: true });
   attachSession(createSession({ startCapture: mic.start, connect: service.connect, location: { protocol: 'http:', host: 'localhost' }, finishTimeoutMs: 300 }));
@@ -97,17 +100,134 @@ describe('Dictate', () => {
     const user = userEvent.setup();
     render(<App />);
     await user.click(screen.getByText('Settings'));
-    await user.type(screen.getByLabelText('Server URL'), 'wss://stt.example.com/ws');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Provider' }), 'VoiceRun Transcribe');
+    const url = screen.getByLabelText('Endpoint URL');
+    expect(url).toHaveValue('wss://transcribe.voicerun.com/ws');
+    await user.clear(url);
+    await user.type(url, 'wss://stt.example.com/ws');
     await user.selectOptions(screen.getByLabelText('Auth method'), 'query');
-    expect(screen.getByText(/can appear in server and proxy logs/)).toBeInTheDocument();
+    expect(screen.getByText(/can appear in server and proxy logs.*short-lived token/)).toBeInTheDocument();
     const key = screen.getByLabelText('API key');
     expect(key).toHaveAttribute('type', 'password');
     await user.type(key, 'sk-123456');
+    await user.selectOptions(screen.getByLabelText('Model'), 'gpt-4o-transcribe');
+    await user.selectOptions(screen.getByLabelText('Audio encoding'), 'mulaw');
     expect(document.body.textContent).not.toContain('sk-123456');
     await user.click(screen.getByRole('button', { name: 'Start recording' }));
     await screen.findByText('Listening');
     expect(new URL(service.request!.url).searchParams.get('api_key')).toBe('sk-123456');
-    expect(screen.getByLabelText('Server URL')).toBeDisabled();
+    expect(service.received[0]).toMatchObject({ type: 'session.update', session: { provider: 'OPENAI', model: 'gpt-4o-transcribe', input_audio_format: 'mulaw' } });
+    expect(screen.getByLabelText('Endpoint URL')).toBeDisabled();
+    expect(document.body.textContent).not.toContain('sk-123456');
+  });
+
+  it('offers every service and the local engine under each dialect, with only that provider’s fields', async () => {
+    const user = userEvent.setup();
+    render(<App />);
+    await user.click(screen.getByText('Settings'));
+    const picker = screen.getByRole('combobox', { name: 'Provider' });
+    expect(within(picker).getAllByRole('option').map((o) => o.textContent)).toEqual([
+      'Local engine (VoiceRun protocol)',
+      'Local engine (Reson8 protocol)',
+      'Local engine (Speechall protocol)',
+      'VoiceRun Transcribe',
+      'Reson8 realtime',
+      'Speechall streaming',
+    ]);
+    await user.selectOptions(picker, 'Reson8 realtime');
+    expect(screen.getByLabelText('Access token')).toHaveAttribute('type', 'password');
+    expect(screen.getByRole('checkbox', { name: 'Interim results' })).toBeChecked();
+    expect(screen.queryByLabelText('Auth method')).not.toBeInTheDocument(); // a browser has one way: the subprotocol
+    expect(screen.queryByLabelText('Output format')).not.toBeInTheDocument();
+    await user.selectOptions(picker, 'Speechall streaming');
+    expect(screen.getByLabelText('Output format')).toBeInTheDocument();
+    expect(screen.getByText(/can appear in server and proxy logs/)).toBeInTheDocument(); // Speechall's only browser auth is the query
+    expect(screen.queryByRole('checkbox', { name: 'Interim results' })).not.toBeInTheDocument();
+    await user.selectOptions(picker, 'Local engine (Speechall protocol)');
+    expect(screen.getByLabelText('Model')).toHaveValue('local.pocketsphinx-en-us');
+    expect(screen.queryByLabelText('API key')).not.toBeInTheDocument();
+  });
+
+  it('dictates through Reson8: interim words, then the final with uncertain words marked; Stop flushes first', async () => {
+    const reson8 = new FakeReson8Service({ apiKey: 'tok_abc' });
+    attachSession(createSession({ startCapture: mic.start, connect: reson8.connect, location: { protocol: 'http:', host: 'localhost' }, finishTimeoutMs: 2000 }));
+    const user = userEvent.setup();
+    render(<App />);
+    await user.click(screen.getByText('Settings'));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Provider' }), 'Reson8 realtime');
+    await user.type(screen.getByLabelText('Access token'), 'tok_abc');
+    await user.click(screen.getByRole('button', { name: 'Start recording' }));
+    await screen.findByText('Listening');
+    expect(reson8.request!.protocols).toEqual(['bearer', 'tok_abc']);
+    mic.emit(0.4);
+    expect(reson8.samples()).toHaveLength(1);
+    // No VAD messages in Reson8: the level shows speech.
+    await vi.waitFor(() => expect(screen.getByRole('status', { name: 'Voice activity' })).toHaveTextContent('Speech'));
+    reson8.push({ type: 'transcript', text: 'the patient presented', is_final: false });
+    const log = screen.getByRole('log', { name: 'Transcript' });
+    expect(await within(log).findByText('the patient presented')).toHaveClass('italic');
+    // seed 003: the transcript example with words.
+    reson8.push({
+      type: 'transcript',
+      text: 'the patient presented with chest pain',
+      is_final: true,
+      start_ms: 1200,
+      duration_ms: 2400,
+      words: [
+        { text: 'the', start_ms: 1200, duration_ms: 200, confidence: 0.99 },
+        { text: 'patient', start_ms: 1410, duration_ms: 450, confidence: 0.98 },
+        { text: 'presented', start_ms: 1880, duration_ms: 500, confidence: 0.97 },
+        { text: 'with', start_ms: 2400, duration_ms: 200, confidence: 0.99 },
+        { text: 'chest', start_ms: 2620, duration_ms: 350, confidence: 0.31 },
+        { text: 'pain', start_ms: 3000, duration_ms: 600, confidence: 0.97 },
+      ],
+    });
+    expect(await screen.findByTitle('Low confidence: 31%')).toHaveTextContent('chest');
+    expect(screen.getByText(/words are ones the recognizer was unsure of/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Stop recording' }));
+    await screen.findByRole('button', { name: 'Start recording' });
+    expect(reson8.received).toEqual([{ type: 'flush_request', id: expect.any(String) }]);
+    expect(reson8.closedByClient?.code).toBe(1000);
+    await user.click(screen.getByRole('button', { name: 'Copy transcript' }));
+    expect(await navigator.clipboard.readText()).toBe('the patient presented with chest pain');
+  });
+
+  it('says why a Reson8 connection may have been refused (a browser cannot see the 401)', async () => {
+    const reson8 = new FakeReson8Service({ apiKey: 'tok_right' });
+    attachSession(createSession({ startCapture: mic.start, connect: reson8.connect, location: { protocol: 'http:', host: 'localhost' } }));
+    useDictation.getState().selectProvider('reson8');
+    useCredentials.getState().setKey('reson8', 'tok_wrong');
+    const user = userEvent.setup();
+    render(<App />);
+    await user.click(screen.getByRole('button', { name: 'Start recording' }));
+    const alert = await screen.findByRole('alert');
+    expect(reson8.refusedWith).toBe(401);
+    expect(alert).toHaveTextContent(/Could not connect to api.reson8.dev.*expired token \(401\)/);
+    expect(alert.textContent).not.toContain('tok_wrong');
+  });
+
+  it('dictates through Speechall: JSON and plain-text results; Stop sends trailing silence and waits for the last words', async () => {
+    const speechall = new FakeSpeechallService({ apiKey: 'sa-key' });
+    attachSession(createSession({ startCapture: mic.start, connect: speechall.connect, location: { protocol: 'http:', host: 'localhost' }, finishTimeoutMs: 5000 }));
+    useDictation.getState().selectProvider('speechall');
+    useCredentials.getState().setKey('speechall', 'sa-key');
+    const user = await renderRecording();
+    const url = new URL(speechall.request!.url);
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({ api_key: 'sa-key', model: 'deepgram.nova-2', language: 'en', output_format: 'json', punctuation: 'true' });
+    // seed 004: the JSON example.
+    speechall.push({ id: '123e4567-e89b-12d3-a456-426614174000', text: 'Hello, this is a test transcription.', language: 'en', words: [{ text: 'Hello', start: 0.0, end: 0.5, confidence: 0.98 }] });
+    const log = screen.getByRole('log', { name: 'Transcript' });
+    expect(await within(log).findByText(/Hello, this is a test transcription\./)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Stop recording' }));
+    await vi.waitFor(() => expect(speechall.audio.length).toBeGreaterThanOrEqual(50));
+    expect(speechall.samples().slice(-50).every((f) => f.length === 320 && f.every((x) => x === 0))).toBe(true);
+    // The last words arrive after the silence; the session ends once the service is quiet.
+    speechall.push('and the last words');
+    expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent('Finishing');
+    await screen.findByRole('button', { name: 'Start recording' }, { timeout: 3000 });
+    expect(speechall.closedByClient?.code).toBe(1000);
+    await user.click(screen.getByRole('button', { name: 'Copy transcript' }));
+    expect(await navigator.clipboard.readText()).toBe('Hello, this is a test transcription. and the last words');
   });
 
   it('asks before the tab closes while recording, and not after', async () => {

@@ -1,14 +1,17 @@
 import { cloneElement, useId, type ReactElement } from 'react';
 import type { AuthMethod } from '../protocol/adapter';
-import { DEFAULT_SETTINGS } from '../session/settings';
+import { PROVIDERS } from '../protocol/registry';
+import type { OptionField, OptionValue } from '../protocol/service';
+import { currentEntry, profileOf, serverLabel } from '../session/settings';
+import { useCredentials } from '../store/credentials';
 import { useDictation } from '../store/dictation';
 
-const AUTH_METHODS: { value: AuthMethod; label: string }[] = [
-  { value: 'none', label: 'None (local engine)' },
-  { value: 'query', label: 'Query parameter (api_key)' },
-  { value: 'subprotocol', label: 'Sec-WebSocket-Protocol (bearer)' },
-  { value: 'first-message', label: 'First message (auth)' },
-];
+const AUTH_LABELS: Record<AuthMethod, string> = {
+  none: 'None',
+  query: 'Query parameter (api_key)',
+  subprotocol: 'Sec-WebSocket-Protocol (bearer)',
+  'first-message': 'First message (auth)',
+};
 
 const input =
   'mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-xs focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 disabled:bg-slate-100';
@@ -32,76 +35,189 @@ function Field({ label, hint, children }: { label: string; hint?: string; childr
   );
 }
 
-/** Where to send audio and how. Changes apply to the next recording. */
+/** A checkbox with its label beside it. */
+function Check({ label, hint, checked, onChange }: { label: string; hint?: string; checked: boolean; onChange: (checked: boolean) => void }) {
+  const id = useId();
+  return (
+    <div className="flex items-start gap-2">
+      <input
+        id={id}
+        type="checkbox"
+        className="mt-0.5 h-4 w-4 rounded border-slate-300 text-indigo-600"
+        checked={checked}
+        onChange={(e) => onChange(e.target.checked)}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+      />
+      <div>
+        <label htmlFor={id} className="text-sm font-medium text-slate-700">
+          {label}
+        </label>
+        {hint && (
+          <p id={`${id}-hint`} className="text-xs text-slate-500">
+            {hint}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** One service option, rendered from its field description. */
+function OptionControl({ field, value, onChange }: { field: OptionField; value: OptionValue | undefined; onChange: (value: OptionValue) => void }) {
+  const listId = useId();
+  switch (field.kind) {
+    case 'checkbox':
+      return <Check label={field.label} hint={field.hint} checked={value === true} onChange={onChange} />;
+    case 'select': {
+      const groups = [...new Set(field.choices.map((c) => c.group))];
+      const options = (group: string | undefined) =>
+        field.choices
+          .filter((c) => c.group === group)
+          .map((c) => (
+            <option key={c.value} value={c.value}>
+              {c.label}
+            </option>
+          ));
+      return (
+        <Field label={field.label} hint={field.hint}>
+          <select className={input} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)}>
+            {groups.map((g) =>
+              g === undefined ? (
+                options(undefined)
+              ) : (
+                <optgroup key={g} label={g}>
+                  {options(g)}
+                </optgroup>
+              ),
+            )}
+          </select>
+        </Field>
+      );
+    }
+    case 'text':
+      return (
+        <div>
+        <Field label={field.label} hint={field.hint}>
+          <input
+            className={input}
+            type="text"
+            spellCheck={false}
+            placeholder={field.placeholder}
+            list={field.suggestions ? listId : undefined}
+            value={String(value ?? '')}
+            onChange={(e) => onChange(e.target.value)}
+          />
+        </Field>
+          {field.suggestions && (
+            <datalist id={listId}>
+              {field.suggestions.map((s) => (
+                <option key={s} value={s} />
+              ))}
+            </datalist>
+          )}
+        </div>
+      );
+  }
+}
+
+/** The key or token for the chosen provider, and whether this device keeps it. */
+function KeyField({ provider, label }: { provider: string; label: string }) {
+  const key = useCredentials((s) => s.keys[provider] ?? '');
+  const remember = useCredentials((s) => s.remember[provider] ?? false);
+  const setKey = useCredentials((s) => s.setKey);
+  const setRemember = useCredentials((s) => s.setRemember);
+  return (
+    <>
+      <Field label={label} hint={remember ? 'Saved in this browser on this device.' : 'Kept in this tab only: gone when you close it.'}>
+        <input className={input} type="password" autoComplete="off" spellCheck={false} value={key} onChange={(e) => setKey(provider, e.target.value)} />
+      </Field>
+      <div className="self-end pb-2">
+        <Check label="Remember key on this device" checked={remember} onChange={(checked) => setRemember(provider, checked)} />
+      </div>
+    </>
+  );
+}
+
+/** Which service to use and how. Changes apply to the next recording, and are kept per provider. */
 export function SettingsForm() {
   const settings = useDictation((s) => s.settings);
-  const update = useDictation((s) => s.updateSettings);
+  const selectProvider = useDictation((s) => s.selectProvider);
+  const updateProfile = useDictation((s) => s.updateProfile);
+  const resetProfile = useDictation((s) => s.resetProfile);
   const status = useDictation((s) => s.status);
   const busy = status !== 'idle' && status !== 'error';
-  const local = settings.serverUrl.trim() === '';
+  const entry = currentEntry(settings);
+  const profile = profileOf(settings, entry);
+  const { service } = entry;
+  const localUrlHint = `Empty: this page's server, at ${service.localPath}.`;
+  const where = profile.url.trim() ? serverLabel(profile.url) : entry.local ? 'this server' : serverLabel(service.cloudUrl);
+  const fields = service.fields(entry.local);
   return (
     <details className="rounded-xl border border-slate-200 bg-white p-4 open:shadow-xs">
       <summary className="cursor-pointer text-sm font-semibold text-slate-700">
-        Settings <span className="font-normal text-slate-500">— {local ? 'local engine on this server' : settings.serverUrl}</span>
+        Settings{' '}
+        <span className="font-normal text-slate-500">
+          — {entry.label}, {where}
+        </span>
       </summary>
       <form className="mt-4" onSubmit={(e) => e.preventDefault()} aria-label="Connection settings">
         <fieldset disabled={busy} className="grid gap-4 sm:grid-cols-2">
           <div className="sm:col-span-2">
-            <Field label="Server URL" hint="Empty: the local PocketSphinx engine served with this page. Otherwise a wss:// endpoint speaking the VoiceRun Transcribe protocol.">
+            <Field label="Provider" hint={entry.local ? 'The PocketSphinx engine served with this page: works offline.' : `Needs an account with ${service.name}.`}>
+              <select className={input} value={entry.id} onChange={(e) => selectProvider(e.target.value)}>
+                <optgroup label="On this computer">
+                  {PROVIDERS.filter((p) => p.local).map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.label}
+                    </option>
+                  ))}
+                </optgroup>
+                <optgroup label="Cloud services">
+                  {PROVIDERS.filter((p) => !p.local).map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.label}
+                    </option>
+                  ))}
+                </optgroup>
+              </select>
+            </Field>
+          </div>
+          <div className="sm:col-span-2">
+            <Field label="Endpoint URL" hint={entry.local ? localUrlHint : `A wss:// endpoint speaking the ${service.product} protocol.`}>
               <input
                 className={input}
                 type="text"
                 inputMode="url"
-                placeholder="Local engine (this server)"
-                value={settings.serverUrl}
-                onChange={(e) => update({ serverUrl: e.target.value })}
+                spellCheck={false}
+                placeholder={entry.local ? `This server (${service.localPath})` : service.cloudUrl}
+                value={profile.url}
+                onChange={(e) => updateProfile({ url: e.target.value })}
               />
             </Field>
           </div>
-          <Field label="Auth method">
-            <select className={input} value={settings.authMethod} onChange={(e) => update({ authMethod: e.target.value as AuthMethod })}>
-              {AUTH_METHODS.map((m) => (
-                <option key={m.value} value={m.value}>
-                  {m.label}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="API key" hint="Kept in this tab's memory only.">
-            <input
-              className={input}
-              type="password"
-              autoComplete="off"
-              spellCheck={false}
-              value={settings.apiKey}
-              disabled={settings.authMethod === 'none'}
-              onChange={(e) => update({ apiKey: e.target.value })}
-            />
-          </Field>
-          {settings.authMethod === 'query' && (
-            <p className="text-xs text-amber-700 sm:col-span-2">
+          {entry.authMethods.length > 1 && (
+            <Field label="Auth method">
+              <select className={input} value={profile.auth} onChange={(e) => updateProfile({ auth: e.target.value as AuthMethod })}>
+                {entry.authMethods.map((m) => (
+                  <option key={m} value={m}>
+                    {AUTH_LABELS[m]}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          )}
+          {profile.auth !== 'none' && <KeyField key={entry.id} provider={entry.id} label={service.keyLabel} />}
+          {profile.auth === 'query' && (
+            <p className="text-xs text-amber-700 sm:col-span-2" role="note">
               A key in the URL can appear in server and proxy logs. Prefer a short-lived token.
             </p>
           )}
-          <Field label="Provider">
-            <input className={input} type="text" value={settings.provider} onChange={(e) => update({ provider: e.target.value })} />
-          </Field>
-          <Field label="Model">
-            <input className={input} type="text" value={settings.model} onChange={(e) => update({ model: e.target.value })} />
-          </Field>
-          <Field label="Language" hint="BCP-47 code such as en, or multi to detect.">
-            <input className={input} type="text" value={settings.language} onChange={(e) => update({ language: e.target.value })} />
-          </Field>
-          <Field label="Prompt" hint="Keywords or context for the recognizer (optional).">
-            <input className={input} type="text" value={settings.prompt} onChange={(e) => update({ prompt: e.target.value })} />
-          </Field>
+          {fields.map((field) => (
+            <OptionControl key={`${entry.id}:${field.key}`} field={field} value={profile.options[field.key]} onChange={(value) => updateProfile({ options: { [field.key]: value } })} />
+          ))}
           <div className="sm:col-span-2">
-            <button
-              type="button"
-              className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50"
-              onClick={() => update({ ...DEFAULT_SETTINGS })}
-            >
-              Use the local engine
+            <button type="button" className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50" onClick={resetProfile}>
+              Reset {entry.label} settings
             </button>
           </div>
         </fieldset>

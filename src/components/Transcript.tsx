@@ -1,19 +1,54 @@
-import { useEffect, useMemo, useRef } from 'react';
-import { useDictation } from '../store/dictation';
+import { memo, useEffect, useMemo, useRef } from 'react';
+import { transcriptText, useDictation, type Segment } from '../store/dictation';
 
-/** The live transcript: final text plain, the utterance in progress muted and italic. */
+/** Words below this confidence (0–1) are marked as uncertain. */
+export const LOW_CONFIDENCE = 0.5;
+
+/** m:ss.s */
+function clock(ms: number): string {
+  const s = ms / 1000;
+  return `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, '0')}`;
+}
+
+/** A final utterance: plain text, or its words with the uncertain ones underlined. */
+const SegmentText = memo(function SegmentText({ segment }: { segment: Segment }) {
+  const timing = segment.startMs !== undefined ? `${clock(segment.startMs)}–${clock(segment.startMs + (segment.durationMs ?? 0))}` : undefined;
+  const words = segment.words;
+  // Word detail only when it is the same text (a service may punctuate text but not words).
+  const byWord = words && words.length > 0 && words.some((w) => w.confidence !== undefined) && transcriptText([{ id: 0, text: words.map((w) => w.text).join(' ') }]) === segment.text;
+  if (!byWord) {
+    return <span title={timing}>{segment.text} </span>;
+  }
+  return (
+    <span title={timing}>
+      {words.map((w, i) =>
+        w.confidence !== undefined && w.confidence < LOW_CONFIDENCE ? (
+          <span key={i} className="underline decoration-amber-500 decoration-wavy decoration-1 underline-offset-4" title={`Low confidence: ${Math.round(w.confidence * 100)}%`}>
+            {w.text}
+            <span className="sr-only"> (uncertain)</span>{' '}
+          </span>
+        ) : (
+          <span key={i}>{w.text} </span>
+        ),
+      )}
+    </span>
+  );
+});
+
+/** The live transcript: final text plain (uncertain words underlined), the utterance in progress muted and italic. */
 export function Transcript() {
   const segments = useDictation((s) => s.segments);
   const partial = useDictation((s) => s.partial);
   const status = useDictation((s) => s.status);
   const ref = useRef<HTMLDivElement>(null);
   // The same elements while only the partial changes (5 times a second): React skips them.
-  const finals = useMemo(() => segments.map((s) => <span key={s.id}>{s.text} </span>), [segments]);
+  const finals = useMemo(() => segments.map((s) => <SegmentText key={s.id} segment={s} />), [segments]);
   useEffect(() => {
     const el = ref.current;
     if (el) el.scrollTop = el.scrollHeight;
   }, [segments, partial]);
   const empty = segments.length === 0 && !partial;
+  const uncertain = useMemo(() => segments.some((s) => s.words?.some((w) => w.confidence !== undefined && w.confidence < LOW_CONFIDENCE)), [segments]);
   return (
     <div className="relative">
       <div
@@ -26,6 +61,11 @@ export function Transcript() {
         {finals}
         {partial && <span className="text-slate-400 italic">{partial}</span>}
       </div>
+      {uncertain && (
+        <p className="mt-1 text-xs text-slate-500">
+          <span className="underline decoration-amber-500 decoration-wavy underline-offset-4">Underlined</span> words are ones the recognizer was unsure of.
+        </p>
+      )}
       {empty && (
         <p className="pointer-events-none absolute inset-0 flex items-center justify-center p-6 text-center text-slate-400">
           {status === 'recording' ? 'Listening… start speaking.' : 'Press Start recording and speak. Your words appear here.'}

@@ -47,6 +47,21 @@ export interface StreamingProtocol {
   finish(): ProtocolStep;
   /** Maps a close of the socket to an error, or null when the close was a normal end. */
   describeClose(code: number, reason: string): ProtocolError | null;
+  /**
+   * True when the service reports voice activity (`speech-started` / `speech-stopped`); otherwise
+   * the session derives it from the microphone level.
+   */
+  readonly reportsVad: boolean;
+  /**
+   * For services with no end-of-stream confirmation: after `finish()`, the stream counts as
+   * finished once the service has sent nothing for this long, ms. Undefined: wait for `finished`.
+   */
+  readonly finishQuietMs?: number;
+  /**
+   * Why a connection may be refused before it opens (browsers hide the HTTP status of a refused
+   * upgrade), in one sentence for the user; undefined when there is nothing specific to say.
+   */
+  readonly refusalHint?: string;
 }
 
 /** Builds a step. */

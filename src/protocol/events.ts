@@ -33,6 +33,17 @@ export interface ProtocolError {
   readonly fatal: boolean;
 }
 
+/** One recognised word, where the service gives word detail. */
+export interface Word {
+  readonly text: string;
+  /** Start, ms since the stream began (as the service counts). */
+  readonly startMs?: number;
+  /** ms */
+  readonly durationMs?: number;
+  /** 0–1 */
+  readonly confidence?: number;
+}
+
 /** Events of a transcription stream, in the order the service reports them. */
 export type TranscriptEvent =
   /** The service accepted the configuration: audio may be sent from now on. */
@@ -43,8 +54,18 @@ export type TranscriptEvent =
   | { readonly type: 'speech-stopped' }
   /** Interim text of the utterance in progress; replaces the previous partial. */
   | { readonly type: 'partial'; readonly text: string }
-  /** Final text of a complete utterance; clears the partial. */
-  | { readonly type: 'final'; readonly text: string; readonly language?: string }
+  /**
+   * Final text of a complete utterance; clears the partial. Timing (ms since the stream began) and
+   * words are present when the service sends them.
+   */
+  | {
+      readonly type: 'final';
+      readonly text: string;
+      readonly language?: string;
+      readonly startMs?: number;
+      readonly durationMs?: number;
+      readonly words?: readonly Word[];
+    }
   /** The service confirmed the end of the stream: every final result has been delivered. */
   | { readonly type: 'finished' }
   | { readonly type: 'error'; readonly error: ProtocolError };

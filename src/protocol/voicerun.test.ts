@@ -50,7 +50,7 @@ describe('VoiceRun client: connection and auth', () => {
   it.each([
     [{ url: 'https://example.com/ws' }, /ws:\/\/ or wss:\/\//],
     [{ url: 'not a url' }, /not a valid URL/],
-    [{ auth: 'query' as const, apiKey: '  ' }, /needs an API key/],
+    [{ auth: 'query' as const, apiKey: '  ' }, /needs a key/],
     [{ auth: 'subprotocol' as const, apiKey: 'has space' }, /Sec-WebSocket-Protocol/],
   ])('refuses settings %j with a clear message', (patch, message) => {
     expect(() => new VoiceRunProtocol({ ...seedSettings, ...patch }).connection()).toThrow(message);

@@ -10,9 +10,11 @@
  * parameter (`api_key`), `Sec-WebSocket-Protocol: bearer, <token>`, or the first message
  * `{"type":"auth","token":…}` of the seed's browser example. An invalid key closes with 4001.
  */
+import { linearToMulaw } from '../audio/mulaw';
 import { step, type AuthMethod, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
 import { bytesToBase64 } from './base64';
 import type { ProtocolError, ProtocolErrorCode, TranscriptEvent } from './events';
+import { baseConnection, textOption, type OptionField, type ServiceDefinition } from './service';
 
 /** Settings for one VoiceRun Transcribe connection. */
 export interface VoiceRunSettings {
@@ -29,6 +31,8 @@ export interface VoiceRunSettings {
   readonly language: string;
   /** `session.prompt`: keywords or context; empty sends nothing. */
   readonly prompt: string;
+  /** `session.input_audio_format` (overview: "Audio Format"): `mulaw` halves the bandwidth. Default `pcm16`. */
+  readonly audioFormat?: 'pcm16' | 'mulaw';
 }
 
 /** Query parameter that carries the key when `auth` is `query`. */
@@ -48,9 +52,6 @@ const SERVICE_ERROR_CODES: ReadonlySet<string> = new Set([
 /** Codes after which the session cannot usefully continue. */
 const FATAL_AFTER_READY: ReadonlySet<string> = new Set(['invalid_config', 'invalid_model', 'invalid_provider']);
 
-/** RFC 6455 / RFC 7230 token characters: what a `Sec-WebSocket-Protocol` value may hold. */
-const SUBPROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 type Phase = 'connecting' | 'awaiting-created' | 'awaiting-updated' | 'streaming' | 'closing' | 'closed';
 
 function error(code: ProtocolErrorCode, message: string, fatal: boolean): TranscriptEvent {
@@ -65,6 +66,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export class VoiceRunProtocol implements StreamingProtocol {
   private phase: Phase = 'connecting';
   private reportedUnknown = new Set<string>();
+  /** speech.started / speech.stopped (message reference). */
+  readonly reportsVad = true;
 
   constructor(private readonly settings: VoiceRunSettings) {}
 
@@ -73,26 +76,7 @@ export class VoiceRunProtocol implements StreamingProtocol {
    * @throws Error when the URL is not ws:/wss:, or a key is needed and missing or unsendable.
    */
   connection(): ConnectionRequest {
-    const { auth, apiKey } = this.settings;
-    let url: URL;
-    try {
-      url = new URL(this.settings.url);
-    } catch {
-      throw new Error(`"${this.settings.url}" is not a valid URL.`);
-    }
-    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-      throw new Error(`The server URL must start with ws:// or wss:// (got ${url.protocol}//).`);
-    }
-    const key = apiKey.trim();
-    if (auth !== 'none' && key === '') throw new Error('This auth method needs an API key, and none is set.');
-    const protocols: string[] = [];
-    if (auth === 'query') url.searchParams.set(VOICERUN_QUERY_PARAMETER, key);
-    if (auth === 'subprotocol') {
-      if (!SUBPROTOCOL_TOKEN.test(key)) {
-        throw new Error('This API key has characters that cannot travel in the Sec-WebSocket-Protocol header; choose another auth method.');
-      }
-      protocols.push('bearer', key);
-    }
+    const { url, protocols } = baseConnection({ url: this.settings.url, auth: this.settings.auth, key: this.settings.apiKey }, VOICERUN_QUERY_PARAMETER);
     return { url: url.toString(), protocols };
   }
 
@@ -111,7 +95,7 @@ export class VoiceRunProtocol implements StreamingProtocol {
     const session: Record<string, string | number> = { model, provider };
     if (language.trim()) session.language = language.trim();
     if (prompt.trim()) session.prompt = prompt.trim();
-    session.input_audio_format = 'pcm16';
+    session.input_audio_format = this.settings.audioFormat ?? 'pcm16';
     session.sample_rate = 16000;
     return JSON.stringify({ type: 'session.update', session });
   }
@@ -175,9 +159,15 @@ export class VoiceRunProtocol implements StreamingProtocol {
     return { code, message: text, fatal: beforeReady || FATAL_AFTER_READY.has(code) };
   }
 
-  /** message reference: audio.append with base64 PCM16. */
+  /** message reference: audio.append with base64 PCM16 (640 bytes per 20 ms) or G.711 mu-law (320 bytes). */
   encodeAudio(pcm: ArrayBuffer): WireMessage {
-    return `{"type":"audio.append","audio":"${bytesToBase64(new Uint8Array(pcm))}"}`;
+    let bytes = new Uint8Array(pcm);
+    if (this.settings.audioFormat === 'mulaw') {
+      const samples = new Int16Array(pcm, 0, pcm.byteLength >> 1);
+      bytes = new Uint8Array(samples.length);
+      for (let i = 0; i < samples.length; i++) bytes[i] = linearToMulaw(samples[i]);
+    }
+    return `{"type":"audio.append","audio":"${bytesToBase64(bytes)}"}`;
   }
 
   /** message reference: session.close; `session.closed` answers it. */
@@ -196,3 +186,70 @@ export class VoiceRunProtocol implements StreamingProtocol {
     return { code: 'closed_unexpectedly', message: `Connection closed with code ${code}${why}.`, fatal: true };
   }
 }
+
+/**
+ * Models of the overview's "Supported Models" table as `PROVIDER:model`. The message reference
+ * names the providers DEEPGRAM, OPENAI, CARTESIA and QWEN3; ElevenLabs and Soniox appear only in
+ * the table, so their provider strings (ELEVENLABS, SONIOX) follow the same upper-case pattern.
+ */
+export const VOICERUN_MODELS: readonly { value: string; label: string; group: string }[] = [
+  { value: 'DEEPGRAM:nova-3', label: 'nova-3', group: 'Deepgram' },
+  { value: 'DEEPGRAM:flux-general-en', label: 'flux-general-en', group: 'Deepgram' },
+  { value: 'QWEN3:qwen3-asr-flash-realtime', label: 'qwen3-asr-flash-realtime', group: 'Qwen' },
+  { value: 'OPENAI:gpt-4o-transcribe', label: 'gpt-4o-transcribe', group: 'OpenAI' },
+  { value: 'OPENAI:gpt-4o-mini-transcribe', label: 'gpt-4o-mini-transcribe', group: 'OpenAI' },
+  { value: 'OPENAI:gpt-realtime', label: 'gpt-realtime', group: 'OpenAI' },
+  { value: 'CARTESIA:ink-whisper', label: 'ink-whisper', group: 'Cartesia' },
+  { value: 'ELEVENLABS:scribe-v2-realtime', label: 'scribe-v2-realtime', group: 'ElevenLabs' },
+  { value: 'SONIOX:stt-rt-v4', label: 'stt-rt-v4', group: 'Soniox' },
+];
+
+/** Provider and model of the local PocketSphinx engine (server/voicerun.ts). */
+export const VOICERUN_LOCAL_MODEL = 'LOCAL:pocketsphinx-en-us';
+
+const commonFields: readonly OptionField[] = [
+  { key: 'language', label: 'Language', kind: 'text', hint: 'BCP-47 code such as en, or multi to detect the language.', suggestions: ['en', 'multi'] },
+  { key: 'prompt', label: 'Prompt', kind: 'text', hint: 'Keyterms for Deepgram and ElevenLabs, context for OpenAI, Qwen and Soniox (optional).' },
+  {
+    key: 'audioFormat',
+    label: 'Audio encoding',
+    kind: 'select',
+    choices: [
+      { value: 'pcm16', label: 'PCM16 (16-bit, 32 kB/s)' },
+      { value: 'mulaw', label: 'mu-law (8-bit, 16 kB/s)' },
+    ],
+    hint: 'mu-law halves the bandwidth at a small cost in accuracy.',
+  },
+];
+
+/** VoiceRun Transcribe (shared/seeds 000–002). */
+export const voiceRunService: ServiceDefinition = {
+  id: 'voicerun',
+  name: 'VoiceRun',
+  product: 'VoiceRun Transcribe',
+  cloudUrl: 'wss://transcribe.voicerun.com/ws',
+  localPath: '/ws',
+  authMethods: ['subprotocol', 'first-message', 'query'],
+  keyLabel: 'API key',
+  fields(local) {
+    const choices = local ? [{ value: VOICERUN_LOCAL_MODEL, label: 'pocketsphinx-en-us', group: 'Local' }] : VOICERUN_MODELS;
+    return [{ key: 'model', label: 'Model', kind: 'select', choices }, ...commonFields];
+  },
+  defaults(local) {
+    return { model: local ? VOICERUN_LOCAL_MODEL : 'DEEPGRAM:nova-3', language: 'en', prompt: '', audioFormat: 'pcm16' };
+  },
+  create(connection, options) {
+    const [provider, model] = textOption(options, 'model').split(':');
+    if (!provider || !model) throw new Error('Choose a model.');
+    return new VoiceRunProtocol({
+      url: connection.url,
+      auth: connection.auth,
+      apiKey: connection.key,
+      provider,
+      model,
+      language: textOption(options, 'language'),
+      prompt: textOption(options, 'prompt'),
+      audioFormat: textOption(options, 'audioFormat') === 'mulaw' ? 'mulaw' : 'pcm16',
+    });
+  },
+};

@@ -71,8 +71,8 @@ export function protocolErrorToUser(error: ProtocolError, server: string, secret
 }
 
 /** The socket never opened. */
-export const connectFailed = (server: string): DictationError =>
-  dictationError('connect-failed', `Could not connect to ${server}. Check the server URL in Settings and that the server is running.`);
+export const connectFailed = (server: string, hint?: string): DictationError =>
+  dictationError('connect-failed', `Could not connect to ${server}. Check the endpoint URL in Settings and that the server is running.${hint ? ` ${hint}` : ''}`);
 
 /** The service did not complete its handshake in time. */
 export const handshakeTimeout = (server: string, seconds: number): DictationError =>

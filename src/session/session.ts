@@ -3,11 +3,13 @@
  *
  * One run per `start()`. Capture and connection start together; frames captured before the service
  * is ready are queued and sent once it is, so the first words are not lost. `stop()` drains the
- * microphone, asks the service to finish (VoiceRun: session.close → session.closed) and waits for
- * that, with a timeout, so the last words arrive. The session reports to a {@link SessionSink}
+ * microphone, asks the service to finish (VoiceRun: session.close → session.closed; Reson8:
+ * flush_request → flush_confirmation; Speechall: trailing silence, then a quiet period) and waits
+ * for that, with a timeout, so the last words arrive. The session reports to a {@link SessionSink}
  * (the store) and holds the socket and audio objects itself; the store never sees them.
  */
 import type { Capture, StartCapture } from '../audio/capture';
+import { LevelVad } from '../audio/vad';
 import type { Pcm16Frame } from '../audio/resampler';
 import type { ProtocolStep, StreamingProtocol } from '../protocol/adapter';
 import type { TranscriptEvent } from '../protocol/events';
@@ -20,7 +22,7 @@ import {
   serverEnded,
   type DictationError,
 } from './errors';
-import { createProtocol as defaultCreateProtocol, serverLabel, type PageLocation, type Settings } from './settings';
+import { createProtocol as defaultCreateProtocol, serverLabel, type PageLocation, type SessionSettings } from './settings';
 import type { Connect, Transport } from './transport';
 
 /** Lifecycle of a session, as the UI shows it. */
@@ -43,7 +45,7 @@ export interface SessionSink {
 
 /** What the store calls. */
 export interface SessionControl {
-  start(settings: Settings, sink: SessionSink): void;
+  start(settings: SessionSettings, sink: SessionSink): void;
   stop(): void;
 }
 
@@ -53,7 +55,7 @@ export interface SessionDeps {
   readonly connect: Connect;
   /** Page location, for the local engine's URL. */
   readonly location: PageLocation;
-  readonly createProtocol?: (settings: Settings, location: PageLocation) => StreamingProtocol;
+  readonly createProtocol?: (settings: SessionSettings, location: PageLocation) => StreamingProtocol;
   /** Longest wait from connecting to the service's `ready`, ms (default 10000). */
   readonly handshakeTimeoutMs?: number;
   /** Longest wait for the service to confirm the end of the stream, ms (default 5000). */
@@ -85,7 +87,7 @@ export function createSession(deps: SessionDeps): SessionControl {
   };
 }
 
-function run(settings: Settings, sink: SessionSink, deps: SessionDeps, done: () => void): { stop(): void } {
+function run(settings: SessionSettings, sink: SessionSink, deps: SessionDeps, done: () => void): { stop(): void } {
   const handshakeMs = deps.handshakeTimeoutMs ?? 10_000;
   const finishMs = deps.finishTimeoutMs ?? 5_000;
   let socket: Transport | null = null;
@@ -101,6 +103,10 @@ function run(settings: Settings, sink: SessionSink, deps: SessionDeps, done: () 
   let levelFrames = 0;
   let handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   let finishTimer: ReturnType<typeof setTimeout> | undefined;
+  let quietTimer: ReturnType<typeof setTimeout> | undefined;
+  let finishing = false;
+  /** For services that report no voice activity: from the microphone level. */
+  let levelVad: LevelVad | null = null;
 
   sink.status('connecting');
 
@@ -112,6 +118,8 @@ function run(settings: Settings, sink: SessionSink, deps: SessionDeps, done: () 
       levelPeak = 0;
       levelFrames = 0;
     }
+    const vad = levelVad?.push(frame.peak);
+    if (vad) sink.transcript({ type: vad === 'started' ? 'speech-started' : 'speech-stopped' });
     if (ready && socket) socket.send(protocol.encodeAudio(frame.pcm));
     else queue.push(frame.pcm);
   };
@@ -132,12 +140,18 @@ function run(settings: Settings, sink: SessionSink, deps: SessionDeps, done: () 
 
   try {
     protocol = (deps.createProtocol ?? defaultCreateProtocol)(settings, deps.location);
+    if (!protocol.reportsVad) levelVad = new LevelVad();
     const request = protocol.connection();
     server = serverLabel(request.url);
     socket = deps.connect(request, {
       open: () => apply(protocol.open()),
       message: (data) => {
-        if (!over) apply(protocol.receive(data));
+        if (over) return;
+        if (finishing && protocol.finishQuietMs !== undefined) {
+          clearTimeout(quietTimer);
+          quietTimer = setTimeout(complete, protocol.finishQuietMs);
+        }
+        apply(protocol.receive(data));
       },
       close: (code, reason, opened) => onClose(code, reason, opened),
     });
@@ -187,20 +201,23 @@ function run(settings: Settings, sink: SessionSink, deps: SessionDeps, done: () 
 
   function onClose(code: number, reason: string, opened: boolean) {
     if (over) return;
-    if (!opened) return end(connectFailed(server));
+    if (!opened) return end(connectFailed(server, protocol.refusalHint));
     const error = protocol.describeClose(code, reason);
     if (!error || (stopping && code === 1000)) return complete();
     end(protocolErrorToUser(error, server, settings.apiKey));
   }
 
   function finishStream() {
+    finishing = true;
     apply(protocol.finish());
     finishTimer = setTimeout(complete, finishMs);
+    if (protocol.finishQuietMs !== undefined) quietTimer = setTimeout(complete, protocol.finishQuietMs);
   }
 
   function clearTimers() {
     clearTimeout(handshakeTimer);
     clearTimeout(finishTimer);
+    clearTimeout(quietTimer);
   }
 
   /** Normal end: the service has delivered everything (or the finish timeout passed). */

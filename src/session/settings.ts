@@ -1,59 +1,108 @@
 /**
- * Connection settings and how they become a protocol instance. Pure: the page location is passed in.
+ * Connection settings, per provider, and how they become a protocol instance. Pure: the page
+ * location is passed in.
  */
 import type { AuthMethod, StreamingProtocol } from '../protocol/adapter';
-import { VoiceRunProtocol } from '../protocol/voicerun';
+import { DEFAULT_PROVIDER_ID, PROVIDERS, providerEntry, type ProviderEntry } from '../protocol/registry';
+import type { OptionValue, OptionValues } from '../protocol/service';
 
-/** What the user configures. */
-export interface Settings {
-  /** WebSocket endpoint; empty means the local engine on the page's own origin (`/ws`). */
-  readonly serverUrl: string;
-  readonly authMethod: AuthMethod;
-  /** API key or token. Kept in memory only (never persisted, logged or shown). */
-  readonly apiKey: string;
-  /** VoiceRun `session.provider`. */
-  readonly provider: string;
-  /** VoiceRun `session.model`. */
-  readonly model: string;
-  /** BCP-47 language code, or `multi`. */
-  readonly language: string;
-  /** Keywords or context for the recognizer. */
-  readonly prompt: string;
+/** What the user set for one provider entry (never the key: see the credentials store). */
+export interface ProviderProfile {
+  /** WebSocket endpoint; for a local entry, empty means this page's server. */
+  readonly url: string;
+  readonly auth: AuthMethod;
+  /** The service's own options (see its `fields()`). */
+  readonly options: OptionValues;
 }
 
-/** Provider and model of the local PocketSphinx engine (server/). */
-export const LOCAL_PROVIDER = 'LOCAL';
-export const LOCAL_MODEL = 'pocketsphinx-en-us';
+/** What the user configures: the chosen provider, and a profile for each provider they touched. */
+export interface Settings {
+  /** A {@link ProviderEntry} id, e.g. `local-reson8`. */
+  readonly provider: string;
+  readonly profiles: Readonly<Record<string, ProviderProfile>>;
+}
 
-/** First-visit settings: the local engine, no key. */
-export const DEFAULT_SETTINGS: Settings = {
-  serverUrl: '',
-  authMethod: 'none',
-  apiKey: '',
-  provider: LOCAL_PROVIDER,
-  model: LOCAL_MODEL,
-  language: 'en',
-  prompt: '',
-};
+/** First-visit settings: the local engine (VoiceRun dialect). */
+export const DEFAULT_SETTINGS: Settings = { provider: DEFAULT_PROVIDER_ID, profiles: {} };
 
-const AUTH_METHODS: readonly AuthMethod[] = ['none', 'query', 'subprotocol', 'first-message'];
+/** Everything one session needs. */
+export interface SessionSettings {
+  readonly provider: string;
+  readonly profile: ProviderProfile;
+  /** Key or token for this provider ('' for none). Never log or display it. */
+  readonly apiKey: string;
+}
+
+/** A provider's profile on first use. */
+export function defaultProfile(entry: ProviderEntry): ProviderProfile {
+  return { url: entry.local ? '' : entry.service.cloudUrl, auth: entry.authMethods[0], options: entry.service.defaults(entry.local) };
+}
+
+/** The entry for `settings.provider` (the default when unknown). */
+export function currentEntry(settings: Settings): ProviderEntry {
+  return providerEntry(settings.provider) ?? PROVIDERS[0];
+}
+
+/** The profile of a provider: what the user set over the defaults. */
+export function profileOf(settings: Settings, entry: ProviderEntry = currentEntry(settings)): ProviderProfile {
+  const base = defaultProfile(entry);
+  const saved = settings.profiles[entry.id];
+  if (!saved) return base;
+  return { url: saved.url, auth: saved.auth, options: { ...base.options, ...saved.options } };
+}
+
+function sanitizeProfile(raw: unknown, entry: ProviderEntry): ProviderProfile | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const r = raw as Record<string, unknown>;
+  const base = defaultProfile(entry);
+  const options: Record<string, OptionValue> = {};
+  const rawOptions = (typeof r.options === 'object' && r.options !== null ? r.options : {}) as Record<string, unknown>;
+  // Only the service's own options, with the type of their default.
+  for (const [key, fallback] of Object.entries(base.options)) {
+    const v = rawOptions[key];
+    options[key] = typeof v === typeof fallback ? (v as OptionValue) : fallback;
+  }
+  return {
+    url: typeof r.url === 'string' ? r.url : base.url,
+    auth: entry.authMethods.includes(r.auth as AuthMethod) ? (r.auth as AuthMethod) : base.auth,
+    options,
+  };
+}
 
 /**
- * Settings from untrusted storage: known string fields only, the auth method checked, the key
- * never restored. Anything else falls back to the defaults.
+ * Settings from untrusted storage: known providers and their known options only, each checked
+ * against the type of its default. Anything else falls back to the defaults.
  */
 export function sanitizeSettings(raw: unknown): Settings {
   const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  const text = (key: keyof Settings) => (typeof r[key] === 'string' ? (r[key] as string) : DEFAULT_SETTINGS[key]);
-  return {
-    serverUrl: text('serverUrl'),
-    authMethod: AUTH_METHODS.includes(r.authMethod as AuthMethod) ? (r.authMethod as AuthMethod) : DEFAULT_SETTINGS.authMethod,
-    apiKey: '',
-    provider: text('provider'),
-    model: text('model'),
-    language: text('language'),
-    prompt: text('prompt'),
+  const provider = typeof r.provider === 'string' && providerEntry(r.provider) ? r.provider : DEFAULT_SETTINGS.provider;
+  const profiles: Record<string, ProviderProfile> = {};
+  const rawProfiles = (typeof r.profiles === 'object' && r.profiles !== null ? r.profiles : {}) as Record<string, unknown>;
+  for (const entry of PROVIDERS) {
+    const p = sanitizeProfile(rawProfiles[entry.id], entry);
+    if (p) profiles[entry.id] = p;
+  }
+  return { provider, profiles };
+}
+
+/**
+ * Settings saved by the first version (one VoiceRun connection): an empty server URL was the local
+ * engine; otherwise a VoiceRun endpoint. The key was never saved.
+ */
+export function migrateSettingsV1(raw: unknown): Settings {
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const text = (k: string) => (typeof r[k] === 'string' ? (r[k] as string) : '');
+  const local = text('serverUrl').trim() === '';
+  const id = local ? 'local-voicerun' : 'voicerun';
+  const entry = providerEntry(id) as ProviderEntry;
+  const provider = text('provider');
+  const model = text('model');
+  const profile = {
+    url: text('serverUrl'),
+    auth: r.authMethod,
+    options: { ...(provider && model ? { model: `${provider}:${model}` } : {}), language: text('language') || 'en', prompt: text('prompt') },
   };
+  return sanitizeSettings({ provider: id, profiles: { [entry.id]: profile } });
 }
 
 /** The part of `window.location` needed to find the local engine. */
@@ -62,11 +111,12 @@ export interface PageLocation {
   readonly host: string;
 }
 
-/** The endpoint URL to use: the configured one, or `ws(s)://<page host>/ws`. */
-export function resolveServerUrl(settings: Settings, page: PageLocation): string {
-  const configured = settings.serverUrl.trim();
+/** The endpoint URL to use: the configured one, or the local engine's path on the page's host. */
+export function resolveServerUrl(entry: ProviderEntry, profile: ProviderProfile, page: PageLocation): string {
+  const configured = profile.url.trim();
   if (configured) return configured;
-  return `${page.protocol === 'https:' ? 'wss' : 'ws'}://${page.host}/ws`;
+  if (!entry.local) return entry.service.cloudUrl;
+  return `${page.protocol === 'https:' ? 'wss' : 'ws'}://${page.host}${entry.service.localPath}`;
 }
 
 /** A name for the endpoint that is safe to show: its host, never its query (which may hold a key). */
@@ -78,15 +128,14 @@ export function serverLabel(url: string): string {
   }
 }
 
-/** Builds the protocol for these settings. */
-export function createProtocol(settings: Settings, page: PageLocation): StreamingProtocol {
-  return new VoiceRunProtocol({
-    url: resolveServerUrl(settings, page),
-    auth: settings.authMethod,
-    apiKey: settings.apiKey,
-    model: settings.model.trim(),
-    provider: settings.provider.trim(),
-    language: settings.language,
-    prompt: settings.prompt,
-  });
+/**
+ * Builds the protocol for a session.
+ * @throws Error with a user-facing sentence when the settings cannot form a connection.
+ */
+export function createProtocol(settings: SessionSettings, page: PageLocation): StreamingProtocol {
+  const entry = providerEntry(settings.provider);
+  if (!entry) throw new Error(`Unknown provider "${settings.provider.slice(0, 40)}".`);
+  const { profile } = settings;
+  const auth = entry.authMethods.includes(profile.auth) ? profile.auth : entry.authMethods[0];
+  return entry.service.create({ url: resolveServerUrl(entry, profile, page), auth, key: settings.apiKey }, profile.options);
 }

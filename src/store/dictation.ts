@@ -5,15 +5,31 @@
  */
 import { create } from 'zustand';
 import { createJSONStorage, persist, type PersistStorage } from 'zustand/middleware';
+import type { Word } from '../protocol/events';
+import { providerEntry } from '../protocol/registry';
+import type { OptionValue } from '../protocol/service';
 import type { DictationError } from '../session/errors';
 import type { SessionControl, SessionSink, SessionStatus, TranscriptUpdate } from '../session/session';
-import { DEFAULT_SETTINGS, sanitizeSettings, type Settings } from '../session/settings';
+import { currentEntry, DEFAULT_SETTINGS, migrateSettingsV1, profileOf, sanitizeSettings, type ProviderProfile, type Settings } from '../session/settings';
+import { useCredentials } from './credentials';
 
-/** One final utterance. */
+/** One final utterance, with timing and words where the service gives them. */
 export interface Segment {
   readonly id: number;
   readonly text: string;
   readonly language?: string;
+  /** ms since its session's stream began */
+  readonly startMs?: number;
+  /** ms */
+  readonly durationMs?: number;
+  readonly words?: readonly Word[];
+}
+
+/** A change to the current provider's profile; `options` are merged into the saved ones. */
+export interface ProfilePatch {
+  readonly url?: string;
+  readonly auth?: ProviderProfile['auth'];
+  readonly options?: Readonly<Record<string, OptionValue>>;
 }
 
 /** Voice activity as the service reports it. */
@@ -38,7 +54,12 @@ export interface DictationState {
   stop(): void;
   /** Empties the transcript. */
   clear(): void;
-  updateSettings(patch: Partial<Settings>): void;
+  /** Chooses the provider (a registry entry id); its own profile comes back as it was left. */
+  selectProvider(id: string): void;
+  /** Changes the current provider's profile. */
+  updateProfile(patch: ProfilePatch): void;
+  /** Puts the current provider's profile back to its defaults. */
+  resetProfile(): void;
   dismissError(): void;
 }
 
@@ -68,16 +89,16 @@ export const initialDictationState = {
   settings: DEFAULT_SETTINGS,
 };
 
-/** Ends the utterance in progress with `text` as a final segment (none if empty); clears the partial. */
-function appendFinal(s: DictationState, text: string, language?: string): Partial<DictationState> {
-  const trimmed = text.trim();
-  if (!trimmed) return { partial: '' };
+/** Ends the utterance in progress with a final segment (none if its text is empty); clears the partial. */
+function appendFinal(s: DictationState, final: Omit<Segment, 'id'>): Partial<DictationState> {
+  const text = final.text.trim();
+  if (!text) return { partial: '' };
   const id = (s.segments.at(-1)?.id ?? 0) + 1;
-  return { partial: '', segments: [...s.segments, { id, text: trimmed, ...(language ? { language } : {}) }] };
+  return { partial: '', segments: [...s.segments, { ...final, id, text }] };
 }
 
 /** Moves an unfinished partial into the transcript, so words already shown are never lost. */
-const keepPartial = (s: DictationState) => appendFinal(s, s.partial);
+const keepPartial = (s: DictationState) => appendFinal(s, { text: s.partial });
 
 function reduceTranscript(s: DictationState, update: TranscriptUpdate): Partial<DictationState> {
   switch (update.type) {
@@ -87,12 +108,14 @@ function reduceTranscript(s: DictationState, update: TranscriptUpdate): Partial<
       return { vad: 'silence' };
     case 'partial':
       return { partial: update.text };
-    case 'final':
-      return appendFinal(s, update.text, update.language);
+    case 'final': {
+      const { type: _type, ...final } = update;
+      return appendFinal(s, final);
+    }
   }
 }
 
-/** What is kept across reloads: settings without the key, and the final transcript. */
+/** What is kept across reloads: settings (keys are kept apart, in the credentials store) and the final transcript. */
 type Persisted = Pick<DictationState, 'settings' | 'segments'>;
 
 /**
@@ -104,9 +127,7 @@ function changeOnlyStorage(): PersistStorage<Persisted> | undefined {
   const json = createJSONStorage<Persisted>(() => localStorage);
   if (!json) return undefined;
   let last: Persisted | null = null;
-  const same = (a: Persisted, b: Persisted) =>
-    a.segments === b.segments &&
-    (Object.keys(a.settings) as (keyof Settings)[]).every((k) => a.settings[k] === b.settings[k]);
+  const same = (a: Persisted, b: Persisted) => a.segments === b.segments && a.settings === b.settings;
   return {
     getItem: json.getItem,
     removeItem: json.removeItem,
@@ -125,12 +146,14 @@ export const useDictation = create<DictationState>()(
       start() {
         const { status, settings } = get();
         if (status !== 'idle' && status !== 'error') return;
+        const entry = currentEntry(settings);
+        const apiKey = useCredentials.getState().keys[entry.id] ?? '';
         if (!session) {
           set({ status: 'error', error: { code: 'no-session', message: 'Dictation is not available in this page. Reload and try again.' } });
           return;
         }
         set({ error: null, partial: '', vad: 'silence' });
-        session.start(settings, sessionSink);
+        session.start({ provider: entry.id, profile: profileOf(settings, entry), apiKey }, sessionSink);
       },
       stop() {
         session?.stop();
@@ -138,8 +161,27 @@ export const useDictation = create<DictationState>()(
       clear() {
         set({ segments: [], partial: '' });
       },
-      updateSettings(patch) {
-        set((s) => ({ settings: { ...s.settings, ...patch } }));
+      selectProvider(id) {
+        if (!providerEntry(id)) return;
+        set((s) => ({ settings: { ...s.settings, provider: id } }));
+      },
+      updateProfile(patch) {
+        set((s) => {
+          const entry = currentEntry(s.settings);
+          const profile = profileOf(s.settings, entry);
+          const next: ProviderProfile = {
+            url: patch.url ?? profile.url,
+            auth: patch.auth ?? profile.auth,
+            options: patch.options ? { ...profile.options, ...patch.options } : profile.options,
+          };
+          return { settings: { ...s.settings, profiles: { ...s.settings.profiles, [entry.id]: next } } };
+        });
+      },
+      resetProfile() {
+        set((s) => {
+          const { [currentEntry(s.settings).id]: _dropped, ...profiles } = s.settings.profiles;
+          return { settings: { ...s.settings, profiles } };
+        });
       },
       dismissError() {
         set({ error: null });
@@ -147,13 +189,14 @@ export const useDictation = create<DictationState>()(
     }),
     {
       name: 'dictate',
-      version: 1,
+      version: 2,
       storage: changeOnlyStorage(),
-      // The API key stays in memory: never written to storage.
-      partialize: (s): Persisted => ({
-        settings: { ...s.settings, apiKey: '' },
-        segments: s.segments,
-      }),
+      partialize: (s): Persisted => ({ settings: s.settings, segments: s.segments }),
+      // Version 1 had one flat VoiceRun connection.
+      migrate: (persisted, version) => {
+        const p = (persisted ?? {}) as Persisted;
+        return version < 2 ? { ...p, settings: migrateSettingsV1(p.settings) } : p;
+      },
       merge: (persisted, current) => {
         const p = (persisted ?? {}) as Partial<DictationState>;
         // Storage is user-editable: keep only well-formed segments.
@@ -163,7 +206,7 @@ export const useDictation = create<DictationState>()(
         return {
           ...current,
           segments,
-          settings: p.settings ? { ...sanitizeSettings(p.settings), apiKey: current.settings.apiKey } : current.settings,
+          settings: p.settings ? sanitizeSettings(p.settings) : current.settings,
         };
       },
     },

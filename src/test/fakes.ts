@@ -181,3 +181,116 @@ export class FakeVoiceRunService {
 
 /** Resolves after pending microtasks and timers at 0 ms. */
 export const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Options of the binary-audio fakes. */
+export interface FakeBinaryServiceOptions {
+  /** Key the service requires; undefined accepts anyone. */
+  apiKey?: string;
+  /** Answer flush_request with flush_confirmation (Reson8; default true). */
+  answerFlush?: boolean;
+}
+
+/** What the binary-audio fakes share: binary audio in, JSON or text out, refusals before open. */
+abstract class FakeBinaryService {
+  request: ConnectionRequest | null = null;
+  handlers: TransportHandlers | null = null;
+  /** Binary frames the client sent. */
+  readonly audio: ArrayBuffer[] = [];
+  /** Text messages the client sent, parsed. */
+  readonly received: { type?: string; [k: string]: unknown }[] = [];
+  closedByClient: { code: number; reason: string } | null = null;
+  /** Why the upgrade was refused (the HTTP status a browser never shows). */
+  refusedWith: number | null = null;
+  protected open = false;
+
+  constructor(readonly options: FakeBinaryServiceOptions = {}) {}
+
+  /** The HTTP status to refuse the upgrade with, or null to accept it. */
+  protected abstract check(request: ConnectionRequest): number | null;
+  protected abstract onText(message: { type?: string; [k: string]: unknown }): void;
+
+  readonly connect: Connect = (request, handlers) => {
+    this.request = request;
+    this.handlers = handlers;
+    queueMicrotask(() => {
+      this.refusedWith = this.check(request);
+      // A refused upgrade reaches a browser as a close (1006) of a socket that never opened.
+      if (this.refusedWith !== null) return handlers.close(1006, '', false);
+      this.open = true;
+      handlers.open();
+    });
+    return {
+      send: (data) => {
+        if (!this.open) return;
+        if (typeof data !== 'string') return void this.audio.push(data);
+        const message = JSON.parse(data) as { type?: string };
+        this.received.push(message);
+        this.onText(message);
+      },
+      close: (code = 1000, reason = '') => {
+        if (this.closedByClient) return;
+        this.closedByClient = { code, reason };
+        this.open = false;
+      },
+    };
+  };
+
+  /** Sends a server message (object → JSON; a string as it is). */
+  push(message: object | string) {
+    if (!this.open) return;
+    this.handlers!.message(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  serverClose(code: number, reason = '') {
+    this.open = false;
+    this.handlers!.close(code, reason, true);
+  }
+
+  /** Samples the client sent, in order. */
+  samples(): Int16Array[] {
+    return this.audio.map((b) => new Int16Array(b));
+  }
+}
+
+/**
+ * Reson8 realtime as seed 003 specifies it: `bearer, <token>` subprotocol auth (401 otherwise),
+ * query parameters checked (400), binary audio, flush_request answered by flush_confirmation
+ * with the same id (null when none). Transcripts are pushed by the test.
+ */
+export class FakeReson8Service extends FakeBinaryService {
+  protected check(request: ConnectionRequest): number | null {
+    const url = new URL(request.url);
+    const i = request.protocols.indexOf('bearer');
+    const token = i >= 0 ? request.protocols[i + 1] : undefined;
+    if (this.options.apiKey && token !== this.options.apiKey) return 401;
+    const q = url.searchParams;
+    if (!['auto', 'pcm_s16le', null].includes(q.get('encoding'))) return 400;
+    for (const flag of ['include_interim', 'include_timestamps', 'include_words', 'include_confidence']) {
+      if (!['true', 'false', null].includes(q.get(flag))) return 400;
+    }
+    return null;
+  }
+
+  protected onText(message: { type?: string; id?: unknown }) {
+    if (message.type === 'flush_request' && this.options.answerFlush !== false) {
+      this.push({ type: 'flush_confirmation', id: typeof message.id === 'string' ? message.id : null });
+    }
+  }
+}
+
+/**
+ * Speechall streaming as seed 004 specifies it: `api_key` query auth (401 otherwise), `model`
+ * required (400), binary PCM16 only. Results are pushed by the test.
+ */
+export class FakeSpeechallService extends FakeBinaryService {
+  protected check(request: ConnectionRequest): number | null {
+    const q = new URL(request.url).searchParams;
+    if (this.options.apiKey && q.get('api_key') !== this.options.apiKey) return 401;
+    if (!q.get('model')) return 400;
+    return null;
+  }
+
+  protected onText() {
+    throw new Error('Speechall clients send binary PCM16, not text.');
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Every service Dictate speaks, and the entries of the provider picker: each service's cloud
+ * endpoint and the local engine speaking its dialect. Adding a service: write its protocol module
+ * (adapter + {@link ServiceDefinition}) and add it to {@link SERVICES}.
+ */
+import type { AuthMethod } from './adapter';
+import { reson8Service } from './reson8';
+import type { ServiceDefinition } from './service';
+import { speechallService } from './speechall';
+import { voiceRunService } from './voicerun';
+
+/** The services, in the order the picker lists them. */
+export const SERVICES: readonly ServiceDefinition[] = [voiceRunService, reson8Service, speechallService];
+
+/** One choice in the provider picker. */
+export interface ProviderEntry {
+  /** `<service id>` for the cloud service, `local-<service id>` for the local engine. */
+  readonly id: string;
+  /** Picker label: the service's product name, or "Local engine (<name> protocol)". */
+  readonly label: string;
+  readonly service: ServiceDefinition;
+  /** True for the local PocketSphinx server speaking this service's dialect. */
+  readonly local: boolean;
+  /** Auth methods offered; the local engine also allows none (its default). */
+  readonly authMethods: readonly AuthMethod[];
+}
+
+/** Local engine entries first (they work offline), then the cloud services. */
+export const PROVIDERS: readonly ProviderEntry[] = [
+  ...SERVICES.map((service) => ({
+    id: `local-${service.id}`,
+    label: `Local engine (${service.name} protocol)`,
+    service,
+    local: true,
+    authMethods: ['none', ...service.authMethods] as AuthMethod[],
+  })),
+  ...SERVICES.map((service) => ({ id: service.id, label: service.product, service, local: false, authMethods: service.authMethods })),
+];
+
+/** The first entry: the local engine speaking VoiceRun. */
+export const DEFAULT_PROVIDER_ID = PROVIDERS[0].id;
+
+/** The entry with this id, or undefined. */
+export function providerEntry(id: string): ProviderEntry | undefined {
+  return PROVIDERS.find((p) => p.id === id);
+}

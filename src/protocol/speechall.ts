@@ -1,0 +1,248 @@
+/**
+ * Speechall streaming client protocol (shared/seeds 004).
+ *
+ * Connect to `…/v1/transcribe?api_key=…&model=<provider>.<model>&language=…&output_format=…` (a
+ * browser can only authenticate with the query parameter: seed "Authentication"). Audio: binary
+ * PCM16, 16 kHz mono. Results: plain-text chunks for `output_format=text`, or
+ * `{id, text, language, words: [{text, start, end, confidence}]}` (seconds) for `json` /
+ * `verbose_json`; both are accepted whatever was asked for. Each result is a final segment.
+ *
+ * The seed has no end-of-stream message. To keep the last words, {@link SpeechallProtocol.finish}
+ * sends 1 s of silence, which ends the utterance at the service's voice-activity detection, and the
+ * stream counts as finished once the service has been quiet for {@link SPEECHALL_QUIET_MS}.
+ */
+import { FRAME_BYTES } from '../audio/resampler';
+import { step, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
+import type { ProtocolError, TranscriptEvent, Word } from './events';
+import { baseConnection, flagOption, textOption, type ConnectionSettings, type ServiceDefinition } from './service';
+
+/** `output_format` (seed "Available Parameters"). */
+export type SpeechallOutputFormat = 'text' | 'json' | 'verbose_json';
+
+/** Query parameters chosen by the user (seed "Available Parameters"). */
+export interface SpeechallOptions {
+  /** `provider.model`, e.g. `deepgram.nova-2`. Required. */
+  readonly model: string;
+  /** ISO 639-1 or `auto`; empty sends nothing (service default `en`). */
+  readonly language: string;
+  readonly outputFormat: SpeechallOutputFormat;
+  readonly punctuation: boolean;
+  readonly diarization: boolean;
+  /** 0–1, as text; empty sends nothing. */
+  readonly temperature: string;
+  readonly initialPrompt: string;
+  /** 1–10, as text; empty sends nothing. */
+  readonly speakersExpected: string;
+  /** Words and phrases; each is sent as one `custom_vocabulary` parameter. */
+  readonly customVocabulary: readonly string[];
+}
+
+/** Silence sent by `finish()` so the service's VAD ends the last utterance, ms. */
+export const SPEECHALL_TRAILING_SILENCE_MS = 1000;
+/** After `finish()`, the stream is over once the service has sent nothing for this long, ms. */
+export const SPEECHALL_QUIET_MS = 1500;
+
+type Phase = 'connecting' | 'streaming' | 'finishing';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** A Speechall streaming protocol state machine for one session. */
+export class SpeechallProtocol implements StreamingProtocol {
+  /** The seed defines no voice-activity messages. */
+  readonly reportsVad = false;
+  readonly finishQuietMs = SPEECHALL_QUIET_MS;
+  readonly refusalHint = 'Speechall refuses a wrong API key (401) and invalid parameters such as an unknown model (400) before connecting: check the key, model and language in Settings.';
+  private phase: Phase = 'connecting';
+
+  constructor(
+    private readonly connectionSettings: ConnectionSettings,
+    private readonly options: SpeechallOptions,
+  ) {}
+
+  /**
+   * The URL with `api_key` (query auth) and the transcription parameters.
+   * @throws Error for a bad URL, a missing key or model, or out-of-range numbers.
+   */
+  connection(): ConnectionRequest {
+    const { url, protocols } = baseConnection(this.connectionSettings, 'api_key');
+    const o = this.options;
+    if (!o.model) throw new Error('Speechall needs a model such as deepgram.nova-2.');
+    if (!/^[^.\s]+\.\S+$/.test(o.model)) throw new Error(`The model "${o.model.slice(0, 40)}" must be provider.model, such as deepgram.nova-2.`);
+    const q = url.searchParams;
+    q.set('model', o.model);
+    if (o.language) q.set('language', o.language);
+    q.set('output_format', o.outputFormat);
+    q.set('punctuation', String(o.punctuation));
+    q.set('diarization', String(o.diarization));
+    if (o.temperature) {
+      const t = Number(o.temperature);
+      if (!Number.isFinite(t) || t < 0 || t > 1) throw new Error('Temperature must be a number from 0 to 1.');
+      q.set('temperature', String(t));
+    }
+    if (o.initialPrompt) q.set('initial_prompt', o.initialPrompt);
+    if (o.speakersExpected) {
+      const n = Number(o.speakersExpected);
+      if (!Number.isInteger(n) || n < 1 || n > 10) throw new Error('Speakers expected must be a whole number from 1 to 10.');
+      q.set('speakers_expected', String(n));
+    }
+    for (const term of o.customVocabulary) q.append('custom_vocabulary', term);
+    return { url: url.toString(), protocols };
+  }
+
+  /** Nothing to send or wait for: audio may flow when the socket opens. */
+  open(): ProtocolStep {
+    this.phase = 'streaming';
+    return step([{ type: 'ready' }]);
+  }
+
+  /** seed "Response Formats": a JSON result, or a plain-text chunk. */
+  receive(data: WireMessage): ProtocolStep {
+    if (typeof data !== 'string') {
+      return step([{ type: 'error', error: { code: 'malformed_message', message: `Expected text, got ${data.byteLength} bytes of binary data.`, fatal: false } }]);
+    }
+    const trimmed = data.trim();
+    if (trimmed.startsWith('{')) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(trimmed);
+      } catch {
+        parsed = undefined;
+      }
+      if (isObject(parsed)) return step(this.jsonResult(parsed));
+      if (this.options.outputFormat !== 'text') {
+        return step([{ type: 'error', error: { code: 'malformed_message', message: `The server sent a result that is not valid JSON: ${trimmed.slice(0, 80)}`, fatal: false } }]);
+      }
+    }
+    return step(trimmed ? [{ type: 'final', text: trimmed }] : []);
+  }
+
+  private jsonResult(m: Record<string, unknown>): TranscriptEvent[] {
+    if (typeof m.text !== 'string') {
+      // Not a transcription: an error report in some shape, or something unknown. Show it; go on.
+      const detail = isObject(m.error) ? m.error.message : (m.error ?? m.message);
+      const message = typeof detail === 'string' ? detail : 'The server sent a JSON message without "text".';
+      return [{ type: 'error', error: { code: typeof detail === 'string' ? 'provider_error' : 'malformed_message', message, fatal: false } }];
+    }
+    const words: Word[] = [];
+    if (Array.isArray(m.words)) {
+      for (const w of m.words) {
+        if (!isObject(w) || typeof w.text !== 'string') continue;
+        words.push({
+          text: w.text,
+          ...(finite(w.start) ? { startMs: Math.round(w.start * 1000) } : {}),
+          ...(finite(w.start) && finite(w.end) ? { durationMs: Math.round((w.end - w.start) * 1000) } : {}),
+          ...(finite(w.confidence) ? { confidence: w.confidence } : {}),
+        });
+      }
+    }
+    const text = m.text.trim();
+    if (!text) return [];
+    const start = finite(m.start) ? m.start * 1000 : words[0]?.startMs;
+    const last = words.at(-1);
+    const end = finite(m.end) ? m.end * 1000 : last?.startMs !== undefined ? last.startMs + (last.durationMs ?? 0) : undefined;
+    return [
+      {
+        type: 'final',
+        text,
+        ...(typeof m.language === 'string' && m.language ? { language: m.language } : {}),
+        ...(start !== undefined ? { startMs: Math.round(start) } : {}),
+        ...(start !== undefined && end !== undefined ? { durationMs: Math.round(end - start) } : {}),
+        ...(words.length ? { words } : {}),
+      },
+    ];
+  }
+
+  /** Binary PCM16 (seed "Audio Requirements"). */
+  encodeAudio(pcm: ArrayBuffer): WireMessage {
+    return pcm;
+  }
+
+  /** Trailing silence so the last utterance ends; the quiet period then ends the stream. */
+  finish(): ProtocolStep {
+    if (this.phase !== 'streaming') return step();
+    this.phase = 'finishing';
+    const frames = SPEECHALL_TRAILING_SILENCE_MS / 20;
+    return step([], Array.from({ length: frames }, () => new ArrayBuffer(FRAME_BYTES)));
+  }
+
+  describeClose(code: number, reason: string): ProtocolError | null {
+    const why = reason ? `: ${reason}` : '';
+    if (code === 1000 && this.phase === 'finishing') return null;
+    return { code: 'closed_unexpectedly', message: `Connection closed with code ${code}${why}.`, fatal: true };
+  }
+}
+
+/** Models the seed names, as suggestions (any `provider.model` is accepted). */
+const CLOUD_MODELS = ['assemblyai.best', 'deepgram.nova-2', 'openai.whisper-1', 'openai.gpt-4o-transcribe', 'gladia.standard'];
+/** The local server's model (server/speechall.ts). */
+export const SPEECHALL_LOCAL_MODEL = 'local.pocketsphinx-en-us';
+
+/** Speechall streaming (shared/seeds 004). */
+export const speechallService: ServiceDefinition = {
+  id: 'speechall',
+  name: 'Speechall',
+  product: 'Speechall streaming',
+  cloudUrl: 'wss://api.speechall.com/v1/transcribe',
+  localPath: '/v1/transcribe',
+  // Seed "Authentication": browsers must use the api_key query parameter.
+  authMethods: ['query'],
+  keyLabel: 'API key',
+  fields: (local) => [
+    {
+      key: 'model',
+      label: 'Model',
+      kind: 'text',
+      hint: 'provider.model, such as deepgram.nova-2.',
+      suggestions: local ? [SPEECHALL_LOCAL_MODEL] : CLOUD_MODELS,
+    },
+    { key: 'language', label: 'Language', kind: 'text', hint: 'ISO 639-1 code such as en, or auto to detect.', suggestions: ['en', 'auto'] },
+    {
+      key: 'outputFormat',
+      label: 'Output format',
+      kind: 'select',
+      choices: [
+        { value: 'text', label: 'Text' },
+        { value: 'json', label: 'JSON (words and confidence)' },
+        { value: 'verbose_json', label: 'Verbose JSON (with timing)' },
+      ],
+    },
+    { key: 'punctuation', label: 'Punctuation', kind: 'checkbox' },
+    { key: 'diarization', label: 'Speaker diarization', kind: 'checkbox' },
+    { key: 'speakersExpected', label: 'Speakers expected', kind: 'text', hint: '1–10 (optional).' },
+    { key: 'temperature', label: 'Temperature', kind: 'text', hint: '0–1 (optional).' },
+    { key: 'initialPrompt', label: 'Prompt', kind: 'text', hint: 'Text that guides the model (initial_prompt, optional).' },
+    { key: 'customVocabulary', label: 'Custom vocabulary', kind: 'text', hint: 'Words or phrases to recognise, separated by commas.' },
+  ],
+  defaults: (local) => ({
+    model: local ? SPEECHALL_LOCAL_MODEL : 'deepgram.nova-2',
+    language: 'en',
+    outputFormat: 'json',
+    punctuation: true,
+    diarization: false,
+    speakersExpected: '',
+    temperature: '',
+    initialPrompt: '',
+    customVocabulary: '',
+  }),
+  create(connection, options) {
+    const format = textOption(options, 'outputFormat');
+    return new SpeechallProtocol(connection, {
+      model: textOption(options, 'model'),
+      language: textOption(options, 'language'),
+      outputFormat: format === 'text' || format === 'verbose_json' ? format : 'json',
+      punctuation: flagOption(options, 'punctuation', true),
+      diarization: flagOption(options, 'diarization'),
+      temperature: textOption(options, 'temperature'),
+      initialPrompt: textOption(options, 'initialPrompt'),
+      speakersExpected: textOption(options, 'speakersExpected'),
+      customVocabulary: textOption(options, 'customVocabulary')
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    });
+  },
+};
