@@ -171,3 +171,38 @@ describe('VoiceRun client: errors', () => {
     expect(streaming().describeClose(1006, '')).toEqual({ code: 'closed_unexpectedly', message: 'Connection closed with code 1006.', fatal: true });
   });
 });
+
+describe('VoiceRun client: mu-law, languages and models (overview: "Audio Format", "Supported Models")', () => {
+  it('asks for mu-law and sends 320 bytes per 20 ms frame, G.711-encoded', async () => {
+    const { decodeMulaw } = await import('../audio/mulaw');
+    const p = new VoiceRunProtocol({ ...seedSettings, audioFormat: 'mulaw' });
+    expect(JSON.parse(p.sessionUpdate()).session.input_audio_format).toBe('mulaw');
+    const pcm = new Int16Array(320).map((_, i) => Math.round(8000 * Math.sin(i / 5)));
+    const message = JSON.parse(p.encodeAudio(pcm.buffer) as string) as { audio: string };
+    const bytes = Uint8Array.from(atob(message.audio), (c) => c.charCodeAt(0));
+    expect(bytes).toHaveLength(320);
+    const back = decodeMulaw(bytes);
+    for (let i = 0; i < pcm.length; i++) expect(Math.abs(back[i] - pcm[i])).toBeLessThanOrEqual(Math.abs(pcm[i]) / 16 + 8);
+  });
+
+  it('sends language "multi" for auto-detection', () => {
+    expect(JSON.parse(new VoiceRunProtocol({ ...seedSettings, language: 'multi' }).sessionUpdate()).session.language).toBe('multi');
+  });
+
+  it('offers every model of the table, and sends its provider and model', async () => {
+    const { voiceRunService, VOICERUN_MODELS } = await import('./voicerun');
+    expect(VOICERUN_MODELS.map((m) => m.label)).toEqual([
+      'nova-3',
+      'flux-general-en',
+      'qwen3-asr-flash-realtime',
+      'gpt-4o-transcribe',
+      'gpt-4o-mini-transcribe',
+      'gpt-realtime',
+      'ink-whisper',
+      'scribe-v2-realtime',
+      'stt-rt-v4',
+    ]);
+    const p = voiceRunService.create({ url: 'wss://transcribe.voicerun.com/ws', auth: 'subprotocol', key: 'k' }, { ...voiceRunService.defaults(false), model: 'QWEN3:qwen3-asr-flash-realtime' }) as VoiceRunProtocol;
+    expect(JSON.parse(p.sessionUpdate()).session).toMatchObject({ provider: 'QWEN3', model: 'qwen3-asr-flash-realtime' });
+  });
+});

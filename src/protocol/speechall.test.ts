@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { SPEECHALL_QUIET_MS, SpeechallProtocol, speechallService, type SpeechallOptions } from './speechall';
+
+const base: SpeechallOptions = {
+  model: 'deepgram.nova-2',
+  language: 'en',
+  outputFormat: 'json',
+  punctuation: true,
+  diarization: false,
+  temperature: '',
+  initialPrompt: '',
+  speakersExpected: '',
+  customVocabulary: [],
+};
+const connection = { url: 'wss://api.speechall.com/v1/transcribe', auth: 'query' as const, key: 'YOUR_API_KEY' };
+
+function streaming(options: Partial<SpeechallOptions> = {}) {
+  const p = new SpeechallProtocol(connection, { ...base, ...options });
+  expect(p.open().events).toEqual([{ type: 'ready' }]);
+  return p;
+}
+
+describe('Speechall client: connection (seed 004 "Connection Parameters", "Authentication")', () => {
+  it('builds the seed browser example URL: api_key, model, language, output_format, punctuation', () => {
+    const c = new SpeechallProtocol(connection, base).connection();
+    const url = new URL(c.url);
+    expect(url.origin + url.pathname).toBe('wss://api.speechall.com/v1/transcribe');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      api_key: 'YOUR_API_KEY',
+      model: 'deepgram.nova-2',
+      language: 'en',
+      output_format: 'json',
+      punctuation: 'true',
+      diarization: 'false',
+    });
+    expect(c.protocols).toEqual([]);
+  });
+
+  it('sends every optional parameter of the table, the vocabulary as repeated parameters', () => {
+    const c = new SpeechallProtocol(connection, {
+      ...base,
+      model: 'assemblyai.best',
+      language: 'auto',
+      outputFormat: 'verbose_json',
+      diarization: true,
+      temperature: '0.2',
+      initialPrompt: 'Sense and Sensibility',
+      speakersExpected: '2',
+      customVocabulary: ['Dashwood', 'Norland Park'],
+    }).connection();
+    const q = new URL(c.url).searchParams;
+    expect(q.get('temperature')).toBe('0.2');
+    expect(q.get('initial_prompt')).toBe('Sense and Sensibility');
+    expect(q.get('speakers_expected')).toBe('2');
+    expect(q.get('diarization')).toBe('true');
+    expect(q.getAll('custom_vocabulary')).toEqual(['Dashwood', 'Norland Park']);
+  });
+
+  it.each([
+    [{ model: '' }, /needs a model/],
+    [{ model: 'nova-2' }, /provider\.model/],
+    [{ temperature: '2' }, /Temperature/],
+    [{ speakersExpected: '11' }, /Speakers expected/],
+  ])('refuses %j with a clear message', (patch, message) => {
+    expect(() => new SpeechallProtocol(connection, { ...base, ...patch }).connection()).toThrow(message);
+  });
+
+  it('needs a key for query auth', () => {
+    expect(() => new SpeechallProtocol({ ...connection, key: '' }, base).connection()).toThrow(/needs a key/);
+  });
+});
+
+describe('Speechall client: results (seed 004 "Response Formats")', () => {
+  it('maps the JSON example to a final with language and word timing in ms', () => {
+    const example = `{
+"id": "123e4567-e89b-12d3-a456-426614174000",
+"text": "Hello, this is a test transcription.",
+"language": "en",
+"words": [
+{
+"text": "Hello",
+"start": 0.0,
+"end": 0.5,
+"confidence": 0.98
+}
+]
+}`;
+    expect(streaming().receive(example).events).toEqual([
+      {
+        type: 'final',
+        text: 'Hello, this is a test transcription.',
+        language: 'en',
+        startMs: 0,
+        durationMs: 500,
+        words: [{ text: 'Hello', startMs: 0, durationMs: 500, confidence: 0.98 }],
+      },
+    ]);
+  });
+
+  it('maps the text example (a plain-text chunk) to a final', () => {
+    expect(streaming({ outputFormat: 'text' }).receive('Hello, this is a test transcription.').events).toEqual([
+      { type: 'final', text: 'Hello, this is a test transcription.' },
+    ]);
+  });
+
+  it('takes plain text even when JSON was asked for, and JSON even when text was', () => {
+    expect(streaming().receive('plain words').events).toEqual([{ type: 'final', text: 'plain words' }]);
+    expect(streaming({ outputFormat: 'text' }).receive('{"text":"json words"}').events).toEqual([{ type: 'final', text: 'json words' }]);
+  });
+
+  it('uses the utterance start and end of verbose_json', () => {
+    const [event] = streaming({ outputFormat: 'verbose_json' }).receive('{"id":"x","text":"hi","language":"en","start":1.25,"end":2,"duration":0.75,"words":[]}').events;
+    expect(event).toEqual({ type: 'final', text: 'hi', language: 'en', startMs: 1250, durationMs: 750 });
+  });
+
+  it('ignores empty results', () => {
+    expect(streaming({ outputFormat: 'text' }).receive('  ').events).toEqual([]);
+    expect(streaming().receive('{"id":"x","text":""}').events).toEqual([]);
+  });
+
+  it.each([
+    ['an error object', '{"error":{"message":"Rate limit exceeded"}}', 'provider_error', /Rate limit/],
+    ['JSON without text', '{"id":"x"}', 'malformed_message', /without "text"/],
+    ['broken JSON when JSON was asked for', '{"text": "x"', 'malformed_message', /not valid JSON/],
+    ['binary', new ArrayBuffer(2), 'malformed_message', /binary/],
+  ])('reports %s and goes on', (_name, data, code, message) => {
+    const p = streaming();
+    expect(p.receive(data).events).toEqual([{ type: 'error', error: { code, message: expect.stringMatching(message), fatal: false } }]);
+    expect(p.receive('{"text":"next"}').events).toEqual([{ type: 'final', text: 'next' }]);
+  });
+});
+
+describe('Speechall client: audio and the end of the stream', () => {
+  it('sends audio as binary PCM16', () => {
+    const frame = new ArrayBuffer(640);
+    expect(streaming().encodeAudio(frame)).toBe(frame);
+  });
+
+  it('finishes with 1 s of silent 20 ms frames, then waits for quiet (the seed has no end-of-stream message)', () => {
+    const p = streaming();
+    const { send, events } = p.finish();
+    expect(events).toEqual([]);
+    expect(send).toHaveLength(50);
+    expect(send.every((f) => f instanceof ArrayBuffer && f.byteLength === 640 && new Int16Array(f).every((x) => x === 0))).toBe(true);
+    expect(p.finishQuietMs).toBe(SPEECHALL_QUIET_MS);
+    expect(p.finish().send).toEqual([]);
+    expect(p.describeClose(1000, '')).toBeNull();
+  });
+
+  it('reports a close while streaming, with the server’s reason', () => {
+    expect(streaming().describeClose(1003, 'Send audio as binary PCM16 frames')).toEqual({
+      code: 'closed_unexpectedly',
+      message: 'Connection closed with code 1003: Send audio as binary PCM16 frames.',
+      fatal: true,
+    });
+  });
+});
+
+describe('Speechall service definition', () => {
+  it('splits the custom vocabulary at commas and offers the local model for the local engine', () => {
+    expect(speechallService.defaults(true).model).toBe('local.pocketsphinx-en-us');
+    const p = speechallService.create(connection, { ...speechallService.defaults(false), customVocabulary: ' Dashwood, Norland ,, ' });
+    expect(new URL(p.connection().url).searchParams.getAll('custom_vocabulary')).toEqual(['Dashwood', 'Norland']);
+    expect(speechallService.authMethods).toEqual(['query']);
+  });
+});
