@@ -6,7 +6,7 @@ export default defineConfig({
   plugins: [react(), tailwindcss()],
   server: {
     // `npm run dev`: the local engine runs on its own port (npm run serve); proxy its WebSocket paths.
-    proxy: { '/ws': { target: 'ws://localhost:8787', ws: true } },
+    proxy: { '/ws': { target: 'ws://localhost:8787', ws: true }, '/v1': { target: 'ws://localhost:8787', ws: true } },
   },
   test: {
     projects: [

@@ -152,6 +152,7 @@ export function SettingsForm() {
   const localUrlHint = `Empty: this page's server, at ${service.localPath}.`;
   const where = profile.url.trim() ? serverLabel(profile.url) : entry.local ? 'this server' : serverLabel(service.cloudUrl);
   const fields = service.fields(entry.local);
+  const resetHintId = useId();
   return (
     <details className="rounded-xl border border-slate-200 bg-white p-4 open:shadow-xs">
       <summary className="cursor-pointer text-sm font-semibold text-slate-700">
@@ -216,9 +217,17 @@ export function SettingsForm() {
             <OptionControl key={`${entry.id}:${field.key}`} field={field} value={profile.options[field.key]} onChange={(value) => updateProfile({ options: { [field.key]: value } })} />
           ))}
           <div className="sm:col-span-2">
-            <button type="button" className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50" onClick={resetProfile}>
-              Reset {entry.label} settings
+            <button
+              type="button"
+              className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50"
+              onClick={resetProfile}
+              aria-describedby={resetHintId}
+            >
+              Restore defaults
             </button>
+            <span id={resetHintId} className="ml-2 text-xs text-slate-500">
+              for {entry.label} only; its key is kept.
+            </span>
           </div>
         </fieldset>
       </form>
