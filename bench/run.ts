@@ -5,8 +5,11 @@
  *    passband deviation 50 Hz–6 kHz, CPU time per second of audio (128-sample quanta, median of 7).
  * 2. Engine: real-time factor of PocketSphinx with partials on, on every LibriVox clip, and the
  *    memory one decoder takes.
- * 3. Pipeline: word error rate of the whole browser path (fake mic → AudioWorklet → WebSocket →
- *    local server) against PocketSphinx run directly on the same clip. `--skip-browser` leaves it out.
+ * 3. Protocols: CPU time to encode one second of audio (50 frames) for the wire, and the bytes per
+ *    second each sends (VoiceRun PCM16 and mu-law in base64 JSON; Reson8 and Speechall binary).
+ * 4. Pipeline, for the local engine in each dialect: word error rate of the whole browser path (fake
+ *    mic → AudioWorklet → WebSocket → local server) against PocketSphinx run directly on the same
+ *    clip, and how long Stop takes until the last words are in. `--skip-browser` leaves it out.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +18,11 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { passbandDeviationDb, worstStopbandDb } from '../src/audio/analysis';
-import { Resampler } from '../src/audio/resampler';
+import { FRAME_BYTES, Resampler } from '../src/audio/resampler';
+import type { StreamingProtocol } from '../src/protocol/adapter';
+import { reson8Service } from '../src/protocol/reson8';
+import { speechallService } from '../src/protocol/speechall';
+import { voiceRunService } from '../src/protocol/voicerun';
 import { loadEngine, type PocketSphinxEngine } from '../server/engine/pocketsphinx';
 import { transcribeDirect } from '../e2e/support/direct';
 import { FIXTURES_DIR, references } from '../e2e/support/fixtures';
@@ -66,6 +73,29 @@ function benchResampler(rate: number) {
   };
 }
 
+function benchProtocols() {
+  const local = (path: string) => ({ url: `ws://localhost${path}`, auth: 'none' as const, key: '' });
+  const cases: [string, StreamingProtocol][] = [
+    ['VoiceRun PCM16', voiceRunService.create(local('/ws'), voiceRunService.defaults(true))],
+    ['VoiceRun mu-law', voiceRunService.create(local('/ws'), { ...voiceRunService.defaults(true), audioFormat: 'mulaw' })],
+    ['Reson8 binary', reson8Service.create(local('/rt'), reson8Service.defaults(true))],
+    ['Speechall binary', speechallService.create(local('/tr'), speechallService.defaults(true))],
+  ];
+  const frames = Array.from({ length: 50 }, () => new Int16Array(FRAME_BYTES / 2).map(() => Math.round((Math.random() - 0.5) * 20000)).buffer);
+  return cases.map(([name, protocol]) => {
+    const size = (m: string | ArrayBuffer) => (typeof m === 'string' ? new TextEncoder().encode(m).length : m.byteLength);
+    const bytesPerSecond = frames.reduce((n, f) => n + size(protocol.encodeAudio(f)), 0);
+    for (let i = 0; i < 20; i++) for (const f of frames) protocol.encodeAudio(f); // warm-up
+    const runs: number[] = [];
+    for (let run = 0; run < 7; run++) {
+      const t0 = performance.now();
+      for (let i = 0; i < 20; i++) for (const f of frames) protocol.encodeAudio(f);
+      runs.push((performance.now() - t0) / 20);
+    }
+    return { protocol: name, wireBytesPerAudioSecond: bytesPerSecond, cpuMsPerAudioSecond: round(median(runs), 4) };
+  });
+}
+
 async function benchEngine(engine: PocketSphinxEngine, list: { path: string; reference: string }[]) {
   await transcribeDirect(engine, readWav(list[0].path).samples); // warm-up (page cache, model)
   const perClip = [];
@@ -113,8 +143,8 @@ async function startServer(port: number): Promise<ChildProcess> {
   return child;
 }
 
-/** Dictates one clip in Chromium and returns the transcript. */
-async function dictateInBrowser(baseUrl: string, clip: string, seconds: number): Promise<string> {
+/** Dictates one clip in Chromium through `provider`; the transcript, and ms from Stop until done. */
+async function dictateInBrowser(baseUrl: string, provider: string, clip: string, seconds: number): Promise<{ text: string; stopMs: number }> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -125,39 +155,50 @@ async function dictateInBrowser(baseUrl: string, clip: string, seconds: number):
   try {
     const page = await browser.newPage();
     await page.goto(baseUrl);
+    await page.locator('summary', { hasText: 'Settings' }).click();
+    await page.getByRole('combobox', { name: 'Provider' }).selectOption({ label: provider });
     await page.getByRole('button', { name: 'Start recording' }).click();
     await page.getByRole('status', { name: 'Connection' }).getByText('Listening').waitFor({ timeout: 15_000 });
     await page.waitForTimeout(seconds * 1000 + 2500);
+    const t0 = performance.now();
     await page.getByRole('button', { name: 'Stop recording' }).click();
     await page.getByRole('button', { name: 'Start recording' }).waitFor({ timeout: 15_000 });
-    return ((await page.getByRole('log', { name: 'Transcript' }).textContent()) ?? '').replace(/\s+/g, ' ').trim();
+    const stopMs = performance.now() - t0;
+    const text = ((await page.getByRole('log', { name: 'Transcript' }).textContent()) ?? '').replace(/ \(uncertain\)/g, '').replace(/\s+/g, ' ').trim();
+    return { text, stopMs };
   } finally {
     await browser.close();
   }
 }
 
+const DIALECTS = ['Local engine (VoiceRun protocol)', 'Local engine (Reson8 protocol)', 'Local engine (Speechall protocol)'];
+
 async function benchPipeline(engine: PocketSphinxEngine, list: { path: string; reference: string }[]) {
   const port = 8797;
   const server = await startServer(port);
   try {
-    const perClip = [];
-    let refWords = 0;
-    let browserErrors = 0;
-    let directErrors = 0;
-    for (const clip of list) {
-      const wav = readWav(clip.path);
-      const direct = await transcribeDirect(engine, wav.samples);
-      const browser = await dictateInBrowser(`http://localhost:${port}/`, clip.path, wav.samples.length / wav.sampleRate);
-      const n = clip.reference.split(' ').length;
-      const directWer = wordErrorRate(clip.reference, direct.text);
-      const browserWer = wordErrorRate(clip.reference, browser);
-      refWords += n;
-      directErrors += directWer * n;
-      browserErrors += browserWer * n;
-      perClip.push({ clip: basename(clip.path), directWer: round(directWer), browserWer: round(browserWer), direct: direct.text, browser });
-      console.log(`  ${basename(clip.path)}: direct ${(directWer * 100).toFixed(1)}%, browser ${(browserWer * 100).toFixed(1)}%`);
+    const direct = list.map((clip) => ({ clip, wav: readWav(clip.path) }));
+    const baselines: string[] = [];
+    for (const { wav } of direct) baselines.push((await transcribeDirect(engine, wav.samples)).text);
+    const refWords = list.reduce((n, c) => n + c.reference.split(' ').length, 0);
+    const directErrors = list.reduce((n, c, i) => n + wordErrorRate(c.reference, baselines[i]) * c.reference.split(' ').length, 0);
+    const dialects = [];
+    for (const provider of DIALECTS) {
+      const perClip = [];
+      let browserErrors = 0;
+      const stops: number[] = [];
+      for (const [i, { clip, wav }] of direct.entries()) {
+        const { text, stopMs } = await dictateInBrowser(`http://localhost:${port}/`, provider, clip.path, wav.samples.length / wav.sampleRate);
+        const browserWer = wordErrorRate(clip.reference, text);
+        browserErrors += browserWer * clip.reference.split(' ').length;
+        stops.push(stopMs);
+        perClip.push({ clip: basename(clip.path), directWer: round(wordErrorRate(clip.reference, baselines[i])), browserWer: round(browserWer), stopMs: Math.round(stopMs), browser: text });
+      }
+      const result = { provider, browserWer: round(browserErrors / refWords), medianStopMs: Math.round(median(stops)), perClip };
+      console.log(`  ${provider}: WER ${(result.browserWer * 100).toFixed(1)}%, Stop → done ${result.medianStopMs} ms (median)`);
+      dialects.push(result);
     }
-    return { directWer: round(directErrors / refWords), browserWer: round(browserErrors / refWords), perClip };
+    return { directWer: round(directErrors / refWords), dialects };
   } finally {
     server.kill('SIGTERM');
   }
@@ -174,6 +215,11 @@ async function main() {
   }
   results.resampler = resampler;
 
+  console.log('Protocols (encoding one second of audio for the wire)');
+  const protocols = benchProtocols();
+  for (const p of protocols) console.log(`  ${p.protocol}: ${p.wireBytesPerAudioSecond} bytes/s, ${p.cpuMsPerAudioSecond} ms CPU per audio second`);
+  results.protocols = protocols;
+
   const engine = loadEngine();
   if ('unavailable' in engine) {
     console.log(`Engine: skipped (${engine.unavailable})`);
@@ -186,7 +232,7 @@ async function main() {
     if (!skipBrowser) {
       console.log('Pipeline (browser → local server) vs PocketSphinx directly');
       const p = await benchPipeline(engine, list);
-      console.log(`  WER: browser ${(p.browserWer * 100).toFixed(1)}%, direct ${(p.directWer * 100).toFixed(1)}%`);
+      console.log(`  WER of PocketSphinx directly: ${(p.directWer * 100).toFixed(1)}%`);
       results.pipeline = p;
     }
   }
