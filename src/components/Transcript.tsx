@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { Fragment, memo, useEffect, useMemo, useRef } from 'react';
 import { transcriptText, useDictation, type Segment } from '../store/dictation';
 
 /** Words below this confidence (0–1) are marked as uncertain. */
@@ -23,10 +23,12 @@ const SegmentText = memo(function SegmentText({ segment }: { segment: Segment })
     <span title={timing}>
       {words.map((w, i) =>
         w.confidence !== undefined && w.confidence < LOW_CONFIDENCE ? (
-          <span key={i} className="underline decoration-amber-500 decoration-wavy decoration-1 underline-offset-4" title={`Low confidence: ${Math.round(w.confidence * 100)}%`}>
-            {w.text}
-            <span className="sr-only"> (uncertain)</span>{' '}
-          </span>
+          <Fragment key={i}>
+            <span className="underline decoration-amber-500 decoration-wavy decoration-1 underline-offset-4" title={`Low confidence: ${Math.round(w.confidence * 100)}%`}>
+              {w.text}
+              <span className="sr-only"> (uncertain)</span>
+            </span>{' '}
+          </Fragment>
         ) : (
           <span key={i}>{w.text} </span>
         ),
