@@ -35,6 +35,7 @@ server.on('error', (error: NodeJS.ErrnoException) => {
 server.listen(port, host, () => {
   console.log(`Dictate is running at http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/`);
   console.log(`  engine: ${'unavailable' in engine ? 'unavailable (see above)' : `PocketSphinx (${engine.modelDir})`}`);
+  console.log('  endpoints: /ws (VoiceRun), /v1/speech-to-text/realtime (Reson8), /v1/transcribe (Speechall)');
   console.log(`  auth: ${apiKey ? 'DICTATE_API_KEY required' : 'none (set DICTATE_API_KEY to require a key)'}`);
 });
 
