@@ -16,7 +16,7 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { checkHandshake, type CredentialSources } from './auth';
 import type { Utterance } from './engine/pocketsphinx';
-import { byteLength, Pcm16Reader, queryBoolean, StreamDecoder, type Endpoint, type Rejection, type ServerContext } from './stream';
+import { byteLength, openBinaryAudioStream, queryBoolean, type Endpoint, type Rejection, type ServerContext } from './stream';
 
 /** Path of the endpoint (seed: `wss://api.reson8.dev/v1/speech-to-text/realtime`). */
 export const RESON8_PATH = '/v1/speech-to-text/realtime';
@@ -99,40 +99,30 @@ function handle(ws: WebSocket, request: IncomingMessage, ctx: ServerContext): vo
   const options = parseReson8Query(new URL(request.url ?? '/', 'http://localhost')) as Reson8Options;
   if ('unavailable' in ctx.engine) return void ws.close(1011, 'Engine unavailable');
   const id = `r8_${Math.random().toString(36).slice(2, 10)}`;
-  const reader = new Pcm16Reader();
-  let open = true;
   const send = (message: object) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
-  const fail = (code: number, reason: string) => {
-    open = false;
-    ws.close(code, reason);
-  };
-  const decoder = new StreamDecoder(ctx.engine, {
-    speechStarted() {},
-    partial: (text) => {
-      if (options.includeInterim) send(transcriptMessage({ text }, false, options));
-    },
-    final: (utterance) => {
-      if (utterance.text) send(transcriptMessage(utterance, true, options));
-    },
-    speechStopped() {},
-    backpressure: (paused) => (paused ? ws.pause() : ws.resume()),
-    error: (cause) => {
-      ctx.log(`${id} decoder error: ${cause.message}`);
-      fail(1011, 'Recognizer failed');
-    },
-  });
-  decoder.ready.catch((cause: unknown) => {
-    ctx.log(`${id} decoder could not start: ${cause instanceof Error ? cause.message : String(cause)}`);
-    fail(1011, 'Recognizer could not start');
-  });
-  // Flushes are answered in the order they were asked.
+  // Flushes are answered in the order they were asked; the decoder is freed after the last.
   let flushes = Promise.resolve();
+  const stream = openBinaryAudioStream(
+    ws,
+    { ...ctx, engine: ctx.engine },
+    id,
+    {
+      partial: (text) => {
+        if (options.includeInterim) send(transcriptMessage({ text }, false, options));
+      },
+      final: (utterance) => {
+        if (utterance.text) send(transcriptMessage(utterance, true, options));
+      },
+    },
+    () => flushes,
+  );
+  const { decoder, reader, fail } = stream;
   ctx.log(`${id} connected (reson8${options.includeInterim ? ', interim' : ''})`);
 
   ws.on('message', (data, isBinary) => {
-    if (!open) return;
+    if (!stream.open) return;
     if (byteLength(data) > RESON8_MAX_MESSAGE_BYTES) return fail(1009, `Message over ${RESON8_MAX_MESSAGE_BYTES} bytes`);
     if (isBinary) return decoder.write(reader.read(data));
     let message: unknown;
@@ -152,12 +142,6 @@ function handle(ws: WebSocket, request: IncomingMessage, ctx: ServerContext): vo
       send({ type: 'flush_confirmation', id: flushId });
     });
   });
-  ws.on('close', () => {
-    open = false;
-    void flushes.then(() => decoder.close());
-    ctx.log(`${id} closed`);
-  });
-  ws.on('error', (cause) => ctx.log(`${id} socket error: ${cause.message}`));
 }
 
 /** The Reson8 realtime endpoint. */

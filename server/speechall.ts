@@ -20,7 +20,7 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { checkHandshake, type CredentialSources } from './auth';
 import type { Utterance } from './engine/pocketsphinx';
-import { byteLength, Pcm16Reader, queryBoolean, StreamDecoder, type Endpoint, type Rejection, type ServerContext } from './stream';
+import { byteLength, openBinaryAudioStream, queryBoolean, type Endpoint, type Rejection, type ServerContext } from './stream';
 
 /** Path of the endpoint (seed: `wss://api.speechall.com/v1/transcribe`). */
 export const SPEECHALL_PATH = '/v1/transcribe';
@@ -135,43 +135,20 @@ function handle(ws: WebSocket, request: IncomingMessage, ctx: ServerContext): vo
   const options = parseSpeechallQuery(new URL(request.url ?? '/', 'http://localhost')) as SpeechallOptions;
   if ('unavailable' in ctx.engine) return void ws.close(1011, 'Engine unavailable');
   const id = `sa_${Math.random().toString(36).slice(2, 10)}`;
-  const reader = new Pcm16Reader();
-  let open = true;
-  const fail = (code: number, reason: string) => {
-    open = false;
-    ws.close(code, reason);
-  };
-  const decoder = new StreamDecoder(ctx.engine, {
-    speechStarted() {},
+  const stream = openBinaryAudioStream(ws, { ...ctx, engine: ctx.engine }, id, {
     partial() {},
     final: (utterance) => {
       if (utterance.text && ws.readyState === ws.OPEN) ws.send(resultMessage(utterance, options));
     },
-    speechStopped() {},
-    backpressure: (paused) => (paused ? ws.pause() : ws.resume()),
-    error: (cause) => {
-      ctx.log(`${id} decoder error: ${cause.message}`);
-      fail(1011, 'Recognizer failed');
-    },
-  });
-  decoder.ready.catch((cause: unknown) => {
-    ctx.log(`${id} decoder could not start: ${cause instanceof Error ? cause.message : String(cause)}`);
-    fail(1011, 'Recognizer could not start');
   });
   ctx.log(`${id} connected (speechall, ${options.outputFormat})`);
 
   ws.on('message', (data, isBinary) => {
-    if (!open) return;
-    if (byteLength(data) > SPEECHALL_MAX_MESSAGE_BYTES) return fail(1009, `Message over ${SPEECHALL_MAX_MESSAGE_BYTES} bytes`);
-    if (!isBinary) return fail(1003, 'Send audio as binary PCM16 frames');
-    decoder.write(reader.read(data));
+    if (!stream.open) return;
+    if (byteLength(data) > SPEECHALL_MAX_MESSAGE_BYTES) return stream.fail(1009, `Message over ${SPEECHALL_MAX_MESSAGE_BYTES} bytes`);
+    if (!isBinary) return stream.fail(1003, 'Send audio as binary PCM16 frames');
+    stream.decoder.write(stream.reader.read(data));
   });
-  ws.on('close', () => {
-    open = false;
-    void decoder.close();
-    ctx.log(`${id} closed`);
-  });
-  ws.on('error', (cause) => ctx.log(`${id} socket error: ${cause.message}`));
 }
 
 /** The Speechall streaming endpoint. */

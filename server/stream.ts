@@ -126,3 +126,58 @@ export function queryBoolean(url: URL, name: string): boolean | undefined | Erro
   if (value === 'false' || value === '0') return false;
   return new Error(`${name} must be true or false (got "${value.slice(0, 20)}").`);
 }
+
+/** A binary-audio connection's decoder, and how to end the connection. */
+export interface BinaryAudioStream {
+  readonly decoder: StreamDecoder;
+  readonly reader: Pcm16Reader;
+  /** False once the connection is being closed: ignore further messages. */
+  readonly open: boolean;
+  /** Closes the connection with a close code and reason. */
+  fail(code: number, reason: string): void;
+}
+
+/**
+ * Opens the decoder of a binary-audio connection (Reson8, Speechall): results go to `results`, the
+ * socket is paused while the decoder has a backlog, and a decoder that cannot start or fails closes
+ * the connection with 1011 (neither seed has an in-stream error message). The decoder is freed
+ * when the socket closes, after `beforeFree` settles.
+ */
+export function openBinaryAudioStream(
+  ws: WebSocket,
+  ctx: ServerContext & { engine: PocketSphinxEngine },
+  id: string,
+  results: Pick<RecognizerEvents, 'partial' | 'final'>,
+  beforeFree: () => Promise<void> = () => Promise.resolve(),
+): BinaryAudioStream {
+  const stream = {
+    open: true,
+    reader: new Pcm16Reader(),
+    fail(code: number, reason: string) {
+      stream.open = false;
+      ws.close(code, reason);
+    },
+    decoder: new StreamDecoder(ctx.engine, {
+      speechStarted() {},
+      speechStopped() {},
+      partial: (text) => results.partial(text),
+      final: (utterance) => results.final(utterance),
+      backpressure: (paused) => (paused ? ws.pause() : ws.resume()),
+      error: (cause) => {
+        ctx.log(`${id} decoder error: ${cause.message}`);
+        stream.fail(1011, 'Recognizer failed');
+      },
+    }),
+  };
+  stream.decoder.ready.catch((cause: unknown) => {
+    ctx.log(`${id} decoder could not start: ${cause instanceof Error ? cause.message : String(cause)}`);
+    stream.fail(1011, 'Recognizer could not start');
+  });
+  ws.on('close', () => {
+    stream.open = false;
+    void beforeFree().then(() => stream.decoder.close());
+    ctx.log(`${id} closed`);
+  });
+  ws.on('error', (cause) => ctx.log(`${id} socket error: ${cause.message}`));
+  return stream;
+}
