@@ -12,11 +12,10 @@
  * defines no in-stream error message, so a malformed message closes the socket with 1007 and a
  * reason, a frame over 1 MiB with 1009, and a decoder failure with 1011.
  */
-import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { checkHandshake, type CredentialSources } from './auth';
-import type { Utterance } from './engine/pocketsphinx';
-import { byteLength, openBinaryAudioStream, queryBoolean, type Endpoint, type Rejection, type ServerContext } from './stream';
+import type { CredentialSources } from './auth';
+import type { PocketSphinxEngine, Utterance } from './engine/pocketsphinx';
+import { byteLength, openBinaryAudioStream, queryBoolean, upgradeCheckedEndpoint, type Endpoint, type Rejection, type ServerContext } from './stream';
 
 /** Path of the endpoint (seed: `wss://api.reson8.dev/v1/speech-to-text/realtime`). */
 export const RESON8_PATH = '/v1/speech-to-text/realtime';
@@ -84,20 +83,7 @@ export function transcriptMessage(utterance: Pick<Utterance, 'text'> & Partial<U
   return message;
 }
 
-function check(request: IncomingMessage, ctx: ServerContext): Rejection | null {
-  const auth = checkHandshake(request, ctx.apiKey, CREDENTIALS);
-  if (auth !== 'accepted') {
-    return { status: 401, body: { error: { code: 'UNAUTHORIZED', message: auth === 'missing' ? 'Missing credentials.' : 'Invalid or expired credentials.' } } };
-  }
-  const options = parseReson8Query(new URL(request.url ?? '/', 'http://localhost'));
-  if ('status' in options) return options;
-  if ('unavailable' in ctx.engine) return { status: 500, body: { error: { code: 'INTERNAL_ERROR', message: ctx.engine.unavailable } } };
-  return null;
-}
-
-function handle(ws: WebSocket, request: IncomingMessage, ctx: ServerContext): void {
-  const options = parseReson8Query(new URL(request.url ?? '/', 'http://localhost')) as Reson8Options;
-  if ('unavailable' in ctx.engine) return void ws.close(1011, 'Engine unavailable');
+function handle(ws: WebSocket, options: Reson8Options, ctx: ServerContext, engine: PocketSphinxEngine): void {
   const id = `r8_${Math.random().toString(36).slice(2, 10)}`;
   const send = (message: object) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
@@ -106,7 +92,8 @@ function handle(ws: WebSocket, request: IncomingMessage, ctx: ServerContext): vo
   let flushes = Promise.resolve();
   const stream = openBinaryAudioStream(
     ws,
-    { ...ctx, engine: ctx.engine },
+    ctx,
+    engine,
     id,
     {
       partial: (text) => {
@@ -145,4 +132,12 @@ function handle(ws: WebSocket, request: IncomingMessage, ctx: ServerContext): vo
 }
 
 /** The Reson8 realtime endpoint. */
-export const reson8Endpoint: Endpoint = { check, handle };
+export const reson8Endpoint: Endpoint = upgradeCheckedEndpoint(
+  {
+    credentials: CREDENTIALS,
+    parse: parseReson8Query,
+    unauthorized: (missing) => ({ error: { code: 'UNAUTHORIZED', message: missing ? 'Missing credentials.' : 'Invalid or expired credentials.' } }),
+    internalError: (message) => ({ error: { code: 'INTERNAL_ERROR', message } }),
+  },
+  handle,
+);

@@ -16,11 +16,10 @@
  * decoder failure with 1011.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { checkHandshake, type CredentialSources } from './auth';
-import type { Utterance } from './engine/pocketsphinx';
-import { byteLength, openBinaryAudioStream, queryBoolean, type Endpoint, type Rejection, type ServerContext } from './stream';
+import type { CredentialSources } from './auth';
+import type { PocketSphinxEngine, Utterance } from './engine/pocketsphinx';
+import { byteLength, openBinaryAudioStream, queryBoolean, upgradeCheckedEndpoint, type Endpoint, type Rejection, type ServerContext } from './stream';
 
 /** Path of the endpoint (seed: `wss://api.speechall.com/v1/transcribe`). */
 export const SPEECHALL_PATH = '/v1/transcribe';
@@ -120,22 +119,9 @@ export function resultMessage(utterance: Utterance, options: SpeechallOptions): 
   return JSON.stringify({ ...base, start, end, duration: seconds(utterance.durationMs), words });
 }
 
-function check(request: IncomingMessage, ctx: ServerContext): Rejection | null {
-  const auth = checkHandshake(request, ctx.apiKey, CREDENTIALS);
-  if (auth !== 'accepted') {
-    return { status: 401, body: { error: { code: 'unauthorized', message: auth === 'missing' ? 'An API key is required (api_key query parameter).' : 'Invalid API key.' } } };
-  }
-  const options = parseSpeechallQuery(new URL(request.url ?? '/', 'http://localhost'));
-  if ('status' in options) return options;
-  if ('unavailable' in ctx.engine) return { status: 500, body: { error: { code: 'internal_error', message: ctx.engine.unavailable } } };
-  return null;
-}
-
-function handle(ws: WebSocket, request: IncomingMessage, ctx: ServerContext): void {
-  const options = parseSpeechallQuery(new URL(request.url ?? '/', 'http://localhost')) as SpeechallOptions;
-  if ('unavailable' in ctx.engine) return void ws.close(1011, 'Engine unavailable');
+function handle(ws: WebSocket, options: SpeechallOptions, ctx: ServerContext, engine: PocketSphinxEngine): void {
   const id = `sa_${Math.random().toString(36).slice(2, 10)}`;
-  const stream = openBinaryAudioStream(ws, { ...ctx, engine: ctx.engine }, id, {
+  const stream = openBinaryAudioStream(ws, ctx, engine, id, {
     partial() {},
     final: (utterance) => {
       if (utterance.text && ws.readyState === ws.OPEN) ws.send(resultMessage(utterance, options));
@@ -152,4 +138,12 @@ function handle(ws: WebSocket, request: IncomingMessage, ctx: ServerContext): vo
 }
 
 /** The Speechall streaming endpoint. */
-export const speechallEndpoint: Endpoint = { check, handle };
+export const speechallEndpoint: Endpoint = upgradeCheckedEndpoint(
+  {
+    credentials: CREDENTIALS,
+    parse: parseSpeechallQuery,
+    unauthorized: (missing) => ({ error: { code: 'unauthorized', message: missing ? 'An API key is required (api_key query parameter).' : 'Invalid API key.' } }),
+    internalError: (message) => ({ error: { code: 'internal_error', message } }),
+  },
+  handle,
+);

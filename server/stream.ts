@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
+import { checkHandshake, type CredentialSources } from './auth';
 import type { PocketSphinxEngine, Recognizer, RecognizerEvents } from './engine/pocketsphinx';
 
 /** What every connection handler gets from the server. */
@@ -145,7 +146,8 @@ export interface BinaryAudioStream {
  */
 export function openBinaryAudioStream(
   ws: WebSocket,
-  ctx: ServerContext & { engine: PocketSphinxEngine },
+  ctx: ServerContext,
+  engine: PocketSphinxEngine,
   id: string,
   results: Pick<RecognizerEvents, 'partial' | 'final'>,
   beforeFree: () => Promise<void> = () => Promise.resolve(),
@@ -157,7 +159,7 @@ export function openBinaryAudioStream(
       stream.open = false;
       ws.close(code, reason);
     },
-    decoder: new StreamDecoder(ctx.engine, {
+    decoder: new StreamDecoder(engine, {
       speechStarted() {},
       speechStopped() {},
       partial: (text) => results.partial(text),
@@ -180,4 +182,46 @@ export function openBinaryAudioStream(
   });
   ws.on('error', (cause) => ctx.log(`${id} socket error: ${cause.message}`));
   return stream;
+}
+
+/** How a binary-audio dialect checks its upgrade request. */
+export interface UpgradeRules<Options> {
+  readonly credentials: CredentialSources;
+  /** The connection's options from the query, or the 400 to refuse with. */
+  parse(url: URL): Options | Rejection;
+  /** The dialect's 401 body for a missing or wrong key. */
+  unauthorized(missing: boolean): object;
+  /** The dialect's 500 body when the engine is not installed. */
+  internalError(message: string): object;
+}
+
+/**
+ * An endpoint for a dialect that checks everything at the upgrade (Reson8, Speechall): credentials
+ * (401), query (400), engine (500), then `handle` with the parsed options and the loaded engine.
+ */
+export function upgradeCheckedEndpoint<Options>(
+  rules: UpgradeRules<Options>,
+  handle: (ws: WebSocket, options: Options, ctx: ServerContext, engine: PocketSphinxEngine) => void,
+): Endpoint {
+  const parse = (request: IncomingMessage) => rules.parse(new URL(request.url ?? '/', 'http://localhost'));
+  return {
+    check(request, ctx) {
+      const auth = checkHandshake(request, ctx.apiKey, rules.credentials);
+      if (auth !== 'accepted') return { status: 401, body: rules.unauthorized(auth === 'missing') };
+      const options = parse(request);
+      if (isRejection(options)) return options;
+      if ('unavailable' in ctx.engine) return { status: 500, body: rules.internalError(ctx.engine.unavailable) };
+      return null;
+    },
+    // Only reached after `check` accepted the same request.
+    handle(ws, request, ctx) {
+      const options = parse(request);
+      if (isRejection(options) || 'unavailable' in ctx.engine) return void ws.close(1011, 'Unavailable');
+      handle(ws, options, ctx, ctx.engine);
+    },
+  };
+}
+
+function isRejection(value: unknown): value is Rejection {
+  return typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
 }

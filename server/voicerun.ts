@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { decodeMulaw } from '../src/audio/mulaw';
+import { isObject } from '../src/protocol/service';
 import { checkHandshake, keyMatches } from './auth';
 import type { Recognizer } from './engine/pocketsphinx';
 import { byteLength, type ServerContext } from './stream';
@@ -39,10 +40,6 @@ interface SessionConfig {
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Validates `session.update`'s `session` (message reference: session.update).

@@ -5,6 +5,7 @@ import { App } from './App';
 import { createSession } from './session/session';
 import { attachSession, initialDictationState, useDictation } from './store/dictation';
 import { initialCredentialsState, useCredentials } from './store/credentials';
+import { RESON8_TRANSCRIPT_EXAMPLE } from './test/seed-examples';
 import { FakeMicrophone, FakeReson8Service, FakeSpeechallService, FakeVoiceRunService } from './test/fakes';
 
 let mic: FakeMicrophone;
@@ -166,21 +167,10 @@ describe('Dictate', () => {
     reson8.push({ type: 'transcript', text: 'the patient presented', is_final: false });
     const log = screen.getByRole('log', { name: 'Transcript' });
     expect(await within(log).findByText('the patient presented')).toHaveClass('italic');
-    // seed 003: the transcript example with words.
+    // seed 003: the transcript example with words, one of them uncertain.
     reson8.push({
-      type: 'transcript',
-      text: 'the patient presented with chest pain',
-      is_final: true,
-      start_ms: 1200,
-      duration_ms: 2400,
-      words: [
-        { text: 'the', start_ms: 1200, duration_ms: 200, confidence: 0.99 },
-        { text: 'patient', start_ms: 1410, duration_ms: 450, confidence: 0.98 },
-        { text: 'presented', start_ms: 1880, duration_ms: 500, confidence: 0.97 },
-        { text: 'with', start_ms: 2400, duration_ms: 200, confidence: 0.99 },
-        { text: 'chest', start_ms: 2620, duration_ms: 350, confidence: 0.31 },
-        { text: 'pain', start_ms: 3000, duration_ms: 600, confidence: 0.97 },
-      ],
+      ...RESON8_TRANSCRIPT_EXAMPLE,
+      words: RESON8_TRANSCRIPT_EXAMPLE.words.map((w) => (w.text === 'chest' ? { ...w, confidence: 0.31 } : w)),
     });
     expect(await screen.findByTitle('Low confidence: 31%')).toHaveTextContent('chest');
     expect(screen.getByText(/words are ones the recognizer was unsure of/)).toBeInTheDocument();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RESON8_TRANSCRIPT_EXAMPLE } from '../test/seed-examples';
 import { Reson8Protocol, reson8Service, type Reson8Options } from './reson8';
 
 const all: Reson8Options = { includeInterim: true, includeTimestamps: true, includeWords: true, includeConfidence: true, customModelId: '' };
@@ -36,6 +37,7 @@ describe('Reson8 client: connection (seed 003 "Request")', () => {
   it.each([
     [{ key: '' }, /needs a key/],
     [{ key: 'a b' }, /Sec-WebSocket-Protocol/],
+    [{ auth: 'query' as const }, /does not take a key in the URL/],
     [{ url: 'https://api.reson8.dev/v1/speech-to-text/realtime' }, /ws:\/\/ or wss:\/\//],
   ])('refuses %j with a clear message', (patch, message) => {
     expect(() => new Reson8Protocol({ ...connection, ...patch }, all).connection()).toThrow(message);
@@ -52,21 +54,7 @@ describe('Reson8 client: messages (seed 003 "Receiving Messages")', () => {
 
   it('maps the full transcript example: timing and every word with its confidence', () => {
     const p = streaming();
-    const example = {
-      type: 'transcript',
-      text: 'the patient presented with chest pain',
-      is_final: true,
-      start_ms: 1200,
-      duration_ms: 2400,
-      words: [
-        { text: 'the', start_ms: 1200, duration_ms: 200, confidence: 0.99 },
-        { text: 'patient', start_ms: 1410, duration_ms: 450, confidence: 0.98 },
-        { text: 'presented', start_ms: 1880, duration_ms: 500, confidence: 0.97 },
-        { text: 'with', start_ms: 2400, duration_ms: 200, confidence: 0.99 },
-        { text: 'chest', start_ms: 2620, duration_ms: 350, confidence: 0.96 },
-        { text: 'pain', start_ms: 3000, duration_ms: 600, confidence: 0.97 },
-      ],
-    };
+    const example = RESON8_TRANSCRIPT_EXAMPLE;
     const [event] = p.receive(JSON.stringify(example)).events;
     expect(event).toEqual({
       type: 'final',

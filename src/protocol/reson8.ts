@@ -15,7 +15,7 @@
  */
 import { step, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
 import type { ProtocolError, TranscriptEvent, Word } from './events';
-import { baseConnection, flagOption, textOption, type ConnectionSettings, type ServiceDefinition } from './service';
+import { baseConnection, flagOption, isObject, textOption, type ConnectionSettings, type ServiceDefinition } from './service';
 
 /** Query parameters chosen by the user (seed "Query Parameters"). */
 export interface Reson8Options {
@@ -30,10 +30,6 @@ export interface Reson8Options {
 type Phase = 'connecting' | 'streaming' | 'flushing' | 'finished';
 
 const malformed = (message: string): TranscriptEvent => ({ type: 'error', error: { code: 'malformed_message', message, fatal: false } });
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const optionalNumber = (v: unknown) => v === undefined || v === null || (typeof v === 'number' && Number.isFinite(v));
 
@@ -76,7 +72,7 @@ export class Reson8Protocol implements StreamingProtocol {
    * @throws Error for a bad URL or a missing / unsendable token.
    */
   connection(): ConnectionRequest {
-    const { url, protocols } = baseConnection(this.connectionSettings, 'access_token');
+    const { url, protocols } = baseConnection(this.connectionSettings);
     const q = url.searchParams;
     q.set('encoding', 'pcm_s16le');
     q.set('sample_rate', '16000');

@@ -61,6 +61,11 @@ export interface ServiceDefinition {
   create(connection: ConnectionSettings, options: OptionValues): StreamingProtocol;
 }
 
+/** True for a JSON object (not an array, not null): what every wire message is checked with. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** An option as text ('' when absent or not text). */
 export function textOption(options: OptionValues, key: string): string {
   const v = options[key];
@@ -79,10 +84,11 @@ const SUBPROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /**
  * The URL and subprotocols for a connection: validates the scheme and applies query or
  * subprotocol auth (`bearer, <token>`).
- * @param queryParameter name of the query parameter that carries the key for `query` auth
+ * @param queryParameter name of the query parameter that carries the key for `query` auth; omit it
+ *   for a service that takes no key in the URL
  * @throws Error with a user-facing sentence for a bad URL, a missing key, or a key the header cannot carry
  */
-export function baseConnection(connection: ConnectionSettings, queryParameter: string): { url: URL; protocols: string[] } {
+export function baseConnection(connection: ConnectionSettings, queryParameter?: string): { url: URL; protocols: string[] } {
   let url: URL;
   try {
     url = new URL(connection.url);
@@ -95,7 +101,10 @@ export function baseConnection(connection: ConnectionSettings, queryParameter: s
   const key = connection.key.trim();
   if (connection.auth !== 'none' && key === '') throw new Error('This auth method needs a key, and none is set.');
   const protocols: string[] = [];
-  if (connection.auth === 'query') url.searchParams.set(queryParameter, key);
+  if (connection.auth === 'query') {
+    if (!queryParameter) throw new Error('This service does not take a key in the URL; choose another auth method.');
+    url.searchParams.set(queryParameter, key);
+  }
   if (connection.auth === 'subprotocol') {
     if (!SUBPROTOCOL_TOKEN.test(key)) {
       throw new Error('This key has characters that cannot travel in the Sec-WebSocket-Protocol header; check it or choose another auth method.');

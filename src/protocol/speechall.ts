@@ -14,7 +14,7 @@
 import { FRAME_BYTES } from '../audio/resampler';
 import { step, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
 import type { ProtocolError, TranscriptEvent, Word } from './events';
-import { baseConnection, flagOption, textOption, type ConnectionSettings, type ServiceDefinition } from './service';
+import { baseConnection, flagOption, isObject, textOption, type ConnectionSettings, type ServiceDefinition } from './service';
 
 /** `output_format` (seed "Available Parameters"). */
 export type SpeechallOutputFormat = 'text' | 'json' | 'verbose_json';
@@ -43,10 +43,6 @@ export const SPEECHALL_TRAILING_SILENCE_MS = 1000;
 export const SPEECHALL_QUIET_MS = 1500;
 
 type Phase = 'connecting' | 'streaming' | 'finishing';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 

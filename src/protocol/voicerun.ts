@@ -14,7 +14,7 @@ import { linearToMulaw } from '../audio/mulaw';
 import { step, type AuthMethod, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
 import { bytesToBase64 } from './base64';
 import type { ProtocolError, ProtocolErrorCode, TranscriptEvent } from './events';
-import { baseConnection, textOption, type OptionField, type ServiceDefinition } from './service';
+import { baseConnection, isObject, textOption, type OptionField, type ServiceDefinition } from './service';
 
 /** Settings for one VoiceRun Transcribe connection. */
 export interface VoiceRunSettings {
@@ -56,10 +56,6 @@ type Phase = 'connecting' | 'awaiting-created' | 'awaiting-updated' | 'streaming
 
 function error(code: ProtocolErrorCode, message: string, fatal: boolean): TranscriptEvent {
   return { type: 'error', error: { code, message, fatal } };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A VoiceRun Transcribe protocol state machine for one session. */
