@@ -18,12 +18,14 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { passbandDeviationDb, worstStopbandDb } from '../src/audio/analysis';
-import { FRAME_BYTES, Resampler } from '../src/audio/resampler';
+import { Resampler } from '../src/audio/resampler';
+import { FRAME_BYTES } from '../src/core/frames';
 import type { StreamingProtocol } from '../src/protocol/adapter';
 import { reson8Service } from '../src/protocol/reson8';
 import { speechallService } from '../src/protocol/speechall';
 import { voiceRunService } from '../src/protocol/voicerun';
-import { loadEngine, type PocketSphinxEngine } from '../server/engine/pocketsphinx';
+import type { SpeechEngine } from '../server/engine/engine';
+import { loadPocketSphinx } from '../server/engine/pocketsphinx';
 import { transcribeDirect } from '../e2e/support/direct';
 import { FIXTURES_DIR, references } from '../e2e/support/fixtures';
 import { readWav } from '../e2e/support/wav';
@@ -96,7 +98,7 @@ function benchProtocols() {
   });
 }
 
-async function benchEngine(engine: PocketSphinxEngine, list: { path: string; reference: string }[]) {
+async function benchEngine(engine: SpeechEngine, list: { path: string; reference: string }[]) {
   await transcribeDirect(engine, readWav(list[0].path).samples); // warm-up (page cache, model)
   const perClip = [];
   let decodeMs = 0;
@@ -117,8 +119,8 @@ async function benchEngine(engine: PocketSphinxEngine, list: { path: string; ref
   // Memory of one decoder: RSS before and after creating (and holding) five of them.
   global.gc?.();
   const before = process.memoryUsage().rss;
-  const noop = { speechStarted() {}, partial() {}, final() {}, speechStopped() {}, error() {} };
-  const held = await Promise.all(Array.from({ length: 5 }, () => engine.createRecognizer(noop)));
+  const noop = { speechStarted() {}, partial() {}, final() {}, speechStopped() {}, error() {}, backpressure() {} };
+  const held = await Promise.all(Array.from({ length: 5 }, () => engine.open(noop)));
   const perDecoderMiB = (process.memoryUsage().rss - before) / 5 / 2 ** 20;
   await Promise.all(held.map((r) => r.close()));
   return { realTimeFactor: round(decodeMs / audioMs), perClip, memoryPerDecoderMiB: round(perDecoderMiB, 1) };
@@ -173,7 +175,7 @@ async function dictateInBrowser(baseUrl: string, provider: string, clip: string,
 
 const DIALECTS = ['Local engine (VoiceRun protocol)', 'Local engine (Reson8 protocol)', 'Local engine (Speechall protocol)'];
 
-async function benchPipeline(engine: PocketSphinxEngine, list: { path: string; reference: string }[]) {
+async function benchPipeline(engine: SpeechEngine, list: { path: string; reference: string }[]) {
   const port = 8797;
   const server = await startServer(port);
   try {
@@ -220,9 +222,10 @@ async function main() {
   for (const p of protocols) console.log(`  ${p.protocol}: ${p.wireBytesPerAudioSecond} bytes/s, ${p.cpuMsPerAudioSecond} ms CPU per audio second`);
   results.protocols = protocols;
 
-  const engine = loadEngine();
-  if ('unavailable' in engine) {
-    console.log(`Engine: skipped (${engine.unavailable})`);
+  const engine = loadPocketSphinx();
+  const health = engine.health();
+  if (!health.ready) {
+    console.log(`Engine: skipped (${health.reason})`);
   } else {
     const list = clips();
     console.log(`Engine (${list.length} LibriVox clips, partials on)`);

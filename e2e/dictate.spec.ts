@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { E2E_CLIP } from '../playwright.config';
-import { loadEngine } from '../server/engine/pocketsphinx';
+import { loadPocketSphinx } from '../server/engine/pocketsphinx';
 import { transcribeDirect } from './support/direct';
 import { referenceFor } from './support/fixtures';
 import { readWav } from './support/wav';
@@ -17,8 +17,7 @@ const reference = referenceFor(basename(E2E_CLIP));
 
 /** PocketSphinx directly on the clip: the baseline. */
 async function directBaseline(): Promise<{ text: string; wer: number }> {
-  const engine = loadEngine();
-  if ('unavailable' in engine) throw new Error(engine.unavailable);
+  const engine = loadPocketSphinx();
   const { text } = await transcribeDirect(engine, readWav(E2E_CLIP).samples);
   return { text, wer: wordErrorRate(reference, text) };
 }

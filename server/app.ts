@@ -11,8 +11,8 @@ import { WebSocketServer } from 'ws';
 import { selectSubprotocol } from './auth';
 import { RESON8_PATH, reson8Endpoint } from './reson8';
 import { SPEECHALL_PATH, speechallEndpoint } from './speechall';
-import { rejectUpgrade, type Endpoint, type ServerContext } from './stream';
-import { handleVoiceRun, MAX_MESSAGE_BYTES } from './voicerun';
+import { MAX_MESSAGE_BYTES, rejectUpgrade, type Endpoint, type ServerContext } from './connection';
+import { handleVoiceRun } from './voicerun';
 
 /** Options for {@link createDictateServer}. */
 export interface DictateServerOptions extends ServerContext {
@@ -30,12 +30,12 @@ const ENDPOINTS: Record<string, Endpoint> = {
 /** Creates (but does not start) the HTTP server. */
 export function createDictateServer(options: DictateServerOptions): Server {
   const assets = options.staticDir && existsSync(options.staticDir) ? sirv(options.staticDir, { single: true, etag: true, gzip: true }) : null;
-  const engineState = 'unavailable' in options.engine ? { engine: 'unavailable', reason: options.engine.unavailable } : { engine: 'ready' };
 
   const server = createServer((req, res) => {
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, ...engineState }));
+      const health = options.engine.health();
+      res.end(JSON.stringify({ ok: true, ...(health.ready ? { engine: 'ready' } : { engine: 'unavailable', reason: health.reason }) }));
       return;
     }
     if (assets) return assets(req, res, () => notFound(res));

@@ -1,6 +1,6 @@
 /**
- * Credentials on a WebSocket upgrade, as the seeds allow them to be sent:
- * `Authorization: Bearer <key>` (VoiceRun overview: "Authentication"), query `api_key` or `token`,
+ * Credentials on a WebSocket upgrade, as the services allow them to be sent (docs/protocols.md):
+ * `Authorization: Bearer <key>` (docs/protocols.md, "VoiceRun: authentication"), query `api_key` or `token`,
  * and `Sec-WebSocket-Protocol: bearer, <token>`. First-message auth is checked by the protocol
  * handler with {@link keyMatches}.
  */

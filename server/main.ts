@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { createDictateServer } from './app';
-import { loadEngine } from './engine/pocketsphinx';
+import { loadPocketSphinx } from './engine/pocketsphinx';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT ?? 8787);
@@ -15,8 +15,9 @@ const apiKey = process.env.DICTATE_API_KEY || undefined;
 const staticDir = process.env.DICTATE_STATIC_DIR ?? join(root, 'dist');
 const quiet = process.env.DICTATE_QUIET === '1';
 
-const engine = loadEngine();
-if ('unavailable' in engine) console.warn(`[dictate] ${engine.unavailable}`);
+const engine = loadPocketSphinx();
+const health = engine.health();
+if (!health.ready) console.warn(`[dictate] ${health.reason}`);
 
 const server = createDictateServer({
   engine,
@@ -34,7 +35,7 @@ server.on('error', (error: NodeJS.ErrnoException) => {
 
 server.listen(port, host, () => {
   console.log(`Dictate is running at http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/`);
-  console.log(`  engine: ${'unavailable' in engine ? 'unavailable (see above)' : `PocketSphinx (${engine.modelDir})`}`);
+  console.log(`  engine: ${health.ready ? health.name : 'unavailable (see above)'}`);
   console.log('  endpoints: /ws (VoiceRun), /v1/speech-to-text/realtime (Reson8), /v1/transcribe (Speechall)');
   console.log(`  auth: ${apiKey ? 'DICTATE_API_KEY required' : 'none (set DICTATE_API_KEY to require a key)'}`);
 });

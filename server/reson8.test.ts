@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, referenceFor } from '../e2e/support/fixtures';
 import { readWav } from '../e2e/support/wav';
 import { wordErrorRate } from '../e2e/support/wer';
-import { loadEngine } from './engine/pocketsphinx';
+import { loadPocketSphinx } from './engine/pocketsphinx';
 import { RESON8_PATH } from './reson8';
 import { TestClient } from './test-client';
 import { pcmBytes, startTestServer } from './test-server';
 
-const engine = loadEngine();
+const engine = loadPocketSphinx();
 const CLIP = 'sense_and_sensibility_01_austen_64kb-0920.wav';
 const clip = readWav(join(FIXTURES_DIR, CLIP));
 const reference = referenceFor(CLIP);
@@ -146,7 +146,7 @@ describe('Reson8 realtime endpoint with a key', () => {
   });
   afterAll(() => server.close());
 
-  it('accepts Sec-WebSocket-Protocol "bearer, <token>" (the seed browser example) and answers "bearer", never the token', async () => {
+  it('accepts Sec-WebSocket-Protocol "bearer, <token>" (the documented browser example) and answers "bearer", never the token', async () => {
     const client = await TestClient.connect(url, { protocols: ['bearer', KEY] });
     expect(client.ws.protocol).toBe('bearer');
     streamClip(client, clip.samples.subarray(0, 16_000));
@@ -154,7 +154,7 @@ describe('Reson8 realtime endpoint with a key', () => {
   });
 
   it.each([
-    ['Authorization: ApiKey (the seed Python example)', { headers: { Authorization: `ApiKey ${KEY}` } }],
+    ['Authorization: ApiKey (the documented Python example)', { headers: { Authorization: `ApiKey ${KEY}` } }],
     ['Authorization: Bearer', { headers: { Authorization: `Bearer ${KEY}` } }],
   ])('accepts %s', async (_name, options) => {
     expect((await TestClient.upgradeStatus(url, options)).status).toBe(101);

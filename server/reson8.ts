@@ -1,5 +1,5 @@
 /**
- * The Reson8 realtime protocol, server side (shared/seeds 003), backed by PocketSphinx.
+ * The Reson8 realtime protocol, server side (docs/protocols.md, "Reson8 realtime"), on the engine.
  *
  * `GET /v1/speech-to-text/realtime?encoding=pcm_s16le&sample_rate=16000&channels=1&include_…` with
  * `Authorization: ApiKey <key>` / `Bearer <token>` or `Sec-WebSocket-Protocol: bearer, <token>`
@@ -7,27 +7,25 @@
  * the utterance in progress is finalised → its `transcript` → `flush_confirmation {id}`.
  * `transcript {text, is_final?, start_ms?, duration_ms?, words?}` with the fields the query asked for.
  *
- * Errors (seed: "Errors"): the upgrade is refused with 400 INVALID_REQUEST (bad parameters),
- * 401 UNAUTHORIZED (missing or wrong key) or 500 INTERNAL_ERROR (engine not installed). The seed
+ * Errors ("Reson8: errors"): the upgrade is refused with 400 INVALID_REQUEST (bad parameters),
+ * 401 UNAUTHORIZED (missing or wrong key) or 500 INTERNAL_ERROR (engine not installed). Reson8
  * defines no in-stream error message, so a malformed message closes the socket with 1007 and a
- * reason, a frame over 1 MiB with 1009, and a decoder failure with 1011.
+ * reason, a message over 1 MiB with 1009, and a recognizer failure with 1011.
  */
 import type { WebSocket } from 'ws';
 import type { CredentialSources } from './auth';
-import type { PocketSphinxEngine, Utterance } from './engine/pocketsphinx';
-import { byteLength, openBinaryAudioStream, queryBoolean, upgradeCheckedEndpoint, type Endpoint, type Rejection, type ServerContext } from './stream';
+import { Pcm16Reader, queryBoolean, serveConnection, upgradeCheckedEndpoint, type Endpoint, type Rejection, type ServerContext } from './connection';
+import type { Utterance } from './engine/engine';
+import { isObject } from '../src/core/json';
 
-/** Path of the endpoint (seed: `wss://api.reson8.dev/v1/speech-to-text/realtime`). */
+/** Path of the endpoint (the service's is `wss://api.reson8.dev/v1/speech-to-text/realtime`). */
 export const RESON8_PATH = '/v1/speech-to-text/realtime';
 /** `custom_model_id` values this server accepts (empty: the default model). */
 export const RESON8_LOCAL_MODEL = 'pocketsphinx-en-us';
-/** Largest binary or text message accepted, bytes. */
-export const RESON8_MAX_MESSAGE_BYTES = 1024 * 1024;
-
-/** Seed "Request → Headers": Authorization ApiKey/Bearer, or the bearer subprotocol. */
+/** "Reson8: authentication": Authorization ApiKey/Bearer, or the bearer subprotocol. */
 const CREDENTIALS: CredentialSources = { header: ['ApiKey', 'Bearer'], query: [], subprotocol: true };
 
-/** The query parameters of one connection (seed "Query Parameters"). */
+/** The query parameters of one connection ("Reson8: query parameters"). */
 export interface Reson8Options {
   readonly includeInterim: boolean;
   readonly includeTimestamps: boolean;
@@ -38,7 +36,7 @@ export interface Reson8Options {
 const invalid = (message: string): Rejection => ({ status: 400, body: { error: { code: 'INVALID_REQUEST', message } } });
 
 /**
- * Validates the query (seed "Query Parameters"). `encoding=auto` is read as PCM16: the only
+ * Validates the query ("Reson8: query parameters"). `encoding=auto` is read as PCM16: the only
  * encoding this server decodes.
  */
 export function parseReson8Query(url: URL): Reson8Options | Rejection {
@@ -65,7 +63,7 @@ export function parseReson8Query(url: URL): Reson8Options | Rejection {
   return options;
 }
 
-/** A `transcript` message with only the fields the query asked for (seed "Transcript"). */
+/** A `transcript` message with only the fields the query asked for ("Reson8: server messages"). */
 export function transcriptMessage(utterance: Pick<Utterance, 'text'> & Partial<Utterance>, isFinal: boolean, options: Reson8Options): object {
   const message: Record<string, unknown> = { type: 'transcript', text: utterance.text };
   if (options.includeInterim) message.is_final = isFinal;
@@ -83,52 +81,41 @@ export function transcriptMessage(utterance: Pick<Utterance, 'text'> & Partial<U
   return message;
 }
 
-function handle(ws: WebSocket, options: Reson8Options, ctx: ServerContext, engine: PocketSphinxEngine): void {
+function handle(ws: WebSocket, options: Reson8Options, ctx: ServerContext): void {
   const id = `r8_${Math.random().toString(36).slice(2, 10)}`;
-  const send = (message: object) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-  };
-  // Flushes are answered in the order they were asked; the decoder is freed after the last.
+  const reader = new Pcm16Reader();
+  // Flushes are answered in the order they were asked; the recognizer is freed after the last.
   let flushes = Promise.resolve();
-  const stream = openBinaryAudioStream(
-    ws,
-    ctx,
-    engine,
-    id,
-    {
-      partial: (text) => {
-        if (options.includeInterim) send(transcriptMessage({ text }, false, options));
-      },
-      final: (utterance) => {
-        if (utterance.text) send(transcriptMessage(utterance, true, options));
-      },
+  const conn = serveConnection(ws, ctx, id, {
+    binary: (_conn, bytes) => audio.write(reader.read(bytes)),
+    text(conn, text) {
+      let message: unknown;
+      try {
+        message = JSON.parse(text);
+      } catch {
+        return conn.close(1007, 'Malformed message: not valid JSON');
+      }
+      if (!isObject(message) || message.type !== 'flush_request') return conn.close(1007, 'Unknown message: expected binary audio or flush_request');
+      const flushId = message.id;
+      if (flushId !== undefined && flushId !== null && typeof flushId !== 'string') return conn.close(1007, 'flush_request id must be a string');
+      flushes = flushes.then(async () => {
+        await audio.finish().catch(() => undefined);
+        conn.send({ type: 'flush_confirmation', id: flushId ?? null });
+      });
     },
-    () => flushes,
-  );
-  const { decoder, reader, fail } = stream;
-  ctx.log(`${id} connected (reson8${options.includeInterim ? ', interim' : ''})`);
-
-  ws.on('message', (data, isBinary) => {
-    if (!stream.open) return;
-    if (byteLength(data) > RESON8_MAX_MESSAGE_BYTES) return fail(1009, `Message over ${RESON8_MAX_MESSAGE_BYTES} bytes`);
-    if (isBinary) return decoder.write(reader.read(data));
-    let message: unknown;
-    try {
-      message = JSON.parse(data.toString());
-    } catch {
-      return fail(1007, 'Malformed message: not valid JSON');
-    }
-    const m = message as { type?: unknown; id?: unknown };
-    if (typeof message !== 'object' || message === null || m.type !== 'flush_request') {
-      return fail(1007, 'Unknown message: expected binary audio or flush_request');
-    }
-    if (m.id !== undefined && m.id !== null && typeof m.id !== 'string') return fail(1007, 'flush_request id must be a string');
-    const flushId = typeof m.id === 'string' ? m.id : null;
-    flushes = flushes.then(async () => {
-      await decoder.finish().catch(() => {});
-      send({ type: 'flush_confirmation', id: flushId });
-    });
+    drain: () => flushes,
   });
+  const audio = conn.startAudio({
+    speechStarted() {},
+    speechStopped() {},
+    partial: (text) => {
+      if (options.includeInterim) conn.send(transcriptMessage({ text }, false, options));
+    },
+    final: (utterance) => {
+      if (utterance.text) conn.send(transcriptMessage(utterance, true, options));
+    },
+  });
+  ctx.log(`${id} connected (reson8${options.includeInterim ? ', interim' : ''})`);
 }
 
 /** The Reson8 realtime endpoint. */

@@ -4,17 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, referenceFor } from '../e2e/support/fixtures';
 import { readWav } from '../e2e/support/wav';
 import { wordErrorRate } from '../e2e/support/wer';
-import { loadEngine } from './engine/pocketsphinx';
+import { loadPocketSphinx } from './engine/pocketsphinx';
 import { SPEECHALL_LOCAL_MODEL, SPEECHALL_PATH } from './speechall';
 import { TestClient } from './test-client';
 import { pcmBytes, startTestServer } from './test-server';
 
-const engine = loadEngine();
+const engine = loadPocketSphinx();
 const CLIP = 'sense_and_sensibility_01_austen_64kb-0920.wav';
 const clip = readWav(join(FIXTURES_DIR, CLIP));
 const reference = referenceFor(CLIP);
 
-/** The clip as 4096-sample chunks (the seed's recommended size), then 1 s of silence so the VAD ends the utterance. */
+/** The clip as 4096-sample chunks (the size Speechall's documentation recommends), then 1 s of silence so the VAD ends the utterance. */
 function streamClip(client: TestClient) {
   for (let i = 0; i < clip.samples.length; i += 4096) client.ws.send(pcmBytes(clip.samples.subarray(i, i + 4096)));
   client.ws.send(pcmBytes(new Int16Array(16_000)));
@@ -45,7 +45,7 @@ describe('Speechall streaming endpoint', () => {
     client.ws.close();
   });
 
-  it('sends {id, text, language, words[{text, start, end, confidence}]} for output_format=json, as the seed shows', async () => {
+  it('sends {id, text, language, words[{text, start, end, confidence}]} for output_format=json, as documented', async () => {
     const client = await TestClient.connect(`${url}?${query({ model: SPEECHALL_LOCAL_MODEL, language: 'en', output_format: 'json', punctuation: 'true' })}`);
     streamClip(client);
     await client.waitFor((ms) => ms.length > 0, 'a result', 20_000);
@@ -75,7 +75,7 @@ describe('Speechall streaming endpoint', () => {
     expect(result.duration).toBeCloseTo(result.end - result.start, 3);
   });
 
-  it('accepts every parameter of the seed table', async () => {
+  it('accepts every documented parameter', async () => {
     const { status } = await TestClient.upgradeStatus(
       `${url}?${query({
         model: SPEECHALL_LOCAL_MODEL,
@@ -126,7 +126,7 @@ describe('Speechall streaming endpoint with a key', () => {
   });
   afterAll(() => server.close());
 
-  it('accepts the api_key query parameter (the seed browser example) and transcribes', async () => {
+  it('accepts the api_key query parameter (the documented browser example) and transcribes', async () => {
     const client = await TestClient.connect(`${url}&api_key=${KEY}&output_format=json`);
     streamClip(client);
     await client.waitFor((ms) => ms.length > 0, 'a result', 20_000);

@@ -1,39 +1,36 @@
 /**
- * The Speechall streaming protocol, server side (shared/seeds 004), backed by PocketSphinx.
+ * The Speechall streaming protocol, server side (docs/protocols.md, "Speechall streaming"), on the engine.
  *
  * `GET /v1/transcribe?api_key=…&model=<provider>.<model>&language=en&output_format=text|json|verbose_json…`
  * (or `Authorization: Bearer <key>` for server-side clients). Audio: binary PCM16, 16 kHz mono.
- * One result per utterance, when the decoder's VAD hears it end: a plain-text frame for `text`, or
+ * One result per utterance, when the engine's VAD hears it end: a plain-text frame for `text`, or
  * `{id, text, language, words: [{text, start, end, confidence}]}` (seconds) for `json`, plus the
  * utterance's `start`, `end` and `duration` for `verbose_json`.
  *
- * The seed has no end-of-stream message: a client that wants the last words sends trailing
- * silence so the VAD ends the utterance, waits for the result, then closes.
+ * Speechall has no end-of-stream message ("Speechall: finishing a stream"): a client that wants the
+ * last words sends trailing silence so the VAD ends the utterance, waits for the result, then closes.
  *
- * Errors: a missing or wrong key refuses the upgrade with 401, bad parameters with 400, a missing
- * engine with 500 (JSON body `{error: {code, message}}`). In the stream there is no error message
- * in the seed, so a text frame closes with 1003 and a reason, a frame over 1 MiB with 1009, and a
- * decoder failure with 1011.
+ * Errors: a missing or wrong key refuses the upgrade with 401, bad parameters with 400, an engine
+ * that cannot run with 500 (JSON body `{error: {code, message}}`). Speechall defines no in-stream
+ * error message, so a text frame closes with 1003 and a reason, a message over 1 MiB with 1009, and
+ * a recognizer failure with 1011.
  */
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { CredentialSources } from './auth';
-import type { PocketSphinxEngine, Utterance } from './engine/pocketsphinx';
-import { byteLength, openBinaryAudioStream, queryBoolean, upgradeCheckedEndpoint, type Endpoint, type Rejection, type ServerContext } from './stream';
+import { Pcm16Reader, queryBoolean, serveConnection, upgradeCheckedEndpoint, type Endpoint, type Rejection, type ServerContext } from './connection';
+import type { Utterance } from './engine/engine';
 
-/** Path of the endpoint (seed: `wss://api.speechall.com/v1/transcribe`). */
+/** Path of the endpoint (the service's is `wss://api.speechall.com/v1/transcribe`). */
 export const SPEECHALL_PATH = '/v1/transcribe';
-/** The `model` this server offers, `provider.model` like the seed's `deepgram.nova-2`. */
+/** The `model` this server offers, `provider.model` like Speechall's `deepgram.nova-2`. */
 export const SPEECHALL_LOCAL_MODEL = 'local.pocketsphinx-en-us';
-/** Largest binary message accepted, bytes. */
-export const SPEECHALL_MAX_MESSAGE_BYTES = 1024 * 1024;
-
-/** Seed "Authentication": query `api_key`, or `Authorization: Bearer` from servers. */
+/** "Speechall: authentication": query `api_key`, or `Authorization: Bearer` from servers. */
 const CREDENTIALS: CredentialSources = { header: ['Bearer'], query: ['api_key'], subprotocol: false };
 
 export type SpeechallOutputFormat = 'text' | 'json' | 'verbose_json';
 
-/** Parameters of one connection (seed "Available Parameters"). */
+/** Parameters of one connection ("Speechall: query parameters"). */
 export interface SpeechallOptions {
   readonly model: string;
   readonly language: string;
@@ -65,7 +62,7 @@ function vocabulary(url: URL): string[] | Error {
   return values;
 }
 
-/** Validates the query (seed "Available Parameters"). PocketSphinx ignores punctuation, diarization, temperature and prompts. */
+/** Validates the query ("Speechall: query parameters"). PocketSphinx ignores punctuation, diarization, temperature and prompts. */
 export function parseSpeechallQuery(url: URL): SpeechallOptions | Rejection {
   const p = url.searchParams;
   const model = p.get('model');
@@ -108,7 +105,7 @@ export function parseSpeechallQuery(url: URL): SpeechallOptions | Rejection {
 
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
-/** The result frame for one utterance (seed "Response Formats"). */
+/** The result frame for one utterance ("Speechall: server messages"). */
 export function resultMessage(utterance: Utterance, options: SpeechallOptions): string {
   if (options.outputFormat === 'text') return utterance.text;
   const words = utterance.words.map((w) => ({ text: w.text, start: seconds(w.startMs), end: seconds(w.startMs + w.durationMs), confidence: w.confidence }));
@@ -119,22 +116,22 @@ export function resultMessage(utterance: Utterance, options: SpeechallOptions): 
   return JSON.stringify({ ...base, start, end, duration: seconds(utterance.durationMs), words });
 }
 
-function handle(ws: WebSocket, options: SpeechallOptions, ctx: ServerContext, engine: PocketSphinxEngine): void {
+function handle(ws: WebSocket, options: SpeechallOptions, ctx: ServerContext): void {
   const id = `sa_${Math.random().toString(36).slice(2, 10)}`;
-  const stream = openBinaryAudioStream(ws, ctx, engine, id, {
+  const reader = new Pcm16Reader();
+  const conn = serveConnection(ws, ctx, id, {
+    binary: (_conn, bytes) => audio.write(reader.read(bytes)),
+    text: (conn) => conn.close(1003, 'Send audio as binary PCM16 frames'),
+  });
+  const audio = conn.startAudio({
+    speechStarted() {},
+    speechStopped() {},
     partial() {},
     final: (utterance) => {
-      if (utterance.text && ws.readyState === ws.OPEN) ws.send(resultMessage(utterance, options));
+      if (utterance.text) conn.send(resultMessage(utterance, options));
     },
   });
   ctx.log(`${id} connected (speechall, ${options.outputFormat})`);
-
-  ws.on('message', (data, isBinary) => {
-    if (!stream.open) return;
-    if (byteLength(data) > SPEECHALL_MAX_MESSAGE_BYTES) return stream.fail(1009, `Message over ${SPEECHALL_MAX_MESSAGE_BYTES} bytes`);
-    if (!isBinary) return stream.fail(1003, 'Send audio as binary PCM16 frames');
-    stream.decoder.write(stream.reader.read(data));
-  });
 }
 
 /** The Speechall streaming endpoint. */

@@ -2,12 +2,13 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createDictateServer } from './app';
-import { INSTALL_HINT, type PocketSphinxEngine } from './engine/pocketsphinx';
+import { unavailableEngine, type SpeechEngine } from './engine/engine';
+import { INSTALL_HINT } from './engine/pocketsphinx';
 
 /** A running test server and its `ws://127.0.0.1:<port>` base. */
-export async function startTestServer(engine: PocketSphinxEngine | { unavailable: string }, options: { apiKey?: string; unavailable?: boolean } = {}): Promise<{ server: Server; base: string }> {
+export async function startTestServer(engine: SpeechEngine, options: { apiKey?: string; unavailable?: boolean } = {}): Promise<{ server: Server; base: string }> {
   const server = createDictateServer({
-    engine: options.unavailable ? { unavailable: INSTALL_HINT } : engine,
+    engine: options.unavailable ? unavailableEngine(INSTALL_HINT) : engine,
     apiKey: options.apiKey,
     log: () => {},
   });

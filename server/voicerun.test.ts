@@ -5,20 +5,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, referenceFor } from '../e2e/support/fixtures';
 import { readWav } from '../e2e/support/wav';
 import { wordErrorRate } from '../e2e/support/wer';
-import { linearToMulaw } from '../src/audio/mulaw';
+import { linearToMulaw } from '../src/protocol/mulaw';
 import { createDictateServer } from './app';
-import { INSTALL_HINT, loadEngine } from './engine/pocketsphinx';
+import { unavailableEngine } from './engine/engine';
+import { INSTALL_HINT, loadPocketSphinx } from './engine/pocketsphinx';
 import { TestClient } from './test-client';
 import { LOCAL_MODEL, LOCAL_PROVIDER } from './voicerun';
 
-const engine = loadEngine();
+const engine = loadPocketSphinx();
 const CLIP = 'sense_and_sensibility_01_austen_64kb-0920.wav';
 const clip = readWav(join(FIXTURES_DIR, CLIP));
 const reference = referenceFor(CLIP);
 
 async function start(options: { apiKey?: string; unavailable?: boolean } = {}): Promise<{ server: Server; url: string }> {
   const server = createDictateServer({
-    engine: options.unavailable ? { unavailable: INSTALL_HINT } : engine,
+    engine: options.unavailable ? unavailableEngine(INSTALL_HINT) : engine,
     apiKey: options.apiKey,
     log: () => {},
   });
@@ -201,7 +202,7 @@ describe('VoiceRun endpoint with DICTATE_API_KEY', () => {
   beforeAll(async () => ({ server, url } = await start({ apiKey: KEY })));
   afterAll(() => server.close());
 
-  it('follows the seed Node.js example: Authorization header, session.created, session.update, session.updated', async () => {
+  it('follows the documented Node.js example: Authorization header, session.created, session.update, session.updated', async () => {
     const client = await TestClient.connect(url, { headers: { Authorization: `Bearer ${KEY}` } });
     await client.next('session.created');
     client.send(sessionUpdate());

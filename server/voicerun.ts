@@ -1,29 +1,27 @@
 /**
- * The VoiceRun Transcribe protocol, server side (shared/seeds 000–002), backed by PocketSphinx.
+ * The VoiceRun Transcribe protocol, server side (docs/protocols.md, "VoiceRun Transcribe"), on the engine.
  *
  * connect → `session.created {session: {id: "ts_…"}}` → client `session.update` →
  * `session.updated` (echoing the config) → `audio.append` (base64 PCM16 or mu-law) →
  * `speech.started`, `transcription.partial`, `transcription.completed`, `speech.stopped` →
  * client `session.close` → the utterance in progress is finished → `session.closed` → close 1000.
  *
- * Errors use the message reference's codes and keep the session open unless the socket cannot
- * continue (a wrong key: close 4001; a frame over 1 MiB: close 1009).
+ * Errors use VoiceRun's codes ("VoiceRun: server messages") and keep the session open unless the
+ * socket cannot continue (a wrong key: close 4001; a message over 1 MiB: close 1009; a recognizer
+ * failure: close 1011).
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { RawData, WebSocket } from 'ws';
-import { decodeMulaw } from '../src/audio/mulaw';
-import { isObject } from '../src/protocol/service';
+import type { WebSocket } from 'ws';
+import { isObject } from '../src/core/json';
+import { decodeMulaw } from '../src/protocol/mulaw';
 import { checkHandshake, keyMatches } from './auth';
-import type { Recognizer } from './engine/pocketsphinx';
-import { byteLength, type ServerContext } from './stream';
+import { MAX_MESSAGE_BYTES, pcm16Samples, serveConnection, type AudioStream, type Connection, type ServerContext } from './connection';
 
 /** Provider and model names of the local engine. */
 export const LOCAL_PROVIDER = 'LOCAL';
 export const LOCAL_MODEL = 'pocketsphinx-en-us';
-/** Largest message accepted, bytes. */
-export const MAX_MESSAGE_BYTES = 1024 * 1024;
-/** Close code for a missing or wrong key (overview: "Authentication"). */
+/** Close code for a missing or wrong key ("VoiceRun: close codes"). */
 export const CLOSE_UNAUTHORIZED = 4001;
 /** How long a client that presented no key on the handshake has to send `auth`, ms. */
 export const AUTH_TIMEOUT_MS = 10_000;
@@ -42,7 +40,7 @@ interface SessionConfig {
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
- * Validates `session.update`'s `session` (message reference: session.update).
+ * Validates `session.update`'s `session` ("VoiceRun: client messages").
  * @returns the config, or the error to send
  */
 export function validateSessionUpdate(session: unknown): SessionConfig | { code: ErrorCode; message: string } {
@@ -81,69 +79,56 @@ export function handleVoiceRun(ws: WebSocket, request: IncomingMessage, ctx: Ser
   const id = `ts_${randomBytes(6).toString('hex')}`;
   type Phase = 'auth' | 'created' | 'configuring' | 'streaming' | 'closing' | 'closed';
   let phase: Phase = 'auth';
-  let recognizer: Recognizer | null = null;
+  let audio: AudioStream | null = null;
   let config: SessionConfig | null = null;
   let authTimer: NodeJS.Timeout | undefined;
 
-  const send = (message: object) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-  };
-  const error = (code: ErrorCode, message: string) => send({ type: 'error', error: { code, message } });
-  const unauthorized = () => {
+  const conn = serveConnection(ws, ctx, id, {
+    binary(conn) {
+      if (phase === 'auth') return unauthorized();
+      error(conn, 'invalid_message', 'Binary frames are not part of this protocol: send audio.append with base64 audio.');
+    },
+    text: (conn, text) => onText(conn, text),
+    tooBig(conn, size) {
+      error(conn, 'invalid_message', `Message of ${size} bytes exceeds the ${MAX_MESSAGE_BYTES}-byte limit; send audio in 20 ms chunks.`);
+    },
+    drain() {
+      phase = 'closed';
+      clearTimeout(authTimer);
+      return Promise.resolve();
+    },
+  });
+
+  function error(c: Connection, code: ErrorCode, message: string) {
+    c.send({ type: 'error', error: { code, message } });
+  }
+  function unauthorized() {
     phase = 'closed';
-    ws.close(CLOSE_UNAUTHORIZED, 'Unauthorized');
-  };
-  const created = () => {
+    clearTimeout(authTimer);
+    conn.close(CLOSE_UNAUTHORIZED, 'Unauthorized');
+  }
+  function created() {
     phase = 'created';
-    send({ type: 'session.created', session: { id } });
-  };
+    conn.send({ type: 'session.created', session: { id } });
+  }
 
   const auth = checkHandshake(request, ctx.apiKey);
+  ctx.log(`${id} connected (${auth === 'missing' ? 'awaiting auth message' : auth})`);
   if (auth === 'rejected') return unauthorized();
   if (auth === 'accepted') created();
   else authTimer = setTimeout(unauthorized, AUTH_TIMEOUT_MS);
-  ctx.log(`${id} connected (${auth === 'missing' ? 'awaiting auth message' : 'authenticated'})`);
 
-  ws.on('message', (data, isBinary) => {
-    try {
-      onMessage(data, isBinary);
-    } catch (cause) {
-      ctx.log(`${id} internal error: ${cause instanceof Error ? cause.message : String(cause)}`);
-      error('internal_error', 'The server failed to handle a message.');
-    }
-  });
-  ws.on('close', () => {
-    phase = 'closed';
-    clearTimeout(authTimer);
-    void recognizer?.close();
-    recognizer = null;
-    ctx.log(`${id} closed`);
-  });
-  ws.on('error', (cause) => ctx.log(`${id} socket error: ${cause.message}`));
-
-  function onMessage(data: RawData, isBinary: boolean) {
-    if (phase === 'closed') return;
-    const size = byteLength(data);
-    if (size > MAX_MESSAGE_BYTES) {
-      error('invalid_message', `Message of ${size} bytes exceeds the ${MAX_MESSAGE_BYTES}-byte limit; send audio in 20 ms chunks.`);
-      phase = 'closed';
-      ws.close(1009, 'Message too big');
-      return;
-    }
-    if (isBinary) {
-      if (phase === 'auth') return unauthorized();
-      return error('invalid_message', 'Binary frames are not part of this protocol: send audio.append with base64 audio.');
-    }
+  function onText(c: Connection, text: string) {
     let message: unknown;
     try {
-      message = JSON.parse(data.toString());
+      message = JSON.parse(text);
     } catch {
       if (phase === 'auth') return unauthorized();
-      return error('invalid_message', 'Malformed message: not valid JSON.');
+      return error(c, 'invalid_message', 'Malformed message: not valid JSON.');
     }
     if (!isObject(message) || typeof message.type !== 'string') {
       if (phase === 'auth') return unauthorized();
-      return error('invalid_message', 'Malformed message: expected a JSON object with a string "type".');
+      return error(c, 'invalid_message', 'Malformed message: expected a JSON object with a string "type".');
     }
     if (phase === 'auth') {
       if (message.type === 'auth' && typeof message.token === 'string' && ctx.apiKey && keyMatches(message.token, ctx.apiKey)) {
@@ -157,80 +142,73 @@ export function handleVoiceRun(ws: WebSocket, request: IncomingMessage, ctx: Ser
       case 'auth':
         return; // already authenticated (handshake credentials, or no key needed)
       case 'session.update':
-        return void configure(message.session);
+        return configure(c, message.session);
       case 'audio.append':
-        return append(message.audio);
+        return append(c, message.audio);
       case 'session.close':
         return void close();
       default:
-        return error('invalid_message', `Unknown message type "${message.type.slice(0, 60)}".`);
+        return error(c, 'invalid_message', `Unknown message type "${message.type.slice(0, 60)}".`);
     }
   }
 
-  async function configure(session: unknown) {
-    if (phase !== 'created') {
-      return error('invalid_config', 'The session is already configured; open a new connection to change it.');
-    }
+  function configure(c: Connection, session: unknown) {
+    if (phase !== 'created') return error(c, 'invalid_config', 'The session is already configured; open a new connection to change it.');
     const result = validateSessionUpdate(session);
-    if ('code' in result) return error(result.code, result.message);
-    if ('unavailable' in ctx.engine) return error('provider_error', ctx.engine.unavailable);
+    if ('code' in result) return error(c, result.code, result.message);
     phase = 'configuring';
-    try {
-      const r = await ctx.engine.createRecognizer({
-        speechStarted: () => send({ type: 'speech.started' }),
-        partial: (text) => send({ type: 'transcription.partial', text }),
+    const stream = c.startAudio(
+      {
+        speechStarted: () => c.send({ type: 'speech.started' }),
+        partial: (text) => c.send({ type: 'transcription.partial', text }),
         final: ({ text }) => {
-          if (text) send({ type: 'transcription.completed', text, language: 'en' });
+          if (text) c.send({ type: 'transcription.completed', text, language: 'en' });
         },
-        speechStopped: () => send({ type: 'speech.stopped' }),
-        // Audio arriving faster than it decodes: TCP backpressure instead of unbounded memory.
-        backpressure: (paused) => (paused ? ws.pause() : ws.resume()),
-        error: (cause) => {
-          // The decoder cannot take more audio: end the session rather than drop what follows.
-          ctx.log(`${id} decoder error: ${cause.message}`);
-          error('provider_error', 'The speech recognizer failed; start a new session.');
-          phase = 'closed';
-          ws.close(1011, 'Recognizer failed');
+        speechStopped: () => c.send({ type: 'speech.stopped' }),
+      },
+      {
+        // The recognizer cannot take more audio: end the session rather than drop what follows.
+        onFailure: () => error(c, 'provider_error', 'The speech recognizer failed; start a new session.'),
+        // The engine cannot run (not installed): say what to install; the client may try again.
+        onUnavailable: (cause) => {
+          if (phase !== 'configuring') return;
+          phase = 'created';
+          error(c, 'provider_error', cause.message);
         },
-      });
-      if (phase !== 'configuring') {
-        void r.close(); // the client left meanwhile
-        return;
-      }
-      recognizer = r;
-      config = result;
-      phase = 'streaming';
-      send({ type: 'session.updated', session: result });
-      ctx.log(`${id} configured ${result.model} (${result.input_audio_format})`);
-    } catch (cause) {
-      phase = 'created';
-      error('provider_error', cause instanceof Error ? cause.message : 'The speech recognizer could not start.');
-    }
+      },
+    );
+    void stream.ready.then(
+      () => {
+        if (phase !== 'configuring') return;
+        audio = stream;
+        config = result;
+        phase = 'streaming';
+        c.send({ type: 'session.updated', session: result });
+        ctx.log(`${id} configured ${result.model} (${result.input_audio_format})`);
+      },
+      () => undefined, // handled by onUnavailable
+    );
   }
 
-  function append(audio: unknown) {
-    if (phase !== 'streaming' || !recognizer || !config) {
-      return error('invalid_message', 'audio.append before session.updated: send session.update and wait for session.updated.');
+  function append(c: Connection, data: unknown) {
+    if (phase !== 'streaming' || !audio || !config) {
+      return error(c, 'invalid_message', 'audio.append before session.updated: send session.update and wait for session.updated.');
     }
-    if (typeof audio !== 'string') return error('invalid_message', 'audio.append needs "audio": a base64 string.');
-    if (audio.length % 4 !== 0 || !BASE64.test(audio)) return error('invalid_message', 'audio.append: "audio" is not valid base64.');
-    const bytes = Buffer.from(audio, 'base64');
-    if (config.input_audio_format === 'mulaw') return recognizer.write(decodeMulaw(bytes));
-    if (bytes.length % 2 !== 0) {
-      return error('invalid_message', `audio.append: ${bytes.length} bytes is not a whole number of 16-bit samples.`);
-    }
-    const samples = new Int16Array(bytes.length / 2);
-    for (let i = 0; i < samples.length; i++) samples[i] = bytes.readInt16LE(i * 2);
-    recognizer.write(samples);
+    if (typeof data !== 'string') return error(c, 'invalid_message', 'audio.append needs "audio": a base64 string.');
+    if (data.length % 4 !== 0 || !BASE64.test(data)) return error(c, 'invalid_message', 'audio.append: "audio" is not valid base64.');
+    const bytes = Buffer.from(data, 'base64');
+    if (config.input_audio_format === 'mulaw') return audio.write(decodeMulaw(bytes));
+    if (bytes.length % 2 !== 0) return error(c, 'invalid_message', `audio.append: ${bytes.length} bytes is not a whole number of 16-bit samples.`);
+    audio.write(pcm16Samples(bytes));
   }
 
   async function close() {
     if (phase === 'closing' || phase === 'closed') return;
     const wasStreaming = phase === 'streaming';
     phase = 'closing';
-    if (wasStreaming && recognizer) await recognizer.finish();
-    send({ type: 'session.closed' });
+    if (wasStreaming) await audio?.finish().catch(() => undefined);
+    conn.send({ type: 'session.closed' });
     phase = 'closed';
-    ws.close(1000, 'Session closed');
+    conn.close(1000, 'Session closed');
   }
 }

@@ -5,7 +5,7 @@ import { App } from './App';
 import { createSession } from './session/session';
 import { attachSession, initialDictationState, useDictation } from './store/dictation';
 import { initialCredentialsState, useCredentials } from './store/credentials';
-import { RESON8_TRANSCRIPT_EXAMPLE } from './test/seed-examples';
+import { RESON8_TRANSCRIPT_EXAMPLE } from './test/documented-examples';
 import { FakeMicrophone, FakeReson8Service, FakeSpeechallService, FakeVoiceRunService } from './test/fakes';
 
 let mic: FakeMicrophone;
@@ -167,7 +167,7 @@ describe('Dictate', () => {
     reson8.push({ type: 'transcript', text: 'the patient presented', is_final: false });
     const log = screen.getByRole('log', { name: 'Transcript' });
     expect(await within(log).findByText('the patient presented')).toHaveClass('italic');
-    // seed 003: the transcript example with words, one of them uncertain.
+    // "Reson8: server messages": the transcript example with words, one of them uncertain.
     reson8.push({
       ...RESON8_TRANSCRIPT_EXAMPLE,
       words: RESON8_TRANSCRIPT_EXAMPLE.words.map((w) => (w.text === 'chest' ? { ...w, confidence: 0.31 } : w)),
@@ -204,7 +204,7 @@ describe('Dictate', () => {
     const user = await renderRecording();
     const url = new URL(speechall.request!.url);
     expect(Object.fromEntries(url.searchParams)).toMatchObject({ api_key: 'sa-key', model: 'deepgram.nova-2', language: 'en', output_format: 'json', punctuation: 'true' });
-    // seed 004: the JSON example.
+    // "Speechall: server messages": the JSON example.
     speechall.push({ id: '123e4567-e89b-12d3-a456-426614174000', text: 'Hello, this is a test transcription.', language: 'en', words: [{ text: 'Hello', start: 0.0, end: 0.5, confidence: 0.98 }] });
     const log = screen.getByRole('log', { name: 'Transcript' });
     expect(await within(log).findByText(/Hello, this is a test transcription\./)).toBeInTheDocument();

@@ -3,7 +3,7 @@
  * compared with, and the engine benchmark.
  */
 import { performance } from 'node:perf_hooks';
-import type { PocketSphinxEngine } from '../../server/engine/pocketsphinx';
+import type { SpeechEngine } from '../../server/engine/engine';
 
 export interface DirectResult {
   /** Final utterances, space-joined. */
@@ -20,11 +20,11 @@ export interface DirectResult {
  * Streams 16 kHz PCM16 through a fresh recognizer in 20 ms writes, as fast as it decodes, then
  * finishes the utterance in progress.
  */
-export async function transcribeDirect(engine: PocketSphinxEngine, samples: Int16Array): Promise<DirectResult> {
+export async function transcribeDirect(engine: SpeechEngine, samples: Int16Array): Promise<DirectResult> {
   const finals: string[] = [];
   let partials = 0;
   let failure: Error | null = null;
-  const recognizer = await engine.createRecognizer({
+  const recognizer = await engine.open({
     speechStarted() {},
     partial() {
       partials++;
@@ -33,6 +33,7 @@ export async function transcribeDirect(engine: PocketSphinxEngine, samples: Int1
       if (text) finals.push(text);
     },
     speechStopped() {},
+    backpressure() {}, // every write is queued; the recognizer decodes them all before `finish` resolves
     error(cause) {
       failure = cause; // reported below: throwing here would escape from a native callback
     },

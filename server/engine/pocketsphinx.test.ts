@@ -2,47 +2,101 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES_DIR } from '../../e2e/support/fixtures';
 import { readWav } from '../../e2e/support/wav';
-import { loadEngine } from './pocketsphinx';
+import type { RecognizerEvents, Utterance } from './engine';
+import { loadPocketSphinx } from './pocketsphinx';
+
+const clip = (name: string) => readWav(join(FIXTURES_DIR, name)).samples;
+const silence = (ms: number) => new Int16Array((ms * 16_000) / 1000);
+
+/** Events that collect finals and back-pressure changes, and keep a failure for the test to throw. */
+function collector() {
+  const finals: Utterance[] = [];
+  const pressure: boolean[] = [];
+  const failures: Error[] = [];
+  const events: RecognizerEvents = {
+    speechStarted() {},
+    partial() {},
+    final: (u) => finals.push(u),
+    speechStopped() {},
+    backpressure: (paused) => pressure.push(paused),
+    error: (e) => failures.push(e), // throwing here would escape from a native callback
+  };
+  return { events, finals, pressure, failures };
+}
+
+/**
+ * Where speech is in a clip, ms, read off the signal alone: the first and last 20 ms frame whose RMS
+ * passes −34 dBFS.
+ */
+function speechSpan(samples: Int16Array): { startMs: number; endMs: number } {
+  const loud: number[] = [];
+  for (let f = 0; f + 320 <= samples.length; f += 320) {
+    let sum = 0;
+    for (let i = f; i < f + 320; i++) sum += samples[i] * samples[i];
+    if (Math.sqrt(sum / 320) > 32768 * 0.02) loud.push(f / 16);
+  }
+  return { startMs: loud[0], endMs: loud[loud.length - 1] + 20 };
+}
 
 describe('loading PocketSphinx', () => {
-  it('says exactly what to install when the model is missing', () => {
-    const engine = loadEngine({ modelDir: '/nonexistent/model' });
-    expect(engine).toEqual({ unavailable: expect.stringContaining('sudo apt-get install pocketsphinx-en-us') });
-    expect((engine as { unavailable: string }).unavailable).toContain('/nonexistent/model');
+  it('is an engine that cannot run when the model is missing, and says exactly what to install', async () => {
+    const engine = loadPocketSphinx({ modelDir: '/nonexistent/model' });
+    const health = engine.health();
+    expect(health).toEqual({ ready: false, reason: expect.stringContaining('sudo apt-get install pocketsphinx-en-us') });
+    expect(health.ready === false && health.reason).toContain('/nonexistent/model');
+    await expect(engine.open(collector().events)).rejects.toThrow(/apt-get install pocketsphinx-en-us/);
   });
 
   it('loads with Debian’s packages installed', () => {
-    expect('unavailable' in loadEngine()).toBe(false);
+    expect(loadPocketSphinx().health()).toEqual({ ready: true, name: expect.stringContaining('PocketSphinx') });
   });
 });
 
-describe('a recognizer fed faster than real time', () => {
+describe('a PocketSphinx recognizer', () => {
   it('asks its source to pause past 10 s of backlog, resumes, and still decodes everything', async () => {
-    const engine = loadEngine();
-    if ('unavailable' in engine) throw new Error(engine.unavailable);
-    const clip = readWav(join(FIXTURES_DIR, 'sense_and_sensibility_01_austen_64kb-0880.wav')).samples;
-    const silence = new Int16Array(16_000);
-    const pressure: boolean[] = [];
-    const finals: string[] = [];
-    const recognizer = await engine.createRecognizer({
-      speechStarted() {},
-      partial() {},
-      final: ({ text }) => finals.push(text),
-      speechStopped() {},
-      error: (e) => {
-        throw e;
-      },
-      backpressure: (paused) => pressure.push(paused),
-    });
+    const sentence = clip('sense_and_sensibility_01_austen_64kb-0880.wav');
+    const { events, finals, pressure, failures } = collector();
+    const recognizer = await loadPocketSphinx().open(events);
     // Five copies of a 3 s sentence with 1 s of silence between: 20 s written at once.
     for (let i = 0; i < 5; i++) {
-      recognizer.write(clip);
-      recognizer.write(silence);
+      recognizer.write(sentence);
+      recognizer.write(silence(1000));
     }
     expect(pressure).toEqual([true]);
     await recognizer.finish();
     expect(pressure).toEqual([true, false]);
-    expect(finals.filter((t) => /young man/.test(t))).toHaveLength(5);
+    expect(finals.filter((u) => /young man/.test(u.text))).toHaveLength(5);
     await recognizer.close();
+    expect(failures).toEqual([]);
+  });
+
+  it('places two utterances separated by silence at their own stream times', async () => {
+    const first = clip('sense_and_sensibility_01_austen_64kb-0880.wav');
+    const second = clip('sense_and_sensibility_01_austen_64kb-0920.wav');
+    const lead = 1500;
+    const gap = 4000;
+    const secondAt = lead + first.length / 16 + gap;
+    const { events, finals, failures } = collector();
+    const recognizer = await loadPocketSphinx().open(events);
+    for (const part of [silence(lead), first, silence(gap), second, silence(1000)]) recognizer.write(part);
+    await recognizer.finish();
+    await recognizer.close();
+    expect(failures).toEqual([]);
+
+    const spoken = finals.filter((u) => u.text);
+    expect(spoken).toHaveLength(2);
+    const expected = [
+      { offset: lead, span: speechSpan(first) },
+      { offset: secondAt, span: speechSpan(second) },
+    ];
+    for (const [i, u] of spoken.entries()) {
+      const { offset, span } = expected[i];
+      // The first word starts where the signal does, and the last word ends where it stops.
+      expect(Math.abs(u.startMs - (offset + span.startMs))).toBeLessThan(200);
+      expect(Math.abs(u.startMs + u.durationMs - (offset + span.endMs))).toBeLessThan(300);
+      // Words are inside their utterance, in order.
+      expect(u.words[0].startMs).toBe(u.startMs);
+      for (let w = 1; w < u.words.length; w++) expect(u.words[w].startMs).toBeGreaterThanOrEqual(u.words[w - 1].startMs + u.words[w - 1].durationMs);
+    }
   });
 });

@@ -5,17 +5,26 @@
  * time per decoder, so sessions do not block the event loop or each other. Voice activity comes from
  * the decoder's own VAD (`ps_get_in_speech`): an utterance starts when it reports speech and ends,
  * with a final hypothesis, when it reports silence again.
+ *
+ * Times are the decoder's own: in continuous mode its frame counter runs from the first sample
+ * written, across utterances (10 ms frames), so a word's segment frames are its stream time.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import koffi from 'koffi';
+import {
+  ENGINE_SAMPLE_RATE,
+  unavailableEngine,
+  type EngineHealth,
+  type RecognizedWord,
+  type Recognizer,
+  type RecognizerEvents,
+  type SpeechEngine,
+} from './engine';
 
 /** What to install when the engine cannot load (printed on the console and sent to clients). */
 export const INSTALL_HINT =
   'PocketSphinx is not installed: run `sudo apt-get install libpocketsphinx3 pocketsphinx-en-us` (Debian/Ubuntu) and restart the server.';
-
-/** Sample rate the en-us acoustic model expects, Hz. */
-export const ENGINE_SAMPLE_RATE = 16_000;
 
 /**
  * Most audio decoded in one call, samples (100 ms). Voice activity is read between calls, so this
@@ -55,45 +64,6 @@ interface Bindings {
   logmath_exp: AsyncFn;
 }
 
-/** One recognised word, in stream time (since the recognizer's first sample). */
-export interface RecognizedWord {
-  readonly text: string;
-  /** ms */
-  readonly startMs: number;
-  /** ms */
-  readonly durationMs: number;
-  /** Posterior probability, 0–1. */
-  readonly confidence: number;
-}
-
-/** A finished utterance. */
-export interface Utterance {
-  /** The words, space-joined; may be empty when the VAD heard noise but no word. */
-  readonly text: string;
-  /** Start of the first word (or of the speech when there is none), ms since the first sample. */
-  readonly startMs: number;
-  /** From `startMs` to the end of the last word, ms. */
-  readonly durationMs: number;
-  readonly words: readonly RecognizedWord[];
-}
-
-/** Events of one recognition stream, in order. */
-export interface RecognizerEvents {
-  speechStarted(): void;
-  /** The running hypothesis changed (at most every `partialIntervalMs` of audio). */
-  partial(text: string): void;
-  /** An utterance ended. Its `text` may be empty when the VAD heard noise but no word. */
-  final(utterance: Utterance): void;
-  speechStopped(): void;
-  /** The decoder failed; the recognizer is unusable afterwards. */
-  error(error: Error): void;
-  /**
-   * More than {@link BACKLOG_HIGH_SAMPLES} are waiting to be decoded (`true`): stop reading input
-   * until it is called with `false` (under {@link BACKLOG_LOW_SAMPLES}). Nothing is dropped either way.
-   */
-  backpressure?(paused: boolean): void;
-}
-
 /** Queued audio above which the recognizer asks its source to pause, samples (10 s). */
 export const BACKLOG_HIGH_SAMPLES = 10 * 16_000;
 /** Queued audio under which it asks the source to resume, samples (2 s). */
@@ -111,22 +81,23 @@ function promisify<T>(fn: AsyncFn, ...args: unknown[]): Promise<T> {
   return new Promise((resolve, reject) => fn.async(...args, (err: unknown, res: T) => (err ? reject(err) : resolve(res))));
 }
 
-/**
- * The loaded engine. {@link loadEngine} returns one, or the reason none can run.
- */
-export class PocketSphinxEngine {
-  /** @internal Use {@link loadEngine}. */
+/** The loaded engine; {@link loadPocketSphinx} returns one, or an engine that cannot run. */
+class PocketSphinxEngine implements SpeechEngine {
   constructor(
     private readonly c: Bindings,
     readonly modelDir: string,
     private readonly partialIntervalMs: number,
   ) {}
 
+  health(): EngineHealth {
+    return { ready: true, name: `PocketSphinx (${this.modelDir})` };
+  }
+
   /**
    * Creates a decoder for one stream (loads the model: ~100–300 ms, off the event loop).
    * @throws Error if the decoder cannot be initialised.
    */
-  async createRecognizer(events: RecognizerEvents): Promise<Recognizer> {
+  async open(events: RecognizerEvents): Promise<Recognizer> {
     const c = this.c;
     const dir = this.modelDir;
     const config = c.cmd_ln_init(
@@ -144,15 +115,15 @@ export class PocketSphinxEngine {
       c.cmd_ln_free_r(config);
       throw new Error(`PocketSphinx could not load the model from ${dir}.`);
     }
-    return new Recognizer(c, config, decoder, events, (this.partialIntervalMs * ENGINE_SAMPLE_RATE) / 1000);
+    return new PocketSphinxRecognizer(c, config, decoder, events, (this.partialIntervalMs * ENGINE_SAMPLE_RATE) / 1000);
   }
 }
 
 /**
- * Loads the libraries and checks the model files: the engine, or why it cannot run (an install
- * instruction for the console and for clients). Call once per process.
+ * Loads the libraries and checks the model files. Call once per process.
+ * @returns the engine; when it cannot run, an engine whose `open()` rejects with what to install
  */
-export function loadEngine(options: EngineOptions = {}): PocketSphinxEngine | { unavailable: string } {
+export function loadPocketSphinx(options: EngineOptions = {}): SpeechEngine {
   const modelDir = options.modelDir ?? process.env.DICTATE_PS_MODEL_DIR ?? DEFAULT_MODEL_DIR;
   const missing = ['en-us/mdef', 'en-us.lm.bin', 'cmudict-en-us.dict'].filter((f) => !existsSync(join(modelDir, f)));
   let c: Bindings;
@@ -182,20 +153,21 @@ export function loadEngine(options: EngineOptions = {}): PocketSphinxEngine | { 
       logmath_exp: sb.func('double logmath_exp(void *lmath, int logb_p)') as AsyncFn,
     };
   } catch {
-    return { unavailable: INSTALL_HINT };
+    return unavailableEngine(INSTALL_HINT);
   }
   if (missing.length > 0) {
-    return { unavailable: `The PocketSphinx English model is missing from ${modelDir} (${missing.join(', ')}): run \`sudo apt-get install pocketsphinx-en-us\` and restart the server.` };
+    return unavailableEngine(
+      `The PocketSphinx English model is missing from ${modelDir} (${missing.join(', ')}): run \`sudo apt-get install pocketsphinx-en-us\` and restart the server.`,
+    );
   }
   return new PocketSphinxEngine(c, modelDir, options.partialIntervalMs ?? 200);
 }
-
 
 /**
  * A streaming recognizer over one decoder. Write PCM16 at 16 kHz; events arrive as the decoder
  * hears speech. Writes are queued and decoded in order, batched while the decoder is busy.
  */
-export class Recognizer {
+class PocketSphinxRecognizer implements Recognizer {
   private queue: Int16Array[] = [];
   private busy = false;
   private inUtterance = false;
@@ -208,10 +180,9 @@ export class Recognizer {
   private paused = false;
   /** Samples decoded since the recognizer started. */
   private decodedSamples = 0;
-  /** Stream position of the utterance's first searched frame, samples. */
-  private utteranceStartSample = 0;
+  /** Stream position where the decoder's VAD reported speech, samples (the end of that batch). */
+  private speechStartSample = 0;
 
-  /** @internal Created by {@link PocketSphinxEngine.createRecognizer}. */
   constructor(
     private readonly c: Bindings,
     private readonly config: Pointer,
@@ -222,29 +193,24 @@ export class Recognizer {
     this.c.ps_start_utt(decoder);
   }
 
-  /** Queues PCM16 samples (16 kHz mono) for decoding. Ignored after `close()`. */
   write(samples: Int16Array): void {
     if (this.closed || this.failed || samples.length === 0) return;
     for (let i = 0; i < samples.length; i += MAX_BATCH_SAMPLES) this.queue.push(samples.subarray(i, i + MAX_BATCH_SAMPLES));
     this.queuedSamples += samples.length;
     if (!this.paused && this.queuedSamples > BACKLOG_HIGH_SAMPLES) {
       this.paused = true;
-      this.events.backpressure?.(true);
+      this.events.backpressure(true);
     }
     this.pump();
   }
 
-  /**
-   * Decodes everything queued, then ends the utterance in progress (its `final` and
-   * `speechStopped` are emitted before this resolves).
-   */
+  /** Decodes everything queued, then ends the utterance in progress (`final` and `speechStopped` first). */
   async finish(): Promise<void> {
     await this.idle();
     if (this.failed || this.closed) return;
     if (this.inUtterance) this.endUtterance();
   }
 
-  /** Frees the decoder once pending work is done. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -277,7 +243,7 @@ export class Recognizer {
     this.queuedSamples -= batch.length;
     if (this.paused && this.queuedSamples < BACKLOG_LOW_SAMPLES) {
       this.paused = false;
-      this.events.backpressure?.(false);
+      this.events.backpressure(false);
     }
     this.busy = true;
     this.c.ps_process_raw.async(this.decoder, batch, batch.length, 0, 0, (err: unknown, result: number) => {
@@ -297,6 +263,7 @@ export class Recognizer {
     const inSpeech = Boolean(this.c.ps_get_in_speech(this.decoder));
     if (inSpeech && !this.inUtterance) {
       this.inUtterance = true;
+      this.speechStartSample = this.decodedSamples;
       this.samplesSincePartial = 0;
       this.lastPartial = '';
       this.events.speechStarted();
@@ -323,9 +290,11 @@ export class Recognizer {
     const words = this.words();
     this.inUtterance = false;
     this.lastPartial = '';
-    const startMs = words[0]?.startMs ?? samplesToMs(this.utteranceStartSample);
+    // Where the decoder placed the words; an utterance without words spans the speech its VAD heard.
     const last = words.at(-1);
-    const durationMs = last ? last.startMs + last.durationMs - startMs : 0;
+    const startMs = words[0]?.startMs ?? samplesToMs(this.speechStartSample);
+    const endMs = last ? last.startMs + last.durationMs : samplesToMs(this.decodedSamples);
+    const durationMs = Math.max(0, endMs - startMs);
     this.events.final({ text, startMs, durationMs, words });
     this.events.speechStopped();
     this.c.ps_start_utt(this.decoder);
@@ -345,12 +314,11 @@ export class Recognizer {
       c.ps_seg_frames(seg, sf, ef);
       const logProb = c.ps_seg_prob(seg, scores[0], scores[1], scores[2]) as number;
       const confidence = Math.min(1, Math.max(0, c.logmath_exp(logmath, logProb) as number));
-      const startSample = this.utteranceStartSample + sf[0] * SAMPLES_PER_FRAME;
-      const endSample = this.utteranceStartSample + (ef[0] + 1) * SAMPLES_PER_FRAME;
+      // Segment frames count from the stream's first sample (see the module comment).
       words.push({
         text: raw.replace(ALTERNATE_PRONUNCIATION, ''),
-        startMs: samplesToMs(startSample),
-        durationMs: samplesToMs(endSample - startSample),
+        startMs: samplesToMs(sf[0] * SAMPLES_PER_FRAME),
+        durationMs: samplesToMs((ef[0] + 1 - sf[0]) * SAMPLES_PER_FRAME),
         confidence: Math.round(confidence * 1000) / 1000,
       });
     }

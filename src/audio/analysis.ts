@@ -2,7 +2,8 @@
  * Measurements of the resampler, shared by the unit tests and `npm run bench`.
  * Pure functions: no browser imports.
  */
-import { Resampler, TARGET_SAMPLE_RATE } from './resampler';
+import { TARGET_SAMPLE_RATE } from '../core/frames';
+import { Resampler } from './resampler';
 
 /**
  * Gain of the resampler for a steady sine tone, in dB (0 = unchanged, −60 = a thousandth).

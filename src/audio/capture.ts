@@ -8,8 +8,9 @@
  */
 import workletUrl from './capture.worklet.ts?worker&url';
 import { CAPTURE_PROCESSOR, type WorkletCommand, type WorkletMessage } from './messages';
-import type { Pcm16Frame } from './resampler';
-import { microphoneEnded, microphoneError, microphoneUnavailable, dictationError, type DictationError } from '../session/errors';
+import type { DictationError } from '../core/errors';
+import type { Pcm16Frame } from '../core/frames';
+import { microphoneEnded, microphoneError, microphoneUnavailable, unsupportedRate, workletFailed } from './errors';
 
 /** Receives capture output. */
 export interface CaptureHandlers {
@@ -29,7 +30,8 @@ export interface Capture {
 
 /**
  * Starts capture.
- * @throws DictationError (not an Error) when the microphone cannot be opened.
+ * @throws DictationError (not an Error) when the microphone cannot be opened: `microphone-*` or
+ *   `capture-failed` (see `audio/errors.ts`).
  */
 export type StartCapture = (handlers: CaptureHandlers) => Promise<Capture>;
 
@@ -63,7 +65,7 @@ export const startMicrophoneCapture: StartCapture = async (handlers) => {
     });
   } catch (cause) {
     release();
-    throw dictationError('capture-failed', 'Audio processing could not start in this browser. Try a current version of Chrome, Edge, Firefox or Safari.', cause instanceof Error ? cause.message : undefined);
+    throw workletFailed(cause instanceof Error ? cause.message : undefined);
   }
   let ended = false;
   let resolveFlushed: (() => void) | null = null;
@@ -78,7 +80,7 @@ export const startMicrophoneCapture: StartCapture = async (handlers) => {
     if (message.type === 'frame') handlers.onFrame({ pcm: message.pcm, peak: message.peak });
     else if (message.type === 'flushed') resolveFlushed?.();
     else if (message.type === 'error') {
-      fail(dictationError('capture-failed', 'This microphone runs at a sample rate Dictate cannot convert. Choose another input device.', message.message));
+      fail(unsupportedRate(message.message));
     }
   };
   const source = context.createMediaStreamSource(stream);

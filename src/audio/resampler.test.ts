@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  FRAME_BYTES,
-  FRAME_SAMPLES,
-  Pcm16FrameEncoder,
-  Resampler,
-  designResampler,
-  floatToPcm16,
-  type Pcm16Frame,
-} from './resampler';
+import { FRAME_BYTES, FRAME_SAMPLES, type Pcm16Frame } from '../core/frames';
+import { Pcm16FrameEncoder, Resampler, designResampler, floatToPcm16 } from './resampler';
 import { toneGainDb, worstStopbandDb } from './analysis';
 
 /** Runs a whole signal through a resampler in chunks of `chunk` samples. */

@@ -12,9 +12,8 @@
  * however long the stream runs, and the filter history and phase carry across calls: feeding the
  * signal in 128-sample render quanta gives exactly the same output as feeding it all at once.
  */
+import { FRAME_SAMPLES, FRAME_BYTES, TARGET_SAMPLE_RATE, type Pcm16Frame } from '../core/frames';
 
-/** The rate every wire protocol here expects, in Hz. */
-export const TARGET_SAMPLE_RATE = 16_000;
 
 /** Lowest and highest input rates supported, in Hz. */
 export const MIN_INPUT_RATE = 8_000;
@@ -256,19 +255,6 @@ export function floatToPcm16(x: number): number {
   if (v > 32767) return 32767;
   if (v < -32768) return -32768;
   return v === v ? v : 0; // NaN → 0
-}
-
-/** Samples in one 20 ms frame at 16 kHz. */
-export const FRAME_SAMPLES = 320;
-/** Bytes in one PCM16 frame (320 samples × 2 bytes). */
-export const FRAME_BYTES = FRAME_SAMPLES * 2;
-
-/** One frame of capture output. */
-export interface Pcm16Frame {
-  /** PCM16 little-endian mono at 16 kHz, exactly {@link FRAME_BYTES} (640) bytes. */
-  readonly pcm: ArrayBuffer;
-  /** Peak absolute sample value of the frame, 0–1 (for a level meter). */
-  readonly peak: number;
 }
 
 /**

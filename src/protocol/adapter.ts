@@ -3,7 +3,7 @@
  * each turns vendor messages into {@link TranscriptEvent}s and PCM16 frames into vendor messages.
  * Adapters are pure state machines: they never touch a socket, the caller sends what they return.
  */
-import type { ProtocolError, TranscriptEvent } from './events';
+import type { ProtocolError, TranscriptEvent } from '../core/events';
 
 /** A WebSocket message: text or binary. */
 export type WireMessage = string | ArrayBuffer;
@@ -30,7 +30,7 @@ export type AuthMethod =
   | 'query'
   /** `Sec-WebSocket-Protocol: bearer, <token>`. */
   | 'subprotocol'
-  /** A first message `{"type":"auth","token":…}` (VoiceRun browser example). */
+  /** A first message `{"type":"auth","token":…}` (docs/protocols.md, "VoiceRun: authentication"). */
   | 'first-message';
 
 /** A streaming speech-to-text protocol, as seen by the session. */
@@ -41,11 +41,11 @@ export interface StreamingProtocol {
   open(): ProtocolStep;
   /** Handles one message from the service. Never throws: bad input becomes an `error` event. */
   receive(data: WireMessage): ProtocolStep;
-  /** Encodes one 20 ms PCM16 frame (640 bytes, 16 kHz mono LE) for the wire. */
+  /** Encodes one 20 ms PCM16 frame (640 bytes, 16 kHz mono LE: `core/frames.ts`) for the wire. */
   encodeAudio(pcm: ArrayBuffer): WireMessage;
   /** Messages that ask the service to finish the stream; a `finished` event answers them. */
   finish(): ProtocolStep;
-  /** Maps a close of the socket to an error, or null when the close was a normal end. */
+  /** Maps a close of the socket to an error (`connection-lost`, `unauthorized`), or null when the close was a normal end. */
   describeClose(code: number, reason: string): ProtocolError | null;
   /**
    * True when the service reports voice activity (`speech-started` / `speech-stopped`); otherwise

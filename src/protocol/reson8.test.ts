@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RESON8_TRANSCRIPT_EXAMPLE } from '../test/seed-examples';
+import { RESON8_TRANSCRIPT_EXAMPLE } from '../test/documented-examples';
 import { Reson8Protocol, reson8Service, type Reson8Options } from './reson8';
 
 const all: Reson8Options = { includeInterim: true, includeTimestamps: true, includeWords: true, includeConfidence: true, customModelId: '' };
@@ -11,7 +11,7 @@ function streaming(options: Reson8Options = all) {
   return p;
 }
 
-describe('Reson8 client: connection (seed 003 "Request")', () => {
+describe('Reson8 client: connection ("Reson8: query parameters", "Reson8: authentication")', () => {
   it('asks for raw PCM16 at 16 kHz mono and the chosen include_ flags, with the token as "bearer, <token>"', () => {
     const c = new Reson8Protocol(connection, { ...all, includeConfidence: false, customModelId: 'med-v2' }).connection();
     const url = new URL(c.url);
@@ -44,7 +44,7 @@ describe('Reson8 client: connection (seed 003 "Request")', () => {
   });
 });
 
-describe('Reson8 client: messages (seed 003 "Receiving Messages")', () => {
+describe('Reson8 client: messages ("Reson8: server messages")', () => {
   it('maps the minimal transcript example to a final (no is_final: every transcript is final)', () => {
     const p = streaming({ ...all, includeInterim: false });
     expect(p.receive('{ "type": "transcript", "text": "the patient presented with chest pain" }').events).toEqual([
@@ -103,19 +103,19 @@ describe('Reson8 client: messages (seed 003 "Receiving Messages")', () => {
   ])('reports %s as a malformed message and goes on', (_name, data, message) => {
     const p = streaming();
     const [event] = p.receive(data).events;
-    expect(event).toEqual({ type: 'error', error: { code: 'malformed_message', message: expect.stringMatching(message), fatal: false } });
+    expect(event).toEqual({ type: 'error', error: { code: 'malformed-message', message: expect.stringMatching(message), fatal: false } });
     expect(p.receive('{"type":"transcript","text":"still here"}').events).toEqual([{ type: 'final', text: 'still here' }]);
   });
 
   it('reports an unknown message type once', () => {
     const p = streaming();
-    expect(p.receive('{"type":"metrics"}').events[0]).toMatchObject({ type: 'error', error: { code: 'unknown_message' } });
+    expect(p.receive('{"type":"metrics"}').events[0]).toMatchObject({ type: 'error', error: { code: 'unknown-message' } });
     expect(p.receive('{"type":"metrics"}').events).toEqual([]);
   });
 
   it('treats a close before the flush was confirmed as a lost connection', () => {
     const p = streaming();
-    expect(p.describeClose(1011, 'Recognizer failed')).toEqual({ code: 'closed_unexpectedly', message: 'Connection closed with code 1011: Recognizer failed.', fatal: true });
+    expect(p.describeClose(1011, 'Recognizer failed')).toEqual({ code: 'connection-lost', message: 'Connection closed with code 1011: Recognizer failed.', fatal: true });
   });
 });
 

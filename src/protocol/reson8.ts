@@ -1,5 +1,5 @@
 /**
- * Reson8 realtime client protocol (shared/seeds 003).
+ * Reson8 realtime client protocol (docs/protocols.md, "Reson8 realtime").
  *
  * Connect to `…/v1/speech-to-text/realtime?encoding=pcm_s16le&sample_rate=16000&channels=1&include_…`
  * with `Sec-WebSocket-Protocol: bearer, <token>` (a browser cannot send the `Authorization` header).
@@ -7,17 +7,19 @@
  * PCM16 frames. `transcript` messages carry `text`, and, as the query asked, `is_final`,
  * `start_ms` / `duration_ms` and `words[]`; without `include_interim` every transcript is final.
  * To finish, send `flush_request {id}` and wait for the `flush_confirmation` with that id: every
- * transcript of the audio sent before it has arrived by then.
+ * transcript of the audio sent before it has arrived by then ("Reson8: finishing a stream").
  *
- * Errors (seed "Errors": 400 INVALID_REQUEST, 401 UNAUTHORIZED, 500 INTERNAL_ERROR) are HTTP
- * statuses of a refused upgrade, which a browser does not expose: the session can only say the
- * connection was refused, with {@link Reson8Protocol.refusalHint}.
+ * Errors ("Reson8: errors": 400, 401, 500) are HTTP statuses of a refused upgrade, which a browser
+ * does not expose: the session can only say the connection was refused, with
+ * {@link Reson8Protocol.refusalHint}.
  */
+import type { ProtocolError, TranscriptEvent, Word } from '../core/events';
+import { isObject } from '../core/json';
 import { step, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
-import type { ProtocolError, TranscriptEvent, Word } from './events';
-import { baseConnection, flagOption, isObject, textOption, type ConnectionSettings, type ServiceDefinition } from './service';
+import { baseConnection, flagOption, textOption, type ConnectionSettings, type ServiceDefinition } from './service';
+import { errorEvent, optionalNumber, readTypedMessage, unexpectedClose, UnknownTypes } from './wire';
 
-/** Query parameters chosen by the user (seed "Query Parameters"). */
+/** Query parameters chosen by the user ("Reson8: query parameters"). */
 export interface Reson8Options {
   readonly includeInterim: boolean;
   readonly includeTimestamps: boolean;
@@ -29,11 +31,9 @@ export interface Reson8Options {
 
 type Phase = 'connecting' | 'streaming' | 'flushing' | 'finished';
 
-const malformed = (message: string): TranscriptEvent => ({ type: 'error', error: { code: 'malformed_message', message, fatal: false } });
+const malformed = (message: string): TranscriptEvent => errorEvent('malformed-message', message);
 
-const optionalNumber = (v: unknown) => v === undefined || v === null || (typeof v === 'number' && Number.isFinite(v));
-
-/** `words[]` of a transcript (seed "Each word contains"), or an error message. */
+/** `words[]` of a transcript ("Reson8: server messages"), or what is wrong with it. */
 function parseWords(raw: unknown): Word[] | string {
   if (!Array.isArray(raw)) return 'transcript.words is not an array.';
   const words: Word[] = [];
@@ -54,13 +54,13 @@ function parseWords(raw: unknown): Word[] | string {
 
 /** A Reson8 realtime protocol state machine for one session. */
 export class Reson8Protocol implements StreamingProtocol {
-  /** The seed defines no voice-activity messages. */
+  /** Reson8 sends no voice-activity messages. */
   readonly reportsVad = false;
   readonly refusalHint = 'Reson8 refuses a missing or expired token (401) and invalid options (400) before connecting: check the token and the options in Settings.';
   private phase: Phase = 'connecting';
   private flushId = '';
   private flushes = 0;
-  private reportedUnknown = new Set<string>();
+  private readonly unknownTypes = new UnknownTypes();
 
   constructor(
     private readonly connectionSettings: ConnectionSettings,
@@ -92,14 +92,9 @@ export class Reson8Protocol implements StreamingProtocol {
   }
 
   receive(data: WireMessage): ProtocolStep {
-    if (typeof data !== 'string') return step([malformed(`Expected a JSON text message, got ${data.byteLength} bytes of binary data.`)]);
-    let message: unknown;
-    try {
-      message = JSON.parse(data);
-    } catch {
-      return step([malformed(`The server sent text that is not JSON: ${data.slice(0, 80)}`)]);
-    }
-    if (!isObject(message) || typeof message.type !== 'string') return step([malformed('The server sent a JSON message without a "type".')]);
+    const read = readTypedMessage(data);
+    if (read.error) return step([read.error]);
+    const message = read.value;
     switch (message.type) {
       case 'transcript':
         return step([this.transcript(message)]);
@@ -111,14 +106,12 @@ export class Reson8Protocol implements StreamingProtocol {
         }
         return step();
       default:
-        if (this.reportedUnknown.has(message.type)) return step();
-        this.reportedUnknown.add(message.type);
-        return step([{ type: 'error', error: { code: 'unknown_message', message: `Unknown message type "${message.type.slice(0, 60)}".`, fatal: false } }]);
+        return step(this.unknownTypes.report(message.type));
     }
   }
 
-  /** seed "Transcript": partial when `is_final` is false, else final with timing and words. */
-  private transcript(m: Record<string, unknown>): TranscriptEvent {
+  /** `transcript`: partial when `is_final` is false, else final with timing and words. */
+  private transcript(m: Readonly<Record<string, unknown>>): TranscriptEvent {
     if (typeof m.text !== 'string') return malformed('transcript without a "text" string.');
     if (m.is_final !== undefined && typeof m.is_final !== 'boolean') return malformed('transcript.is_final is not a boolean.');
     // Without include_interim every transcript is final and carries no is_final.
@@ -144,7 +137,7 @@ export class Reson8Protocol implements StreamingProtocol {
     return pcm;
   }
 
-  /** seed "Flush Request": finalise the buffered audio; the matching confirmation ends the stream. */
+  /** `flush_request`: finalise the buffered audio; the matching confirmation ends the stream ("Reson8: finishing a stream"). */
   finish(): ProtocolStep {
     if (this.phase !== 'streaming') return step();
     this.phase = 'flushing';
@@ -152,21 +145,20 @@ export class Reson8Protocol implements StreamingProtocol {
     return step([], [JSON.stringify({ type: 'flush_request', id: this.flushId })]);
   }
 
+  /** After the flush confirmation any close is the normal end. */
   describeClose(code: number, reason: string): ProtocolError | null {
-    if (this.phase === 'finished') return null;
-    const why = reason ? `: ${reason}` : '';
-    return { code: 'closed_unexpectedly', message: `Connection closed with code ${code}${why}.`, fatal: true };
+    return this.phase === 'finished' ? null : unexpectedClose(code, reason);
   }
 }
 
-/** Reson8 realtime (shared/seeds 003). */
+/** Reson8 realtime (docs/protocols.md, "Reson8 realtime"). */
 export const reson8Service: ServiceDefinition = {
   id: 'reson8',
   name: 'Reson8',
   product: 'Reson8 realtime',
   cloudUrl: 'wss://api.reson8.dev/v1/speech-to-text/realtime',
   localPath: '/v1/speech-to-text/realtime',
-  // The seed's browser example: the token in Sec-WebSocket-Protocol.
+  // "Reson8: authentication": from a browser, the token in Sec-WebSocket-Protocol.
   authMethods: ['subprotocol'],
   keyLabel: 'Access token',
   fields: (local) => [

@@ -61,11 +61,6 @@ export interface ServiceDefinition {
   create(connection: ConnectionSettings, options: OptionValues): StreamingProtocol;
 }
 
-/** True for a JSON object (not an array, not null): what every wire message is checked with. */
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** An option as text ('' when absent or not text). */
 export function textOption(options: OptionValues, key: string): string {
   const v = options[key];

@@ -20,8 +20,8 @@ function streaming(options: Partial<SpeechallOptions> = {}) {
   return p;
 }
 
-describe('Speechall client: connection (seed 004 "Connection Parameters", "Authentication")', () => {
-  it('builds the seed browser example URL: api_key, model, language, output_format, punctuation', () => {
+describe('Speechall client: connection ("Speechall: query parameters", "Speechall: authentication")', () => {
+  it('builds the documented browser example URL: api_key, model, language, output_format, punctuation', () => {
     const c = new SpeechallProtocol(connection, base).connection();
     const url = new URL(c.url);
     expect(url.origin + url.pathname).toBe('wss://api.speechall.com/v1/transcribe');
@@ -70,7 +70,7 @@ describe('Speechall client: connection (seed 004 "Connection Parameters", "Authe
   });
 });
 
-describe('Speechall client: results (seed 004 "Response Formats")', () => {
+describe('Speechall client: results ("Speechall: server messages")', () => {
   it('maps the JSON example to a final with language and word timing in ms', () => {
     const example = `{
 "id": "123e4567-e89b-12d3-a456-426614174000",
@@ -119,10 +119,10 @@ describe('Speechall client: results (seed 004 "Response Formats")', () => {
   });
 
   it.each([
-    ['an error object', '{"error":{"message":"Rate limit exceeded"}}', 'provider_error', /Rate limit/],
-    ['JSON without text', '{"id":"x"}', 'malformed_message', /without "text"/],
-    ['broken JSON when JSON was asked for', '{"text": "x"', 'malformed_message', /not valid JSON/],
-    ['binary', new ArrayBuffer(2), 'malformed_message', /binary/],
+    ['an error object', '{"error":{"message":"Rate limit exceeded"}}', 'service-failed', /Rate limit/],
+    ['JSON without text', '{"id":"x"}', 'malformed-message', /without "text"/],
+    ['broken JSON when JSON was asked for', '{"text": "x"', 'malformed-message', /not valid JSON/],
+    ['binary', new ArrayBuffer(2), 'malformed-message', /binary/],
   ])('reports %s and goes on', (_name, data, code, message) => {
     const p = streaming();
     expect(p.receive(data).events).toEqual([{ type: 'error', error: { code, message: expect.stringMatching(message), fatal: false } }]);
@@ -136,7 +136,7 @@ describe('Speechall client: audio and the end of the stream', () => {
     expect(streaming().encodeAudio(frame)).toBe(frame);
   });
 
-  it('finishes with 1 s of silent 20 ms frames, then waits for quiet (the seed has no end-of-stream message)', () => {
+  it('finishes with 1 s of silent 20 ms frames, then waits for quiet (Speechall has no end-of-stream message)', () => {
     const p = streaming();
     const { send, events } = p.finish();
     expect(events).toEqual([]);
@@ -149,7 +149,7 @@ describe('Speechall client: audio and the end of the stream', () => {
 
   it('reports a close while streaming, with the server’s reason', () => {
     expect(streaming().describeClose(1003, 'Send audio as binary PCM16 frames')).toEqual({
-      code: 'closed_unexpectedly',
+      code: 'connection-lost',
       message: 'Connection closed with code 1003: Send audio as binary PCM16 frames.',
       fatal: true,
     });

@@ -1,25 +1,28 @@
 /**
- * Speechall streaming client protocol (shared/seeds 004).
+ * Speechall streaming client protocol (docs/protocols.md, "Speechall streaming").
  *
  * Connect to `…/v1/transcribe?api_key=…&model=<provider>.<model>&language=…&output_format=…` (a
- * browser can only authenticate with the query parameter: seed "Authentication"). Audio: binary
- * PCM16, 16 kHz mono. Results: plain-text chunks for `output_format=text`, or
+ * browser can only authenticate with the query parameter: "Speechall: authentication"). Audio:
+ * binary PCM16, 16 kHz mono. Results: plain-text chunks for `output_format=text`, or
  * `{id, text, language, words: [{text, start, end, confidence}]}` (seconds) for `json` /
  * `verbose_json`; both are accepted whatever was asked for. Each result is a final segment.
  *
- * The seed has no end-of-stream message. To keep the last words, {@link SpeechallProtocol.finish}
- * sends 1 s of silence, which ends the utterance at the service's voice-activity detection, and the
- * stream counts as finished once the service has been quiet for {@link SPEECHALL_QUIET_MS}.
+ * Speechall has no end-of-stream message ("Speechall: finishing a stream"). To keep the last words,
+ * {@link SpeechallProtocol.finish} sends 1 s of silence, which ends the utterance at the service's
+ * voice-activity detection, and the stream counts as finished once the service has been quiet for
+ * {@link SPEECHALL_QUIET_MS}.
  */
-import { FRAME_BYTES } from '../audio/resampler';
+import { FRAME_BYTES, FRAME_MS } from '../core/frames';
+import type { ProtocolError, TranscriptEvent, Word } from '../core/events';
+import { isObject } from '../core/json';
 import { step, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
-import type { ProtocolError, TranscriptEvent, Word } from './events';
-import { baseConnection, flagOption, isObject, textOption, type ConnectionSettings, type ServiceDefinition } from './service';
+import { baseConnection, flagOption, textOption, type ConnectionSettings, type ServiceDefinition } from './service';
+import { errorEvent, finite, readText, unexpectedClose } from './wire';
 
-/** `output_format` (seed "Available Parameters"). */
+/** `output_format` ("Speechall: query parameters"). */
 export type SpeechallOutputFormat = 'text' | 'json' | 'verbose_json';
 
-/** Query parameters chosen by the user (seed "Available Parameters"). */
+/** Query parameters chosen by the user ("Speechall: query parameters"). */
 export interface SpeechallOptions {
   /** `provider.model`, e.g. `deepgram.nova-2`. Required. */
   readonly model: string;
@@ -44,11 +47,9 @@ export const SPEECHALL_QUIET_MS = 1500;
 
 type Phase = 'connecting' | 'streaming' | 'finishing';
 
-const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
 /** A Speechall streaming protocol state machine for one session. */
 export class SpeechallProtocol implements StreamingProtocol {
-  /** The seed defines no voice-activity messages. */
+  /** Speechall sends no voice-activity messages. */
   readonly reportsVad = false;
   readonly finishQuietMs = SPEECHALL_QUIET_MS;
   readonly refusalHint = 'Speechall refuses a wrong API key (401) and invalid parameters such as an unknown model (400) before connecting: check the key, model and language in Settings.';
@@ -95,12 +96,11 @@ export class SpeechallProtocol implements StreamingProtocol {
     return step([{ type: 'ready' }]);
   }
 
-  /** seed "Response Formats": a JSON result, or a plain-text chunk. */
+  /** A JSON result, or a plain-text chunk ("Speechall: server messages"). */
   receive(data: WireMessage): ProtocolStep {
-    if (typeof data !== 'string') {
-      return step([{ type: 'error', error: { code: 'malformed_message', message: `Expected text, got ${data.byteLength} bytes of binary data.`, fatal: false } }]);
-    }
-    const trimmed = data.trim();
+    const read = readText(data);
+    if (read.error) return step([read.error]);
+    const trimmed = read.value.trim();
     if (trimmed.startsWith('{')) {
       let parsed: unknown;
       try {
@@ -109,19 +109,18 @@ export class SpeechallProtocol implements StreamingProtocol {
         parsed = undefined;
       }
       if (isObject(parsed)) return step(this.jsonResult(parsed));
-      if (this.options.outputFormat !== 'text') {
-        return step([{ type: 'error', error: { code: 'malformed_message', message: `The server sent a result that is not valid JSON: ${trimmed.slice(0, 80)}`, fatal: false } }]);
-      }
+      // A plain-text result may begin with a brace; a JSON one may not fail to parse.
+      if (this.options.outputFormat !== 'text') return step([errorEvent('malformed-message', `The server sent a result that is not valid JSON: ${trimmed.slice(0, 80)}`)]);
     }
     return step(trimmed ? [{ type: 'final', text: trimmed }] : []);
   }
 
-  private jsonResult(m: Record<string, unknown>): TranscriptEvent[] {
+  private jsonResult(m: Readonly<Record<string, unknown>>): TranscriptEvent[] {
     if (typeof m.text !== 'string') {
       // Not a transcription: an error report in some shape, or something unknown. Show it; go on.
       const detail = isObject(m.error) ? m.error.message : (m.error ?? m.message);
       const message = typeof detail === 'string' ? detail : 'The server sent a JSON message without "text".';
-      return [{ type: 'error', error: { code: typeof detail === 'string' ? 'provider_error' : 'malformed_message', message, fatal: false } }];
+      return [errorEvent(typeof detail === 'string' ? 'service-failed' : 'malformed-message', message)];
     }
     const words: Word[] = [];
     if (Array.isArray(m.words)) {
@@ -152,7 +151,7 @@ export class SpeechallProtocol implements StreamingProtocol {
     ];
   }
 
-  /** Binary PCM16 (seed "Audio Requirements"). */
+  /** Binary PCM16 ("Speechall: audio"). */
   encodeAudio(pcm: ArrayBuffer): WireMessage {
     return pcm;
   }
@@ -161,30 +160,29 @@ export class SpeechallProtocol implements StreamingProtocol {
   finish(): ProtocolStep {
     if (this.phase !== 'streaming') return step();
     this.phase = 'finishing';
-    const frames = SPEECHALL_TRAILING_SILENCE_MS / 20;
+    const frames = SPEECHALL_TRAILING_SILENCE_MS / FRAME_MS;
     return step([], Array.from({ length: frames }, () => new ArrayBuffer(FRAME_BYTES)));
   }
 
+  /** Only a normal close (1000) after `finish()` ends the stream as planned. */
   describeClose(code: number, reason: string): ProtocolError | null {
-    const why = reason ? `: ${reason}` : '';
-    if (code === 1000 && this.phase === 'finishing') return null;
-    return { code: 'closed_unexpectedly', message: `Connection closed with code ${code}${why}.`, fatal: true };
+    return code === 1000 && this.phase === 'finishing' ? null : unexpectedClose(code, reason);
   }
 }
 
-/** Models the seed names, as suggestions (any `provider.model` is accepted). */
+/** Models Speechall's documentation names, as suggestions (any `provider.model` is accepted). */
 const CLOUD_MODELS = ['assemblyai.best', 'deepgram.nova-2', 'openai.whisper-1', 'openai.gpt-4o-transcribe', 'gladia.standard'];
 /** The local server's model (server/speechall.ts). */
 export const SPEECHALL_LOCAL_MODEL = 'local.pocketsphinx-en-us';
 
-/** Speechall streaming (shared/seeds 004). */
+/** Speechall streaming (docs/protocols.md, "Speechall streaming"). */
 export const speechallService: ServiceDefinition = {
   id: 'speechall',
   name: 'Speechall',
   product: 'Speechall streaming',
   cloudUrl: 'wss://api.speechall.com/v1/transcribe',
   localPath: '/v1/transcribe',
-  // Seed "Authentication": browsers must use the api_key query parameter.
+  // "Speechall: authentication": browsers must use the api_key query parameter.
   authMethods: ['query'],
   keyLabel: 'API key',
   fields: (local) => [

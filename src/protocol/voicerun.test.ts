@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TranscriptEvent } from './events';
+import type { TranscriptEvent } from '../core/events';
 import { VoiceRunProtocol, type VoiceRunSettings } from './voicerun';
 
-const seedSettings: VoiceRunSettings = {
+const documented: VoiceRunSettings = {
   url: 'wss://transcribe.voicerun.com/ws',
   auth: 'none',
   apiKey: '',
@@ -12,9 +12,9 @@ const seedSettings: VoiceRunSettings = {
   prompt: 'insurance, policy, premium',
 };
 
-/** A protocol that has completed the handshake (message reference examples). */
+/** A protocol that has completed the handshake (the documented examples). */
 function streaming(settings: Partial<VoiceRunSettings> = {}) {
-  const p = new VoiceRunProtocol({ ...seedSettings, ...settings });
+  const p = new VoiceRunProtocol({ ...documented, ...settings });
   p.open();
   p.receive('{ "type": "session.created", "session": { "id": "ts_a1b2c3d4e5f6" } }');
   const ready = p.receive(
@@ -28,21 +28,21 @@ const events = (p: VoiceRunProtocol, data: string | ArrayBuffer): readonly Trans
 
 describe('VoiceRun client: connection and auth', () => {
   it('connects to the URL as given, with no credential, for auth "none"', () => {
-    expect(new VoiceRunProtocol(seedSettings).connection()).toEqual({ url: 'wss://transcribe.voicerun.com/ws', protocols: [] });
+    expect(new VoiceRunProtocol(documented).connection()).toEqual({ url: 'wss://transcribe.voicerun.com/ws', protocols: [] });
   });
 
   it('puts the key in the api_key query parameter for query auth', () => {
-    const c = new VoiceRunProtocol({ ...seedSettings, auth: 'query', apiKey: 'k y/+' }).connection();
+    const c = new VoiceRunProtocol({ ...documented, auth: 'query', apiKey: 'k y/+' }).connection();
     expect(new URL(c.url).searchParams.get('api_key')).toBe('k y/+');
     expect(c.protocols).toEqual([]);
   });
 
   it('offers Sec-WebSocket-Protocol "bearer, <token>" for subprotocol auth', () => {
-    expect(new VoiceRunProtocol({ ...seedSettings, auth: 'subprotocol', apiKey: 'tok_123' }).connection().protocols).toEqual(['bearer', 'tok_123']);
+    expect(new VoiceRunProtocol({ ...documented, auth: 'subprotocol', apiKey: 'tok_123' }).connection().protocols).toEqual(['bearer', 'tok_123']);
   });
 
-  it('sends {"type":"auth","token":…} first for first-message auth (seed browser example)', () => {
-    const p = new VoiceRunProtocol({ ...seedSettings, auth: 'first-message', apiKey: 'YOUR_API_KEY' });
+  it('sends {"type":"auth","token":…} first for first-message auth ("VoiceRun: authentication")', () => {
+    const p = new VoiceRunProtocol({ ...documented, auth: 'first-message', apiKey: 'YOUR_API_KEY' });
     expect(p.connection().protocols).toEqual([]);
     expect(p.open().send.map((m) => JSON.parse(m as string))).toEqual([{ type: 'auth', token: 'YOUR_API_KEY' }]);
   });
@@ -53,13 +53,13 @@ describe('VoiceRun client: connection and auth', () => {
     [{ auth: 'query' as const, apiKey: '  ' }, /needs a key/],
     [{ auth: 'subprotocol' as const, apiKey: 'has space' }, /Sec-WebSocket-Protocol/],
   ])('refuses settings %j with a clear message', (patch, message) => {
-    expect(() => new VoiceRunProtocol({ ...seedSettings, ...patch }).connection()).toThrow(message);
+    expect(() => new VoiceRunProtocol({ ...documented, ...patch }).connection()).toThrow(message);
   });
 });
 
-describe('VoiceRun client: message reference', () => {
-  it('answers session.created with the session.update of the reference example', () => {
-    const p = new VoiceRunProtocol(seedSettings);
+describe('VoiceRun client: messages ("VoiceRun: client messages", "VoiceRun: server messages")', () => {
+  it('answers session.created with the session.update of the documented example', () => {
+    const p = new VoiceRunProtocol(documented);
     expect(p.open().send).toEqual([]);
     const step = p.receive('{ "type": "session.created", "session": { "id": "ts_a1b2c3d4e5f6" } }');
     expect(step.events).toEqual([]);
@@ -72,20 +72,20 @@ describe('VoiceRun client: message reference', () => {
   });
 
   it('leaves out an empty language and prompt (service defaults apply)', () => {
-    const p = new VoiceRunProtocol({ ...seedSettings, language: '', prompt: ' ' });
+    const p = new VoiceRunProtocol({ ...documented, language: '', prompt: ' ' });
     p.open();
     const sent = JSON.parse(p.receive('{"type":"session.created","session":{"id":"ts_1"}}').send[0] as string);
     expect(sent.session).toEqual({ model: 'nova-3', provider: 'DEEPGRAM', input_audio_format: 'pcm16', sample_rate: 16000 });
   });
 
   it('is ready only after session.updated', () => {
-    const p = new VoiceRunProtocol(seedSettings);
+    const p = new VoiceRunProtocol(documented);
     p.open();
     expect(events(p, '{"type":"session.created","session":{"id":"ts_1"}}')).toEqual([]);
     expect(events(p, '{"type":"session.updated","session":{"model":"nova-3","provider":"DEEPGRAM"}}')).toEqual([{ type: 'ready' }]);
   });
 
-  it('maps speech and transcription events from the reference examples', () => {
+  it('maps speech and transcription events from the documented examples', () => {
     const p = streaming();
     expect(events(p, '{ "type": "speech.started" }')).toEqual([{ type: 'speech-started' }]);
     expect(events(p, '{ "type": "transcription.partial", "text": "hello how are" }')).toEqual([{ type: 'partial', text: 'hello how are' }]);
@@ -114,31 +114,31 @@ describe('VoiceRun client: message reference', () => {
 });
 
 describe('VoiceRun client: errors', () => {
-  it('maps the reference error example to a fatal error before the session is ready', () => {
-    const p = new VoiceRunProtocol(seedSettings);
+  it('maps the documented error example to a fatal error in Dictate’s codes before the session is ready', () => {
+    const p = new VoiceRunProtocol(documented);
     p.open();
     p.receive('{"type":"session.created","session":{"id":"ts_1"}}');
     expect(events(p, '{ "type": "error", "error": { "code": "invalid_model", "message": "Unknown STT model: foo-bar" } }')).toEqual([
-      { type: 'error', error: { code: 'invalid_model', message: 'Unknown STT model: foo-bar', fatal: true } },
+      { type: 'error', error: { code: 'unsupported-model', message: 'Unknown STT model: foo-bar', fatal: true } },
     ]);
   });
 
   it.each([
-    ['invalid_message', false],
-    ['invalid_config', true],
-    ['invalid_model', true],
-    ['invalid_provider', true],
-    ['provider_error', false],
-    ['internal_error', false],
-  ])('keeps code %s while streaming (fatal: %s)', (code, fatal) => {
+    ['invalid_message', 'rejected-message', false],
+    ['invalid_config', 'rejected-settings', true],
+    ['invalid_model', 'unsupported-model', true],
+    ['invalid_provider', 'unsupported-model', true],
+    ['provider_error', 'service-failed', false],
+    ['internal_error', 'service-failed', false],
+  ])('maps service code %s to %s while streaming (fatal: %s)', (vendorCode, code, fatal) => {
     const p = streaming();
-    expect(events(p, JSON.stringify({ type: 'error', error: { code, message: 'm' } }))).toEqual([{ type: 'error', error: { code, message: 'm', fatal } }]);
+    expect(events(p, JSON.stringify({ type: 'error', error: { code: vendorCode, message: 'm' } }))).toEqual([{ type: 'error', error: { code, message: 'm', fatal } }]);
   });
 
-  it('keeps an unlisted service code as internal_error, naming it', () => {
+  it('reads an unlisted service code as service-failed, naming it', () => {
     const p = streaming();
     expect(events(p, '{"type":"error","error":{"code":"rate_limited","message":"slow down"}}')).toEqual([
-      { type: 'error', error: { code: 'internal_error', message: 'rate_limited: slow down', fatal: false } },
+      { type: 'error', error: { code: 'service-failed', message: 'rate_limited: slow down', fatal: false } },
     ]);
   });
 
@@ -149,33 +149,33 @@ describe('VoiceRun client: errors', () => {
     ['a partial without text', '{"type":"transcription.partial"}'],
     ['a completed with a numeric text', '{"type":"transcription.completed","text":5}'],
     ['an error without a code', '{"type":"error","error":"boom"}'],
-  ])('turns %s into a malformed_message error, never an exception', (_name, data) => {
+  ])('turns %s into a malformed-message error, never an exception', (_name, data) => {
     const p = streaming();
     const out = events(p, data);
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatchObject({ type: 'error', error: { code: 'malformed_message', fatal: false } });
+    expect(out[0]).toMatchObject({ type: 'error', error: { code: 'malformed-message', fatal: false } });
   });
 
   it('reports binary data as malformed', () => {
-    expect(events(streaming(), new ArrayBuffer(4))[0]).toMatchObject({ type: 'error', error: { code: 'malformed_message' } });
+    expect(events(streaming(), new ArrayBuffer(4))[0]).toMatchObject({ type: 'error', error: { code: 'malformed-message' } });
   });
 
   it('reports an unknown message type once, then ignores it', () => {
     const p = streaming();
-    expect(events(p, '{"type":"session.ping"}')).toEqual([{ type: 'error', error: { code: 'unknown_message', message: 'Unknown message type "session.ping".', fatal: false } }]);
+    expect(events(p, '{"type":"session.ping"}')).toEqual([{ type: 'error', error: { code: 'unknown-message', message: 'Unknown message type "session.ping".', fatal: false } }]);
     expect(events(p, '{"type":"session.ping"}')).toEqual([]);
   });
 
-  it('maps close code 4001 to unauthorized, and an early close to closed_unexpectedly', () => {
+  it('maps close code 4001 to unauthorized, and an early close to connection-lost', () => {
     expect(streaming().describeClose(4001, 'Unauthorized')).toEqual({ code: 'unauthorized', message: 'Unauthorized', fatal: true });
-    expect(streaming().describeClose(1006, '')).toEqual({ code: 'closed_unexpectedly', message: 'Connection closed with code 1006.', fatal: true });
+    expect(streaming().describeClose(1006, '')).toEqual({ code: 'connection-lost', message: 'Connection closed with code 1006.', fatal: true });
   });
 });
 
-describe('VoiceRun client: mu-law, languages and models (overview: "Audio Format", "Supported Models")', () => {
+describe('VoiceRun client: mu-law, languages and models ("VoiceRun: audio", "VoiceRun: models")', () => {
   it('asks for mu-law and sends 320 bytes per 20 ms frame, G.711-encoded', async () => {
-    const { decodeMulaw } = await import('../audio/mulaw');
-    const p = new VoiceRunProtocol({ ...seedSettings, audioFormat: 'mulaw' });
+    const { decodeMulaw } = await import('./mulaw');
+    const p = new VoiceRunProtocol({ ...documented, audioFormat: 'mulaw' });
     expect(JSON.parse(p.sessionUpdate()).session.input_audio_format).toBe('mulaw');
     const pcm = new Int16Array(320).map((_, i) => Math.round(8000 * Math.sin(i / 5)));
     const message = JSON.parse(p.encodeAudio(pcm.buffer) as string) as { audio: string };
@@ -186,7 +186,7 @@ describe('VoiceRun client: mu-law, languages and models (overview: "Audio Format
   });
 
   it('sends language "multi" for auto-detection', () => {
-    expect(JSON.parse(new VoiceRunProtocol({ ...seedSettings, language: 'multi' }).sessionUpdate()).session.language).toBe('multi');
+    expect(JSON.parse(new VoiceRunProtocol({ ...documented, language: 'multi' }).sessionUpdate()).session.language).toBe('multi');
   });
 
   it('offers every model of the table, and sends its provider and model', async () => {

@@ -1,20 +1,23 @@
 /**
- * VoiceRun Transcribe client protocol (shared/seeds 000–002).
+ * VoiceRun Transcribe client protocol (docs/protocols.md, "VoiceRun Transcribe").
  *
- * Flow (overview: "Connection Flow"): connect → `session.created` → send `session.update` →
- * `session.updated` → stream `audio.append` (base64 PCM16, 20 ms) → `transcription.partial` /
- * `transcription.completed`, `speech.started` / `speech.stopped` → send `session.close` →
+ * Flow ("VoiceRun: connection flow"): connect → `session.created` → send `session.update` →
+ * `session.updated` → stream `audio.append` (base64 PCM16 or mu-law, 20 ms) → `transcription.partial`
+ * / `transcription.completed`, `speech.started` / `speech.stopped` → send `session.close` →
  * `session.closed`.
  *
- * Authentication from a browser cannot set an `Authorization` header, so it is one of: a query
- * parameter (`api_key`), `Sec-WebSocket-Protocol: bearer, <token>`, or the first message
- * `{"type":"auth","token":…}` of the seed's browser example. An invalid key closes with 4001.
+ * A browser cannot set an `Authorization` header, so authentication is one of ("VoiceRun:
+ * authentication"): a query parameter (`api_key`), `Sec-WebSocket-Protocol: bearer, <token>`, or the
+ * first message `{"type":"auth","token":…}`. An invalid key closes with 4001.
  */
-import { linearToMulaw } from '../audio/mulaw';
+import type { DictationErrorCode } from '../core/errors';
+import type { ProtocolError } from '../core/events';
+import { isObject } from '../core/json';
 import { step, type AuthMethod, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
 import { bytesToBase64 } from './base64';
-import type { ProtocolError, ProtocolErrorCode, TranscriptEvent } from './events';
-import { baseConnection, isObject, textOption, type OptionField, type ServiceDefinition } from './service';
+import { linearToMulaw } from './mulaw';
+import { baseConnection, textOption, type OptionField, type ServiceDefinition } from './service';
+import { errorEvent, protocolError, readTypedMessage, unexpectedClose, UnknownTypes } from './wire';
 
 /** Settings for one VoiceRun Transcribe connection. */
 export interface VoiceRunSettings {
@@ -31,38 +34,37 @@ export interface VoiceRunSettings {
   readonly language: string;
   /** `session.prompt`: keywords or context; empty sends nothing. */
   readonly prompt: string;
-  /** `session.input_audio_format` (overview: "Audio Format"): `mulaw` halves the bandwidth. Default `pcm16`. */
+  /** `session.input_audio_format` ("VoiceRun: audio"): `mulaw` halves the bandwidth. Default `pcm16`. */
   readonly audioFormat?: 'pcm16' | 'mulaw';
 }
 
 /** Query parameter that carries the key when `auth` is `query`. */
 export const VOICERUN_QUERY_PARAMETER = 'api_key';
-/** Close code for an invalid API key (overview: "Authentication"). */
+/** Close code for an invalid API key ("VoiceRun: close codes"). */
 export const VOICERUN_CLOSE_UNAUTHORIZED = 4001;
 
-/** Error codes of the message reference ("error"), as sent by the service. */
-const SERVICE_ERROR_CODES: ReadonlySet<string> = new Set([
-  'invalid_message',
-  'invalid_config',
-  'invalid_model',
-  'invalid_provider',
-  'provider_error',
-  'internal_error',
-]);
-/** Codes after which the session cannot usefully continue. */
+/**
+ * The service's error codes ("VoiceRun: server messages", `error`) as Dictate's. A code not in the
+ * table is read as `service-failed`, with the code kept in the detail.
+ */
+const SERVICE_ERRORS: Readonly<Record<string, DictationErrorCode>> = {
+  invalid_message: 'rejected-message',
+  invalid_config: 'rejected-settings',
+  invalid_model: 'unsupported-model',
+  invalid_provider: 'unsupported-model',
+  provider_error: 'service-failed',
+  internal_error: 'service-failed',
+};
+/** Service codes after which the session cannot usefully continue, even once it is streaming. */
 const FATAL_AFTER_READY: ReadonlySet<string> = new Set(['invalid_config', 'invalid_model', 'invalid_provider']);
 
 type Phase = 'connecting' | 'awaiting-created' | 'awaiting-updated' | 'streaming' | 'closing' | 'closed';
 
-function error(code: ProtocolErrorCode, message: string, fatal: boolean): TranscriptEvent {
-  return { type: 'error', error: { code, message, fatal } };
-}
-
 /** A VoiceRun Transcribe protocol state machine for one session. */
 export class VoiceRunProtocol implements StreamingProtocol {
   private phase: Phase = 'connecting';
-  private reportedUnknown = new Set<string>();
-  /** speech.started / speech.stopped (message reference). */
+  private readonly unknownTypes = new UnknownTypes();
+  /** speech.started / speech.stopped ("VoiceRun: server messages"). */
   readonly reportsVad = true;
 
   constructor(private readonly settings: VoiceRunSettings) {}
@@ -76,7 +78,7 @@ export class VoiceRunProtocol implements StreamingProtocol {
     return { url: url.toString(), protocols };
   }
 
-  /** First-message auth (seed 001, "Microphone Streaming (Browser)"), else nothing. */
+  /** First-message auth ("VoiceRun: authentication"), else nothing. */
   open(): ProtocolStep {
     this.phase = 'awaiting-created';
     if (this.settings.auth === 'first-message') {
@@ -85,7 +87,7 @@ export class VoiceRunProtocol implements StreamingProtocol {
     return step();
   }
 
-  /** message reference: session.update, built from the settings. */
+  /** `session.update` ("VoiceRun: client messages"), built from the settings. */
   sessionUpdate(): string {
     const { model, provider, language, prompt } = this.settings;
     const session: Record<string, string | number> = { model, provider };
@@ -97,18 +99,9 @@ export class VoiceRunProtocol implements StreamingProtocol {
   }
 
   receive(data: WireMessage): ProtocolStep {
-    if (typeof data !== 'string') {
-      return step([error('malformed_message', `Expected a JSON text message, got ${data.byteLength} bytes of binary data.`, false)]);
-    }
-    let message: unknown;
-    try {
-      message = JSON.parse(data);
-    } catch {
-      return step([error('malformed_message', `The server sent text that is not JSON: ${data.slice(0, 80)}`, false)]);
-    }
-    if (!isObject(message) || typeof message.type !== 'string') {
-      return step([error('malformed_message', 'The server sent a JSON message without a "type".', false)]);
-    }
+    const read = readTypedMessage(data);
+    if (read.error) return step([read.error]);
+    const message = read.value;
     switch (message.type) {
       case 'session.created': {
         if (this.phase !== 'awaiting-created') return step();
@@ -125,10 +118,10 @@ export class VoiceRunProtocol implements StreamingProtocol {
       case 'speech.stopped':
         return step([{ type: 'speech-stopped' }]);
       case 'transcription.partial':
-        if (typeof message.text !== 'string') return step([error('malformed_message', 'transcription.partial without a "text" string.', false)]);
+        if (typeof message.text !== 'string') return step([errorEvent('malformed-message', 'transcription.partial without a "text" string.')]);
         return step([{ type: 'partial', text: message.text }]);
       case 'transcription.completed': {
-        if (typeof message.text !== 'string') return step([error('malformed_message', 'transcription.completed without a "text" string.', false)]);
+        if (typeof message.text !== 'string') return step([errorEvent('malformed-message', 'transcription.completed without a "text" string.')]);
         const language = typeof message.language === 'string' ? message.language : undefined;
         return step([{ type: 'final', text: message.text, ...(language ? { language } : {}) }]);
       }
@@ -138,24 +131,21 @@ export class VoiceRunProtocol implements StreamingProtocol {
       case 'error':
         return step([{ type: 'error', error: this.serviceError(message.error) }]);
       default:
-        if (this.reportedUnknown.has(message.type)) return step();
-        this.reportedUnknown.add(message.type);
-        return step([error('unknown_message', `Unknown message type "${message.type.slice(0, 60)}".`, false)]);
+        return step(this.unknownTypes.report(message.type));
     }
   }
 
   private serviceError(body: unknown): ProtocolError {
     const beforeReady = this.phase === 'awaiting-created' || this.phase === 'awaiting-updated';
     if (!isObject(body) || typeof body.code !== 'string') {
-      return { code: 'malformed_message', message: 'The server sent an error without a code.', fatal: beforeReady };
+      return protocolError('malformed-message', 'The server sent an error without a code.', beforeReady);
     }
     const message = typeof body.message === 'string' ? body.message : '';
-    const code = (SERVICE_ERROR_CODES.has(body.code) ? body.code : 'internal_error') as ProtocolErrorCode;
-    const text = SERVICE_ERROR_CODES.has(body.code) ? message : `${body.code}: ${message}`;
-    return { code, message: text, fatal: beforeReady || FATAL_AFTER_READY.has(code) };
+    const known = SERVICE_ERRORS[body.code];
+    return protocolError(known ?? 'service-failed', known ? message : `${body.code}: ${message}`, beforeReady || FATAL_AFTER_READY.has(body.code));
   }
 
-  /** message reference: audio.append with base64 PCM16 (640 bytes per 20 ms) or G.711 mu-law (320 bytes). */
+  /** `audio.append` ("VoiceRun: audio") with base64 PCM16 (640 bytes per 20 ms) or G.711 mu-law (320 bytes). */
   encodeAudio(pcm: ArrayBuffer): WireMessage {
     let bytes = new Uint8Array(pcm);
     if (this.settings.audioFormat === 'mulaw') {
@@ -166,27 +156,25 @@ export class VoiceRunProtocol implements StreamingProtocol {
     return `{"type":"audio.append","audio":"${bytesToBase64(bytes)}"}`;
   }
 
-  /** message reference: session.close; `session.closed` answers it. */
+  /** `session.close`; `session.closed` answers it ("VoiceRun: connection flow"). */
   finish(): ProtocolStep {
     if (this.phase !== 'streaming') return step();
     this.phase = 'closing';
     return step([], [JSON.stringify({ type: 'session.close' })]);
   }
 
+  /** 4001 is a refused key ("VoiceRun: close codes"); after `session.closed` any close is the normal end. */
   describeClose(code: number, reason: string): ProtocolError | null {
-    if (code === VOICERUN_CLOSE_UNAUTHORIZED) {
-      return { code: 'unauthorized', message: reason || 'Unauthorized', fatal: true };
-    }
+    if (code === VOICERUN_CLOSE_UNAUTHORIZED) return protocolError('unauthorized', reason || 'Unauthorized', true);
     if (this.phase === 'closed') return null;
-    const why = reason ? `: ${reason}` : '';
-    return { code: 'closed_unexpectedly', message: `Connection closed with code ${code}${why}.`, fatal: true };
+    return unexpectedClose(code, reason);
   }
 }
 
 /**
- * Models of the overview's "Supported Models" table as `PROVIDER:model`. The message reference
- * names the providers DEEPGRAM, OPENAI, CARTESIA and QWEN3; ElevenLabs and Soniox appear only in
- * the table, so their provider strings (ELEVENLABS, SONIOX) follow the same upper-case pattern.
+ * The models of "VoiceRun: models" as `PROVIDER:model`. The service's message reference names the
+ * providers DEEPGRAM, OPENAI, CARTESIA and QWEN3; ElevenLabs and Soniox appear only in its model
+ * table, so their provider strings (ELEVENLABS, SONIOX) follow the same upper-case pattern.
  */
 export const VOICERUN_MODELS: readonly { value: string; label: string; group: string }[] = [
   { value: 'DEEPGRAM:nova-3', label: 'nova-3', group: 'Deepgram' },
@@ -218,7 +206,7 @@ const commonFields: readonly OptionField[] = [
   },
 ];
 
-/** VoiceRun Transcribe (shared/seeds 000–002). */
+/** VoiceRun Transcribe (docs/protocols.md, "VoiceRun Transcribe"). */
 export const voiceRunService: ServiceDefinition = {
   id: 'voicerun',
   name: 'VoiceRun',

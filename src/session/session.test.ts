@@ -194,7 +194,7 @@ describe('a dictation session that fails', () => {
 
   it('explains a configuration the service rejects, with its detail, redacting the key', async () => {
     setup({}, { authMethod: 'query', apiKey: 'sk-live-abcdef', serverUrl: 'wss://stt.example.com/ws' });
-    // A service that answers session.update with an error (message reference: error).
+    // A service that answers session.update with an error ("VoiceRun: server messages", error).
     const original = service.push.bind(service);
     service.push = (m) => original(typeof m === 'object' && (m as { type?: string }).type === 'session.updated' ? { type: 'error', error: { code: 'invalid_model', message: 'Unknown STT model for key sk-live-abcdef' } } : m);
     state().start();

@@ -8,20 +8,14 @@
  * for that, with a timeout, so the last words arrive. The session reports to a {@link SessionSink}
  * (the store) and holds the socket and audio objects itself; the store never sees them.
  */
+import { microphoneError } from '../audio/errors';
 import type { Capture, StartCapture } from '../audio/capture';
 import { LevelVad } from '../audio/vad';
-import type { Pcm16Frame } from '../audio/resampler';
+import type { DictationError } from '../core/errors';
+import type { TranscriptEvent } from '../core/events';
+import type { Pcm16Frame } from '../core/frames';
 import type { ProtocolStep, StreamingProtocol } from '../protocol/adapter';
-import type { TranscriptEvent } from '../protocol/events';
-import {
-  badSettings,
-  connectFailed,
-  handshakeTimeout,
-  microphoneError,
-  protocolErrorToUser,
-  serverEnded,
-  type DictationError,
-} from './errors';
+import { badSettings, connectFailed, handshakeTimeout, protocolErrorToUser, serverEnded } from './errors';
 import { createProtocol as defaultCreateProtocol, serverLabel, type PageLocation, type SessionSettings } from './settings';
 import type { Connect, Transport } from './transport';
 
@@ -184,7 +178,7 @@ function run(settings: SessionSettings, sink: SessionSink, deps: SessionDeps, do
       case 'error': {
         const error = protocolErrorToUser(event.error, server, settings.apiKey);
         if (event.error.fatal) end(error);
-        else if (event.error.code === 'unknown_message') console.warn(`Dictate: ${event.error.message}`);
+        else if (event.error.code === 'unknown-message') console.warn(`Dictate: ${event.error.message}`);
         else sink.notice(error);
         return;
       }

@@ -5,10 +5,10 @@
  */
 import { create } from 'zustand';
 import { createJSONStorage, persist, type PersistStorage } from 'zustand/middleware';
-import type { Word } from '../protocol/events';
+import type { DictationError } from '../core/errors';
+import type { Word } from '../core/events';
 import { providerEntry } from '../protocol/registry';
 import type { OptionValue } from '../protocol/service';
-import type { DictationError } from '../session/errors';
 import type { SessionControl, SessionSink, SessionStatus, TranscriptUpdate } from '../session/session';
 import { currentEntry, DEFAULT_SETTINGS, migrateSettingsV1, profileOf, sanitizeSettings, type ProviderProfile, type Settings } from '../session/settings';
 import { useCredentials } from './credentials';

@@ -1,13 +1,14 @@
 /**
  * Test doubles for what jsdom cannot reach: the microphone and the cloud service.
  *
- * `FakeVoiceRunService` plays the server side of VoiceRun Transcribe as shared/seeds 000–002 specify
+ * `FakeVoiceRunService` plays the server side of VoiceRun Transcribe as docs/protocols.md ("VoiceRun Transcribe") specifies
  * it (session.created on connect, or after a valid first-message auth; session.updated echoing the
  * config; session.closed after session.close; close 4001 for a wrong key), with hooks for tests to
  * push transcription events and failures.
  */
 import type { Capture, CaptureHandlers, StartCapture } from '../audio/capture';
-import { FRAME_BYTES, type Pcm16Frame } from '../audio/resampler';
+import type { DictationError } from '../core/errors';
+import { FRAME_BYTES, type Pcm16Frame } from '../core/frames';
 import type { ConnectionRequest, WireMessage } from '../protocol/adapter';
 import type { Connect, Transport, TransportHandlers } from '../session/transport';
 
@@ -54,7 +55,7 @@ export class FakeMicrophone {
   }
 
   /** Simulates an unplugged device. */
-  unplug(error: { code: string; message: string }) {
+  unplug(error: DictationError) {
     this.running = false;
     this.handlers?.onError(error);
   }
@@ -253,7 +254,7 @@ abstract class FakeBinaryService {
 }
 
 /**
- * Reson8 realtime as seed 003 specifies it: `bearer, <token>` subprotocol auth (401 otherwise),
+ * Reson8 realtime as docs/protocols.md ("Reson8 realtime") specifies it: `bearer, <token>` subprotocol auth (401 otherwise),
  * query parameters checked (400), binary audio, flush_request answered by flush_confirmation
  * with the same id (null when none). Transcripts are pushed by the test.
  */
@@ -279,7 +280,7 @@ export class FakeReson8Service extends FakeBinaryService {
 }
 
 /**
- * Speechall streaming as seed 004 specifies it: `api_key` query auth (401 otherwise), `model`
+ * Speechall streaming as docs/protocols.md ("Speechall streaming") specifies it: `api_key` query auth (401 otherwise), `model`
  * required (400), binary PCM16 only. Results are pushed by the test.
  */
 export class FakeSpeechallService extends FakeBinaryService {

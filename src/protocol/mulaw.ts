@@ -1,6 +1,6 @@
 /**
  * G.711 mu-law (ITU-T G.711, continuous µ = 255 approximated by 8 segments), PCM16 ↔ 8-bit.
- * Pure functions. VoiceRun accepts `input_audio_format: "mulaw"` (overview: "Audio Format").
+ * Pure functions. VoiceRun accepts `input_audio_format: "mulaw"` (docs/protocols.md, "VoiceRun: audio").
  */
 
 const BIAS = 0x84;

@@ -1,6 +1,6 @@
-/** Message examples copied from the seeds, shared by the adapter and component tests. */
+/** Message examples from docs/protocols.md, shared by the adapter and component tests. */
 
-/** shared/seeds 003 (Reson8 realtime), "Transcript": the example with every include_ flag on. */
+/** "Reson8: server messages": the transcript example with every include_ flag on. */
 export const RESON8_TRANSCRIPT_EXAMPLE = {
   type: 'transcript',
   text: 'the patient presented with chest pain',

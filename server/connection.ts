@@ -1,0 +1,275 @@
+/**
+ * One connection lifecycle for every dialect (docs/protocols.md, "The local server").
+ *
+ * {@link serveConnection} owns the socket: it listens for `'error'` before anything can write to or
+ * close it, refuses any message over {@link MAX_MESSAGE_BYTES}, turns a throwing handler into a
+ * close instead of a crash, and frees the recognizer when the socket closes. A dialect only says what
+ * its messages mean. Audio reaches the engine through one {@link AudioStream}, whatever carried it:
+ * binary PCM16 frames (Reson8, Speechall) or base64 in JSON (VoiceRun).
+ */
+import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { RawData, WebSocket } from 'ws';
+import { checkHandshake, type CredentialSources } from './auth';
+import type { Recognizer, RecognizerEvents, SpeechEngine } from './engine/engine';
+
+/** Largest WebSocket message any dialect accepts, bytes (1 MiB: 32 s of PCM16). */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/** What every connection handler gets from the server. */
+export interface ServerContext {
+  readonly engine: SpeechEngine;
+  /** Key every client must present; undefined: none needed. */
+  readonly apiKey?: string;
+  /** One line per event worth logging; never receives keys or audio. */
+  readonly log: (line: string) => void;
+}
+
+/** An upgrade refused before the WebSocket opens. */
+export interface Rejection {
+  /** HTTP status, e.g. 400, 401, 500. */
+  readonly status: number;
+  /** JSON body sent with it. */
+  readonly body: object;
+}
+
+/** A WebSocket endpoint: an optional check of the upgrade request, then the connection handler. */
+export interface Endpoint {
+  /** Refuses the upgrade (bad parameters, bad key) before any WebSocket exists; null accepts it. */
+  readonly check?: (request: IncomingMessage, ctx: ServerContext) => Rejection | null;
+  readonly handle: (ws: WebSocket, request: IncomingMessage, ctx: ServerContext) => void;
+}
+
+/** Writes an HTTP error response on a socket that asked to upgrade, then closes it. */
+export function rejectUpgrade(socket: Duplex, rejection: Rejection): void {
+  const body = JSON.stringify(rejection.body);
+  socket.end(
+    `HTTP/1.1 ${rejection.status} ${STATUS_CODES[rejection.status] ?? 'Error'}\r\n` +
+      'Connection: close\r\nContent-Type: application/json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function toBuffer(data: RawData): Buffer {
+  return Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? Buffer.from(data) : data;
+}
+
+/** Little-endian PCM16 bytes (an even count) as samples. */
+export function pcm16Samples(bytes: Buffer): Int16Array {
+  const samples = new Int16Array(bytes.length >> 1);
+  for (let i = 0; i < samples.length; i++) samples[i] = bytes.readInt16LE(i * 2);
+  return samples;
+}
+
+/**
+ * Turns binary frames of little-endian PCM16 into samples. A frame may end mid-sample: the odd
+ * byte is kept and joined to the next frame, so no sample is lost or misaligned.
+ */
+export class Pcm16Reader {
+  private carry: number | null = null;
+
+  read(bytes: Buffer): Int16Array {
+    if (this.carry !== null) {
+      bytes = Buffer.concat([Buffer.from([this.carry]), bytes]);
+      this.carry = null;
+    }
+    if (bytes.length % 2 === 1) {
+      this.carry = bytes[bytes.length - 1];
+      bytes = bytes.subarray(0, bytes.length - 1);
+    }
+    return pcm16Samples(bytes);
+  }
+}
+
+/** Parses a query boolean: `true` / `false` (also `1` / `0`); undefined when absent. */
+export function queryBoolean(url: URL, name: string): boolean | undefined | Error {
+  const value = url.searchParams.get(name);
+  if (value === null || value === '') return undefined;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return new Error(`${name} must be true or false (got "${value.slice(0, 20)}").`);
+}
+
+/** What a dialect hears of its recognizer. */
+export type StreamResults = Pick<RecognizerEvents, 'speechStarted' | 'speechStopped' | 'partial' | 'final'>;
+
+/**
+ * A recognizer that takes audio at once: what arrives while the engine opens (~100–300 ms) is
+ * queued and decoded in order when it is ready.
+ */
+export interface AudioStream {
+  /** Resolves when the recognizer is open; rejects when the engine cannot open one. */
+  readonly ready: Promise<void>;
+  write(samples: Int16Array): void;
+  /** Decodes everything written so far and ends the utterance in progress (its final is emitted first). */
+  finish(): Promise<void>;
+}
+
+/** What a dialect may do with its connection. */
+export interface Connection {
+  /** For log lines, e.g. `r8_1a2b3c4d`. */
+  readonly id: string;
+  /** False once the connection is closing: further messages are ignored. */
+  readonly open: boolean;
+  /** Sends a JSON message (an object) or a text frame (a string) while the socket is open. */
+  send(message: object | string): void;
+  /** Closes with a close code and reason; nothing more is read. */
+  close(code: number, reason: string): void;
+  /**
+   * Opens the connection's recognizer (one per connection). A recognizer failure closes with 1011
+   * after `onFailure` (for a dialect that reports it in-stream first). When the engine cannot open
+   * one, `onUnavailable` decides; by default the connection closes with 1011.
+   */
+  startAudio(results: StreamResults, handlers?: { onFailure?(): void; onUnavailable?(cause: Error): void }): AudioStream;
+}
+
+/** A dialect: what its messages mean. Everything else is {@link serveConnection}'s. */
+export interface Dialect {
+  /** A text frame, as a string. */
+  text(conn: Connection, text: string): void;
+  /** A binary frame. */
+  binary(conn: Connection, bytes: Buffer): void;
+  /** A message over {@link MAX_MESSAGE_BYTES} arrived (the connection then closes with 1009). */
+  tooBig?(conn: Connection, size: number): void;
+  /** Awaited after the socket closes, before the recognizer is freed (e.g. pending flushes). */
+  drain?(): Promise<void>;
+}
+
+function byteLength(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
+
+/**
+ * Serves one WebSocket with a dialect. `id` names it in log lines. Returns the connection so the
+ * dialect can greet the client or refuse it right away: listeners are attached before that.
+ */
+export function serveConnection(ws: WebSocket, ctx: ServerContext, id: string, dialect: Dialect): Connection {
+  let recognizer: Recognizer | null = null;
+  let opening: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  ws.on('error', (cause) => ctx.log(`${id} socket error: ${cause.message}`));
+
+  const conn: Connection = {
+    id,
+    get open() {
+      return !closed && ws.readyState === ws.OPEN;
+    },
+    send(message) {
+      if (ws.readyState === ws.OPEN) ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+    },
+    close(code, reason) {
+      closed = true;
+      ws.close(code, reason);
+    },
+    startAudio(results, handlers = {}) {
+      let pending: Int16Array[] = [];
+      const fail = () => {
+        handlers.onFailure?.();
+        conn.close(1011, 'Recognizer failed');
+      };
+      const events: RecognizerEvents = {
+        ...results,
+        backpressure: (paused) => (paused ? ws.pause() : ws.resume()),
+        error(cause) {
+          ctx.log(`${id} recognizer error: ${cause.message}`);
+          fail();
+        },
+      };
+      const ready = ctx.engine.open(events).then((r) => {
+        if (closed) {
+          void r.close();
+          return;
+        }
+        recognizer = r;
+        for (const samples of pending) r.write(samples);
+        pending = [];
+      });
+      opening = ready.catch(() => undefined);
+      ready.catch((cause: unknown) => {
+        const error = cause instanceof Error ? cause : new Error(String(cause));
+        ctx.log(`${id} recognizer could not start: ${error.message}`);
+        pending = [];
+        if (handlers.onUnavailable) handlers.onUnavailable(error);
+        else conn.close(1011, 'Recognizer could not start');
+      });
+      return {
+        ready,
+        write(samples) {
+          if (closed || samples.length === 0) return;
+          if (recognizer) recognizer.write(samples);
+          else pending.push(samples);
+        },
+        async finish() {
+          await ready;
+          await recognizer?.finish();
+        },
+      };
+    },
+  };
+
+  ws.on('message', (data, isBinary) => {
+    if (!conn.open) return;
+    const size = byteLength(data);
+    if (size > MAX_MESSAGE_BYTES) {
+      dialect.tooBig?.(conn, size);
+      return conn.close(1009, `Message over ${MAX_MESSAGE_BYTES} bytes`);
+    }
+    try {
+      const bytes = toBuffer(data);
+      if (isBinary) dialect.binary(conn, bytes);
+      else dialect.text(conn, bytes.toString('utf8'));
+    } catch (cause) {
+      ctx.log(`${id} internal error: ${cause instanceof Error ? cause.message : String(cause)}`);
+      conn.close(1011, 'Internal error');
+    }
+  });
+
+  ws.on('close', () => {
+    closed = true;
+    ctx.log(`${id} closed`);
+    const drained = dialect.drain?.() ?? Promise.resolve();
+    void Promise.all([drained.catch(() => undefined), opening]).then(() => recognizer?.close());
+  });
+
+  return conn;
+}
+
+/** How a binary-audio dialect checks its upgrade request. */
+export interface UpgradeRules<Options> {
+  readonly credentials: CredentialSources;
+  /** The connection's options from the query, or the 400 to refuse with. */
+  parse(url: URL): Options | Rejection;
+  /** The dialect's 401 body for a missing or wrong key. */
+  unauthorized(missing: boolean): object;
+  /** The dialect's 500 body when the engine cannot run. */
+  internalError(message: string): object;
+}
+
+function isRejection(value: unknown): value is Rejection {
+  return typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
+}
+
+/**
+ * An endpoint for a dialect that checks everything at the upgrade (Reson8, Speechall): credentials
+ * (401), query (400), an engine that cannot run (500), then `handle` with the parsed options.
+ */
+export function upgradeCheckedEndpoint<Options>(rules: UpgradeRules<Options>, handle: (ws: WebSocket, options: Options, ctx: ServerContext) => void): Endpoint {
+  const parse = (request: IncomingMessage) => rules.parse(new URL(request.url ?? '/', 'http://localhost'));
+  return {
+    check(request, ctx) {
+      const auth = checkHandshake(request, ctx.apiKey, rules.credentials);
+      if (auth !== 'accepted') return { status: 401, body: rules.unauthorized(auth === 'missing') };
+      const options = parse(request);
+      if (isRejection(options)) return options;
+      const health = ctx.engine.health();
+      if (!health.ready) return { status: 500, body: rules.internalError(health.reason) };
+      return null;
+    },
+    // Only reached after `check` accepted the same request, so `parse` gives the same options.
+    handle(ws, request, ctx) {
+      handle(ws, parse(request) as Options, ctx);
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * What a speech engine is to the server: something that opens one {@link Recognizer} per stream.
+ * Dialect code knows only this interface; a second engine is one more implementation of it.
+ *
+ * An engine that cannot run (missing libraries or model) is still an engine: its `open()` rejects
+ * with what to install, and `health()` says the same for `/healthz` and for the dialects that refuse
+ * at the upgrade.
+ */
+
+/** Sample rate every recognizer takes, Hz (PCM16 mono). */
+export const ENGINE_SAMPLE_RATE = 16_000;
+
+/** One recognised word, in stream time (since the recognizer's first sample). */
+export interface RecognizedWord {
+  readonly text: string;
+  /** ms */
+  readonly startMs: number;
+  /** ms */
+  readonly durationMs: number;
+  /** Posterior probability, 0–1. */
+  readonly confidence: number;
+}
+
+/** A finished utterance, in stream time as the engine reports it. */
+export interface Utterance {
+  /** The words, space-joined; may be empty when the VAD heard noise but no word. */
+  readonly text: string;
+  /** Start of the first word (of the speech, when there is no word), ms since the first sample. */
+  readonly startMs: number;
+  /** From `startMs` to the end of the last word (of the speech), ms. */
+  readonly durationMs: number;
+  readonly words: readonly RecognizedWord[];
+}
+
+/** Events of one recognition stream, in order. */
+export interface RecognizerEvents {
+  speechStarted(): void;
+  /** The running hypothesis changed. */
+  partial(text: string): void;
+  /** An utterance ended. Its `text` may be empty when the VAD heard noise but no word. */
+  final(utterance: Utterance): void;
+  speechStopped(): void;
+  /** The recognizer failed; it is unusable afterwards. */
+  error(error: Error): void;
+  /**
+   * Too much audio is waiting to be decoded (`true`): stop reading input until it is called with
+   * `false`. Nothing is dropped either way.
+   */
+  backpressure(paused: boolean): void;
+}
+
+/** A streaming recognizer: PCM16 at {@link ENGINE_SAMPLE_RATE} in, {@link RecognizerEvents} out. */
+export interface Recognizer {
+  /** Queues samples for decoding, in order. Ignored after `close()` or a failure. */
+  write(samples: Int16Array): void;
+  /** Decodes everything written so far and ends the utterance in progress (its `final` is emitted first). */
+  finish(): Promise<void>;
+  /** Frees the recognizer once pending work is done. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Whether an engine can run, and if not, what to install. */
+export type EngineHealth = { readonly ready: true; readonly name: string } | { readonly ready: false; readonly reason: string };
+
+/** A speech engine. */
+export interface SpeechEngine {
+  /** Whether it can run (for `/healthz`, the start-up banner, and refusals at the upgrade). */
+  health(): EngineHealth;
+  /**
+   * Opens a recognizer for one stream.
+   * @throws Error (rejects) with an install instruction when the engine cannot run, or why the
+   *   recognizer could not be created.
+   */
+  open(events: RecognizerEvents): Promise<Recognizer>;
+}
+
+/** An engine that cannot run: every `open()` rejects with `reason` (what to install). */
+export function unavailableEngine(reason: string): SpeechEngine {
+  return {
+    health: () => ({ ready: false, reason }),
+    open: () => Promise.reject(new Error(reason)),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Dictate's own error vocabulary. Every fault the app can meet, from the microphone, the network or
+ * a service, is one of these codes; protocol adapters map their vendor's codes onto them
+ * (docs/protocols.md, "Errors as Dictate names them"), so nothing above the protocol floor knows a
+ * vendor's code.
+ */
+
+/** What went wrong, as Dictate names it. Stable: tests and logs use it; it is never displayed. */
+export type DictationErrorCode =
+  // The microphone and audio processing.
+  /** The user or the browser refused the microphone. */
+  | 'microphone-denied'
+  /** No input device. */
+  | 'microphone-missing'
+  /** The device exists but could not be opened (another app holds it). */
+  | 'microphone-busy'
+  /** Any other failure to open the microphone. */
+  | 'microphone-failed'
+  /** The device stopped delivering audio (unplugged or revoked). */
+  | 'microphone-ended'
+  /** No `getUserMedia` here (plain HTTP on another host, or an old browser). */
+  | 'microphone-unavailable'
+  /** The AudioWorklet could not start, or the device rate cannot be converted. */
+  | 'capture-failed'
+  // The connection.
+  /** The socket never opened (refused, unreachable, or a bad URL the browser rejected). */
+  | 'connect-failed'
+  /** The service did not finish its handshake in time. */
+  | 'timeout'
+  /** The socket closed outside the protocol's normal end. */
+  | 'connection-lost'
+  /** The service ended the session without being asked to. */
+  | 'server-ended'
+  /** The service refused the credentials. */
+  | 'unauthorized'
+  /** The settings cannot form a connection (bad URL, missing key, out-of-range option). */
+  | 'bad-settings'
+  // What the service said.
+  /** The service refused the session configuration. */
+  | 'rejected-settings'
+  /** The service does not offer the chosen model or provider. */
+  | 'unsupported-model'
+  /** The service could not read a message Dictate sent. */
+  | 'rejected-message'
+  /** The service (or the recognizer behind it) failed. */
+  | 'service-failed'
+  /** The service sent something that is not valid for its protocol. */
+  | 'malformed-message'
+  /** The service sent a message type Dictate does not know (ignored, reported once). */
+  | 'unknown-message'
+  // The page.
+  /** The store has no session attached (a page that did not finish loading). */
+  | 'no-session';
+
+/** An error shown to the user. */
+export interface DictationError {
+  readonly code: DictationErrorCode;
+  /** Human sentence(s): what happened, what to do. Never a credential. */
+  readonly message: string;
+  /** Optional technical detail from the service (credentials removed), shown smaller. */
+  readonly detail?: string;
+}
+
+/** Builds a {@link DictationError}. */
+export function dictationError(code: DictationErrorCode, message: string, detail?: string): DictationError {
+  return detail ? { code, message, detail } : { code, message };
+}
