@@ -236,35 +236,35 @@ export function serveConnection(ws: WebSocket, ctx: ServerContext, id: string, d
   return conn;
 }
 
-/** How a binary-audio dialect checks its upgrade request. */
+/** How a dialect that checks everything at the upgrade does it. */
 export interface UpgradeRules<Options> {
   readonly credentials: CredentialSources;
-  /** The connection's options from the query, or the 400 to refuse with. */
-  parse(url: URL): Options | Rejection;
-  /** The dialect's 401 body for a missing or wrong key. */
-  unauthorized(missing: boolean): object;
-  /** The dialect's 500 body when the engine cannot run. */
-  internalError(message: string): object;
-}
-
-function isRejection(value: unknown): value is Rejection {
-  return typeof value === 'object' && value !== null && 'status' in value && 'body' in value;
+  /** The connection's options from the query, or an Error whose message is the reason for a 400. */
+  parse(url: URL): Options | Error;
+  /** The dialect's error codes for a refusal with 400, 401 and 500; the body is `{error: {code, message}}`. */
+  readonly codes: Readonly<Record<400 | 401 | 500, string>>;
 }
 
 /**
  * An endpoint for a dialect that checks everything at the upgrade (Reson8, Speechall): credentials
- * (401), query (400), an engine that cannot run (500), then `handle` with the parsed options.
+ * (401, with `unauthorized(missing)` as the message), query (400), an engine that cannot run (500),
+ * then `handle` with the parsed options.
  */
-export function upgradeCheckedEndpoint<Options>(rules: UpgradeRules<Options>, handle: (ws: WebSocket, options: Options, ctx: ServerContext) => void): Endpoint {
+export function upgradeCheckedEndpoint<Options>(
+  rules: UpgradeRules<Options>,
+  unauthorized: (missing: boolean) => string,
+  handle: (ws: WebSocket, options: Options, ctx: ServerContext) => void,
+): Endpoint {
   const parse = (request: IncomingMessage) => rules.parse(new URL(request.url ?? '/', 'http://localhost'));
+  const refuse = (status: 400 | 401 | 500, message: string): Rejection => ({ status, body: { error: { code: rules.codes[status], message } } });
   return {
     check(request, ctx) {
       const auth = checkHandshake(request, ctx.apiKey, rules.credentials);
-      if (auth !== 'accepted') return { status: 401, body: rules.unauthorized(auth === 'missing') };
+      if (auth !== 'accepted') return refuse(401, unauthorized(auth === 'missing'));
       const options = parse(request);
-      if (isRejection(options)) return options;
+      if (options instanceof Error) return refuse(400, options.message);
       const health = ctx.engine.health();
-      if (!health.ready) return { status: 500, body: rules.internalError(health.reason) };
+      if (!health.ready) return refuse(500, health.reason);
       return null;
     },
     // Only reached after `check` accepted the same request, so `parse` gives the same options.

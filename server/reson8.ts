@@ -14,7 +14,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { CredentialSources } from './auth';
-import { Pcm16Reader, queryBoolean, serveConnection, upgradeCheckedEndpoint, type Endpoint, type Rejection, type ServerContext } from './connection';
+import { Pcm16Reader, queryBoolean, serveConnection, upgradeCheckedEndpoint, type Endpoint, type ServerContext } from './connection';
 import type { Utterance } from './engine/engine';
 import { isObject } from '../src/core/json';
 
@@ -33,21 +33,20 @@ export interface Reson8Options {
   readonly includeConfidence: boolean;
 }
 
-const invalid = (message: string): Rejection => ({ status: 400, body: { error: { code: 'INVALID_REQUEST', message } } });
-
 /**
  * Validates the query ("Reson8: query parameters"). `encoding=auto` is read as PCM16: the only
  * encoding this server decodes.
+ * @returns the options, or an Error whose message is the reason for a 400
  */
-export function parseReson8Query(url: URL): Reson8Options | Rejection {
+export function parseReson8Query(url: URL): Reson8Options | Error {
   const encoding = url.searchParams.get('encoding') ?? 'auto';
-  if (encoding !== 'auto' && encoding !== 'pcm_s16le') return invalid(`encoding must be auto or pcm_s16le (got "${encoding.slice(0, 20)}").`);
+  if (encoding !== 'auto' && encoding !== 'pcm_s16le') return new Error(`encoding must be auto or pcm_s16le (got "${encoding.slice(0, 20)}").`);
   const rate = url.searchParams.get('sample_rate');
-  if (rate !== null && rate !== '16000') return invalid(`sample_rate ${rate.slice(0, 20)} is not supported: the local engine takes 16000 Hz.`);
+  if (rate !== null && rate !== '16000') return new Error(`sample_rate ${rate.slice(0, 20)} is not supported: the local engine takes 16000 Hz.`);
   const channels = url.searchParams.get('channels');
-  if (channels !== null && channels !== '1') return invalid(`channels ${channels.slice(0, 20)} is not supported: send mono (1).`);
+  if (channels !== null && channels !== '1') return new Error(`channels ${channels.slice(0, 20)} is not supported: send mono (1).`);
   const model = url.searchParams.get('custom_model_id');
-  if (model && model !== RESON8_LOCAL_MODEL) return invalid(`Unknown custom_model_id "${model.slice(0, 60)}". This server offers "${RESON8_LOCAL_MODEL}".`);
+  if (model && model !== RESON8_LOCAL_MODEL) return new Error(`Unknown custom_model_id "${model.slice(0, 60)}". This server offers "${RESON8_LOCAL_MODEL}".`);
   const flags: Record<keyof Reson8Options, string> = {
     includeInterim: 'include_interim',
     includeTimestamps: 'include_timestamps',
@@ -57,7 +56,7 @@ export function parseReson8Query(url: URL): Reson8Options | Rejection {
   const options = {} as Record<keyof Reson8Options, boolean>;
   for (const [key, name] of Object.entries(flags) as [keyof Reson8Options, string][]) {
     const value = queryBoolean(url, name);
-    if (value instanceof Error) return invalid(value.message);
+    if (value instanceof Error) return value;
     options[key] = value ?? false;
   }
   return options;
@@ -120,11 +119,8 @@ function handle(ws: WebSocket, options: Reson8Options, ctx: ServerContext): void
 
 /** The Reson8 realtime endpoint. */
 export const reson8Endpoint: Endpoint = upgradeCheckedEndpoint(
-  {
-    credentials: CREDENTIALS,
-    parse: parseReson8Query,
-    unauthorized: (missing) => ({ error: { code: 'UNAUTHORIZED', message: missing ? 'Missing credentials.' : 'Invalid or expired credentials.' } }),
-    internalError: (message) => ({ error: { code: 'INTERNAL_ERROR', message } }),
-  },
+  // "Reson8: errors".
+  { credentials: CREDENTIALS, parse: parseReson8Query, codes: { 400: 'INVALID_REQUEST', 401: 'UNAUTHORIZED', 500: 'INTERNAL_ERROR' } },
+  (missing) => (missing ? 'Missing credentials.' : 'Invalid or expired credentials.'),
   handle,
 );

@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { CredentialSources } from './auth';
-import { Pcm16Reader, queryBoolean, serveConnection, upgradeCheckedEndpoint, type Endpoint, type Rejection, type ServerContext } from './connection';
+import { Pcm16Reader, queryBoolean, serveConnection, upgradeCheckedEndpoint, type Endpoint, type ServerContext } from './connection';
 import type { Utterance } from './engine/engine';
 
 /** Path of the endpoint (the service's is `wss://api.speechall.com/v1/transcribe`). */
@@ -43,8 +43,6 @@ export interface SpeechallOptions {
   readonly customVocabulary: readonly string[];
 }
 
-const invalid = (message: string): Rejection => ({ status: 400, body: { error: { code: 'invalid_request', message } } });
-
 /**
  * `custom_vocabulary` is an array in a query string: repeated parameters, or one JSON array.
  */
@@ -62,34 +60,38 @@ function vocabulary(url: URL): string[] | Error {
   return values;
 }
 
-/** Validates the query ("Speechall: query parameters"). PocketSphinx ignores punctuation, diarization, temperature and prompts. */
-export function parseSpeechallQuery(url: URL): SpeechallOptions | Rejection {
+/**
+ * Validates the query ("Speechall: query parameters"). PocketSphinx ignores punctuation, diarization,
+ * temperature and prompts.
+ * @returns the options, or an Error whose message is the reason for a 400
+ */
+export function parseSpeechallQuery(url: URL): SpeechallOptions | Error {
   const p = url.searchParams;
   const model = p.get('model');
-  if (!model) return invalid(`model is required, e.g. ${SPEECHALL_LOCAL_MODEL}.`);
-  if (model !== SPEECHALL_LOCAL_MODEL) return invalid(`Unknown model "${model.slice(0, 60)}". This server offers "${SPEECHALL_LOCAL_MODEL}".`);
+  if (!model) return new Error(`model is required, e.g. ${SPEECHALL_LOCAL_MODEL}.`);
+  if (model !== SPEECHALL_LOCAL_MODEL) return new Error(`Unknown model "${model.slice(0, 60)}". This server offers "${SPEECHALL_LOCAL_MODEL}".`);
   const language = p.get('language') || 'en';
-  if (!/^(en(-[A-Za-z0-9]+)*|auto)$/i.test(language)) return invalid(`Language "${language.slice(0, 20)}" is not supported by ${SPEECHALL_LOCAL_MODEL}: use en or auto.`);
+  if (!/^(en(-[A-Za-z0-9]+)*|auto)$/i.test(language)) return new Error(`Language "${language.slice(0, 20)}" is not supported by ${SPEECHALL_LOCAL_MODEL}: use en or auto.`);
   const outputFormat = p.get('output_format') || 'text';
   if (outputFormat !== 'text' && outputFormat !== 'json' && outputFormat !== 'verbose_json') {
-    return invalid(`output_format must be text, json or verbose_json (got "${outputFormat.slice(0, 20)}").`);
+    return new Error(`output_format must be text, json or verbose_json (got "${outputFormat.slice(0, 20)}").`);
   }
   const punctuation = queryBoolean(url, 'punctuation');
-  if (punctuation instanceof Error) return invalid(punctuation.message);
+  if (punctuation instanceof Error) return punctuation;
   const diarization = queryBoolean(url, 'diarization');
-  if (diarization instanceof Error) return invalid(diarization.message);
+  if (diarization instanceof Error) return diarization;
   let temperature: number | undefined;
   if (p.get('temperature')) {
     temperature = Number(p.get('temperature'));
-    if (!Number.isFinite(temperature) || temperature < 0 || temperature > 1) return invalid('temperature must be a number from 0 to 1.');
+    if (!Number.isFinite(temperature) || temperature < 0 || temperature > 1) return new Error('temperature must be a number from 0 to 1.');
   }
   let speakersExpected: number | undefined;
   if (p.get('speakers_expected')) {
     speakersExpected = Number(p.get('speakers_expected'));
-    if (!Number.isInteger(speakersExpected) || speakersExpected < 1 || speakersExpected > 10) return invalid('speakers_expected must be an integer from 1 to 10.');
+    if (!Number.isInteger(speakersExpected) || speakersExpected < 1 || speakersExpected > 10) return new Error('speakers_expected must be an integer from 1 to 10.');
   }
   const customVocabulary = vocabulary(url);
-  if (customVocabulary instanceof Error) return invalid(customVocabulary.message);
+  if (customVocabulary instanceof Error) return customVocabulary;
   return {
     model,
     language: language.toLowerCase() === 'auto' ? 'en' : language,
@@ -136,11 +138,8 @@ function handle(ws: WebSocket, options: SpeechallOptions, ctx: ServerContext): v
 
 /** The Speechall streaming endpoint. */
 export const speechallEndpoint: Endpoint = upgradeCheckedEndpoint(
-  {
-    credentials: CREDENTIALS,
-    parse: parseSpeechallQuery,
-    unauthorized: (missing) => ({ error: { code: 'unauthorized', message: missing ? 'An API key is required (api_key query parameter).' : 'Invalid API key.' } }),
-    internalError: (message) => ({ error: { code: 'internal_error', message } }),
-  },
+  // "Speechall: errors".
+  { credentials: CREDENTIALS, parse: parseSpeechallQuery, codes: { 400: 'invalid_request', 401: 'unauthorized', 500: 'internal_error' } },
+  (missing) => (missing ? 'An API key is required (api_key query parameter).' : 'Invalid API key.'),
   handle,
 );

@@ -14,10 +14,11 @@
  * {@link Reson8Protocol.refusalHint}.
  */
 import type { ProtocolError, TranscriptEvent, Word } from '../core/events';
+import { TARGET_SAMPLE_RATE } from '../core/frames';
 import { isObject } from '../core/json';
 import { step, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
-import { baseConnection, flagOption, textOption, type ConnectionSettings, type ServiceDefinition } from './service';
-import { errorEvent, optionalNumber, readTypedMessage, unexpectedClose, UnknownTypes } from './wire';
+import { connectionRequest, flagOption, textOption, type ConnectionSettings, type ServiceDefinition } from './service';
+import { errorEvent, optionalNumber, readTypedMessage, readyOnOpen, unexpectedClose, UnknownTypes } from './wire';
 
 /** Query parameters chosen by the user ("Reson8: query parameters"). */
 export interface Reson8Options {
@@ -29,7 +30,8 @@ export interface Reson8Options {
   readonly customModelId: string;
 }
 
-type Phase = 'connecting' | 'streaming' | 'flushing' | 'finished';
+/** The session calls `finish()` only after `ready`, so there is no phase before the socket opens. */
+type Phase = 'streaming' | 'flushing' | 'finished';
 
 const malformed = (message: string): TranscriptEvent => errorEvent('malformed-message', message);
 
@@ -57,7 +59,7 @@ export class Reson8Protocol implements StreamingProtocol {
   /** Reson8 sends no voice-activity messages. */
   readonly reportsVad = false;
   readonly refusalHint = 'Reson8 refuses a missing or expired token (401) and invalid options (400) before connecting: check the token and the options in Settings.';
-  private phase: Phase = 'connecting';
+  private phase: Phase = 'streaming';
   private flushId = '';
   private flushes = 0;
   private readonly unknownTypes = new UnknownTypes();
@@ -72,24 +74,21 @@ export class Reson8Protocol implements StreamingProtocol {
    * @throws Error for a bad URL or a missing / unsendable token.
    */
   connection(): ConnectionRequest {
-    const { url, protocols } = baseConnection(this.connectionSettings);
-    const q = url.searchParams;
-    q.set('encoding', 'pcm_s16le');
-    q.set('sample_rate', '16000');
-    q.set('channels', '1');
-    q.set('include_interim', String(this.options.includeInterim));
-    q.set('include_timestamps', String(this.options.includeTimestamps));
-    q.set('include_words', String(this.options.includeWords));
-    q.set('include_confidence', String(this.options.includeConfidence));
-    if (this.options.customModelId) q.set('custom_model_id', this.options.customModelId);
-    return { url: url.toString(), protocols };
+    const o = this.options;
+    return connectionRequest(this.connectionSettings, {
+      encoding: 'pcm_s16le',
+      sample_rate: String(TARGET_SAMPLE_RATE),
+      channels: '1',
+      include_interim: String(o.includeInterim),
+      include_timestamps: String(o.includeTimestamps),
+      include_words: String(o.includeWords),
+      include_confidence: String(o.includeConfidence),
+      custom_model_id: o.customModelId || undefined,
+    });
   }
 
   /** Nothing to send, nothing to wait for: the socket is ready when it opens. */
-  open(): ProtocolStep {
-    this.phase = 'streaming';
-    return step([{ type: 'ready' }]);
-  }
+  readonly open = readyOnOpen;
 
   receive(data: WireMessage): ProtocolStep {
     const read = readTypedMessage(data);

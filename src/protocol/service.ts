@@ -3,7 +3,7 @@
  * settings form renders any service) and how to build its protocol. Each protocol module exports one
  * {@link ServiceDefinition}; `registry.ts` lists them. Pure: no browser or React imports.
  */
-import type { AuthMethod, StreamingProtocol } from './adapter';
+import type { AuthMethod, ConnectionRequest, StreamingProtocol } from './adapter';
 
 /** A value of a service option. */
 export type OptionValue = string | boolean;
@@ -76,14 +76,17 @@ export function flagOption(options: OptionValues, key: string, fallback = false)
 /** RFC 6455 / RFC 7230 token characters: what a `Sec-WebSocket-Protocol` value may hold. */
 const SUBPROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** Query parameters to add: a list is sent as repeated parameters, undefined is left out. */
+export type QueryParams = Readonly<Record<string, string | readonly string[] | undefined>>;
+
 /**
- * The URL and subprotocols for a connection: validates the scheme and applies query or
- * subprotocol auth (`bearer, <token>`).
- * @param queryParameter name of the query parameter that carries the key for `query` auth; omit it
+ * The URL and subprotocols for a connection: validates the scheme, adds the query parameters and
+ * applies query or subprotocol auth (`bearer, <token>`).
+ * @param keyParameter name of the query parameter that carries the key for `query` auth; omit it
  *   for a service that takes no key in the URL
  * @throws Error with a user-facing sentence for a bad URL, a missing key, or a key the header cannot carry
  */
-export function baseConnection(connection: ConnectionSettings, queryParameter?: string): { url: URL; protocols: string[] } {
+export function connectionRequest(connection: ConnectionSettings, params: QueryParams = {}, keyParameter?: string): ConnectionRequest {
   let url: URL;
   try {
     url = new URL(connection.url);
@@ -97,8 +100,8 @@ export function baseConnection(connection: ConnectionSettings, queryParameter?: 
   if (connection.auth !== 'none' && key === '') throw new Error('This auth method needs a key, and none is set.');
   const protocols: string[] = [];
   if (connection.auth === 'query') {
-    if (!queryParameter) throw new Error('This service does not take a key in the URL; choose another auth method.');
-    url.searchParams.set(queryParameter, key);
+    if (!keyParameter) throw new Error('This service does not take a key in the URL; choose another auth method.');
+    url.searchParams.set(keyParameter, key);
   }
   if (connection.auth === 'subprotocol') {
     if (!SUBPROTOCOL_TOKEN.test(key)) {
@@ -106,5 +109,14 @@ export function baseConnection(connection: ConnectionSettings, queryParameter?: 
     }
     protocols.push('bearer', key);
   }
-  return { url, protocols };
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value === 'string') url.searchParams.set(name, value);
+    else for (const v of value ?? []) url.searchParams.append(name, v);
+  }
+  return { url: url.toString(), protocols };
+}
+
+/** A select field from `[value, label]` pairs. */
+export function selectField(key: string, label: string, choices: readonly (readonly [string, string])[], hint?: string): OptionField {
+  return { key, label, kind: 'select', choices: choices.map(([value, choiceLabel]) => ({ value, label: choiceLabel })), ...(hint ? { hint } : {}) };
 }

@@ -16,8 +16,8 @@ import { FRAME_BYTES, FRAME_MS } from '../core/frames';
 import type { ProtocolError, TranscriptEvent, Word } from '../core/events';
 import { isObject } from '../core/json';
 import { step, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
-import { baseConnection, flagOption, textOption, type ConnectionSettings, type ServiceDefinition } from './service';
-import { errorEvent, finite, readText, unexpectedClose } from './wire';
+import { connectionRequest, flagOption, selectField, textOption, type ConnectionSettings, type ServiceDefinition } from './service';
+import { errorEvent, finite, readText, readyOnOpen, unexpectedClose } from './wire';
 
 /** `output_format` ("Speechall: query parameters"). */
 export type SpeechallOutputFormat = 'text' | 'json' | 'verbose_json';
@@ -45,7 +45,8 @@ export const SPEECHALL_TRAILING_SILENCE_MS = 1000;
 /** After `finish()`, the stream is over once the service has sent nothing for this long, ms. */
 export const SPEECHALL_QUIET_MS = 1500;
 
-type Phase = 'connecting' | 'streaming' | 'finishing';
+/** The session calls `finish()` only after `ready`, so there is no phase before the socket opens. */
+type Phase = 'streaming' | 'finishing';
 
 /** A Speechall streaming protocol state machine for one session. */
 export class SpeechallProtocol implements StreamingProtocol {
@@ -53,7 +54,7 @@ export class SpeechallProtocol implements StreamingProtocol {
   readonly reportsVad = false;
   readonly finishQuietMs = SPEECHALL_QUIET_MS;
   readonly refusalHint = 'Speechall refuses a wrong API key (401) and invalid parameters such as an unknown model (400) before connecting: check the key, model and language in Settings.';
-  private phase: Phase = 'connecting';
+  private phase: Phase = 'streaming';
 
   constructor(
     private readonly connectionSettings: ConnectionSettings,
@@ -65,36 +66,31 @@ export class SpeechallProtocol implements StreamingProtocol {
    * @throws Error for a bad URL, a missing key or model, or out-of-range numbers.
    */
   connection(): ConnectionRequest {
-    const { url, protocols } = baseConnection(this.connectionSettings, 'api_key');
     const o = this.options;
     if (!o.model) throw new Error('Speechall needs a model such as deepgram.nova-2.');
     if (!/^[^.\s]+\.\S+$/.test(o.model)) throw new Error(`The model "${o.model.slice(0, 40)}" must be provider.model, such as deepgram.nova-2.`);
-    const q = url.searchParams;
-    q.set('model', o.model);
-    if (o.language) q.set('language', o.language);
-    q.set('output_format', o.outputFormat);
-    q.set('punctuation', String(o.punctuation));
-    q.set('diarization', String(o.diarization));
-    if (o.temperature) {
-      const t = Number(o.temperature);
-      if (!Number.isFinite(t) || t < 0 || t > 1) throw new Error('Temperature must be a number from 0 to 1.');
-      q.set('temperature', String(t));
+    const temperature = o.temperature ? Number(o.temperature) : undefined;
+    if (temperature !== undefined && !(temperature >= 0 && temperature <= 1)) throw new Error('Temperature must be a number from 0 to 1.');
+    const speakers = o.speakersExpected ? Number(o.speakersExpected) : undefined;
+    if (speakers !== undefined && !(Number.isInteger(speakers) && speakers >= 1 && speakers <= 10)) {
+      throw new Error('Speakers expected must be a whole number from 1 to 10.');
     }
-    if (o.initialPrompt) q.set('initial_prompt', o.initialPrompt);
-    if (o.speakersExpected) {
-      const n = Number(o.speakersExpected);
-      if (!Number.isInteger(n) || n < 1 || n > 10) throw new Error('Speakers expected must be a whole number from 1 to 10.');
-      q.set('speakers_expected', String(n));
-    }
-    for (const term of o.customVocabulary) q.append('custom_vocabulary', term);
-    return { url: url.toString(), protocols };
+    const params = {
+      model: o.model,
+      language: o.language || undefined,
+      output_format: o.outputFormat,
+      punctuation: String(o.punctuation),
+      diarization: String(o.diarization),
+      temperature: temperature?.toString(),
+      initial_prompt: o.initialPrompt || undefined,
+      speakers_expected: speakers?.toString(),
+      custom_vocabulary: o.customVocabulary,
+    };
+    return connectionRequest(this.connectionSettings, params, 'api_key');
   }
 
   /** Nothing to send or wait for: audio may flow when the socket opens. */
-  open(): ProtocolStep {
-    this.phase = 'streaming';
-    return step([{ type: 'ready' }]);
-  }
+  readonly open = readyOnOpen;
 
   /** A JSON result, or a plain-text chunk ("Speechall: server messages"). */
   receive(data: WireMessage): ProtocolStep {
@@ -194,16 +190,11 @@ export const speechallService: ServiceDefinition = {
       suggestions: local ? [SPEECHALL_LOCAL_MODEL] : CLOUD_MODELS,
     },
     { key: 'language', label: 'Language', kind: 'text', hint: 'ISO 639-1 code such as en, or auto to detect.', suggestions: ['en', 'auto'] },
-    {
-      key: 'outputFormat',
-      label: 'Output format',
-      kind: 'select',
-      choices: [
-        { value: 'text', label: 'Text' },
-        { value: 'json', label: 'JSON (words and confidence)' },
-        { value: 'verbose_json', label: 'Verbose JSON (with timing)' },
-      ],
-    },
+    selectField('outputFormat', 'Output format', [
+      ['text', 'Text'],
+      ['json', 'JSON (words and confidence)'],
+      ['verbose_json', 'Verbose JSON (with timing)'],
+    ]),
     { key: 'punctuation', label: 'Punctuation', kind: 'checkbox' },
     { key: 'diarization', label: 'Speaker diarization', kind: 'checkbox' },
     { key: 'speakersExpected', label: 'Speakers expected', kind: 'text', hint: '1–10 (optional).' },

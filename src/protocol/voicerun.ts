@@ -16,7 +16,7 @@ import { isObject } from '../core/json';
 import { step, type AuthMethod, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
 import { bytesToBase64 } from './base64';
 import { linearToMulaw } from './mulaw';
-import { baseConnection, textOption, type OptionField, type ServiceDefinition } from './service';
+import { connectionRequest, selectField, textOption, type OptionField, type ServiceDefinition } from './service';
 import { errorEvent, protocolError, readTypedMessage, unexpectedClose, UnknownTypes } from './wire';
 
 /** Settings for one VoiceRun Transcribe connection. */
@@ -74,8 +74,7 @@ export class VoiceRunProtocol implements StreamingProtocol {
    * @throws Error when the URL is not ws:/wss:, or a key is needed and missing or unsendable.
    */
   connection(): ConnectionRequest {
-    const { url, protocols } = baseConnection({ url: this.settings.url, auth: this.settings.auth, key: this.settings.apiKey }, VOICERUN_QUERY_PARAMETER);
-    return { url: url.toString(), protocols };
+    return connectionRequest({ url: this.settings.url, auth: this.settings.auth, key: this.settings.apiKey }, {}, VOICERUN_QUERY_PARAMETER);
   }
 
   /** First-message auth ("VoiceRun: authentication"), else nothing. */
@@ -194,16 +193,15 @@ export const VOICERUN_LOCAL_MODEL = 'LOCAL:pocketsphinx-en-us';
 const commonFields: readonly OptionField[] = [
   { key: 'language', label: 'Language', kind: 'text', hint: 'BCP-47 code such as en, or multi to detect the language.', suggestions: ['en', 'multi'] },
   { key: 'prompt', label: 'Prompt', kind: 'text', hint: 'Keyterms for Deepgram and ElevenLabs, context for OpenAI, Qwen and Soniox (optional).' },
-  {
-    key: 'audioFormat',
-    label: 'Audio encoding',
-    kind: 'select',
-    choices: [
-      { value: 'pcm16', label: 'PCM16 (16-bit, 32 kB/s)' },
-      { value: 'mulaw', label: 'mu-law (8-bit, 16 kB/s)' },
+  selectField(
+    'audioFormat',
+    'Audio encoding',
+    [
+      ['pcm16', 'PCM16 (16-bit, 32 kB/s)'],
+      ['mulaw', 'mu-law (8-bit, 16 kB/s)'],
     ],
-    hint: 'mu-law halves the bandwidth at a small cost in accuracy.',
-  },
+    'mu-law halves the bandwidth at a small cost in accuracy.',
+  ),
 ];
 
 /** VoiceRun Transcribe (docs/protocols.md, "VoiceRun Transcribe"). */

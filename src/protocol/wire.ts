@@ -7,7 +7,7 @@
 import type { DictationErrorCode } from '../core/errors';
 import type { ProtocolError, TranscriptEvent } from '../core/events';
 import { isObject } from '../core/json';
-import type { WireMessage } from './adapter';
+import { step, type ProtocolStep, type WireMessage } from './adapter';
 
 /** A protocol error with one of Dictate's codes; `message` is developer detail (the service's words). */
 export function protocolError(code: DictationErrorCode, message: string, fatal = false): ProtocolError {
@@ -74,6 +74,11 @@ export class UnknownTypes {
 export function unexpectedClose(code: number, reason: string): ProtocolError {
   const why = reason ? `: ${reason}` : '';
   return protocolError('connection-lost', `Connection closed with code ${code}${why}.`, true);
+}
+
+/** `ready` at once: for a service that sends nothing on connect and takes audio as soon as the socket opens. */
+export function readyOnOpen(): ProtocolStep {
+  return step([{ type: 'ready' }]);
 }
 
 /** A number, or absent (undefined or null): what optional numeric fields may hold. */

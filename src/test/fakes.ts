@@ -73,17 +73,42 @@ export interface FakeServiceOptions {
   greet?: boolean;
 }
 
-/** One fake connection, as the service sees it. */
-export class FakeVoiceRunService {
+/** The server end of one fake connection: what every fake service shares. */
+abstract class FakeServerEnd {
   request: ConnectionRequest | null = null;
   handlers: TransportHandlers | null = null;
+  closedByClient: { code: number; reason: string } | null = null;
+  protected open = false;
+
+  /** Sends a server message (object → JSON; a string as it is). */
+  push(message: object | string) {
+    if (!this.open) return;
+    this.handlers!.message(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  /** The server closes the socket. */
+  serverClose(code: number, reason = '') {
+    this.open = false;
+    this.handlers!.close(code, reason, true);
+  }
+
+  /** The client closes the socket (the transport's `close`). */
+  protected clientClose(code = 1000, reason = '') {
+    if (this.closedByClient) return;
+    this.closedByClient = { code, reason };
+    this.open = false;
+  }
+}
+
+/** One fake connection, as the service sees it. */
+export class FakeVoiceRunService extends FakeServerEnd {
   /** Every message the client sent, parsed. */
   readonly received: { type: string; [k: string]: unknown }[] = [];
-  closedByClient: { code: number; reason: string } | null = null;
   private authenticated = false;
-  private open = false;
 
-  constructor(readonly options: FakeServiceOptions = {}) {}
+  constructor(readonly options: FakeServiceOptions = {}) {
+    super();
+  }
 
   /** The `Connect` to inject into the session. */
   readonly connect: Connect = (request, handlers) => {
@@ -91,11 +116,7 @@ export class FakeVoiceRunService {
     this.handlers = handlers;
     const transport: Transport = {
       send: (data) => this.onClientMessage(data),
-      close: (code = 1000, reason = '') => {
-        if (this.closedByClient) return;
-        this.closedByClient = { code, reason };
-        this.open = false;
-      },
+      close: (code, reason) => this.clientClose(code, reason),
     };
     queueMicrotask(() => this.accept());
     return transport;
@@ -156,18 +177,6 @@ export class FakeVoiceRunService {
     }
   }
 
-  /** Sends a server message (object → JSON). */
-  push(message: object | string) {
-    if (!this.open) return;
-    this.handlers!.message(typeof message === 'string' ? message : JSON.stringify(message));
-  }
-
-  /** The server closes the socket. */
-  serverClose(code: number, reason = '') {
-    this.open = false;
-    this.handlers!.close(code, reason, true);
-  }
-
   /** Audio the client sent, decoded from audio.append base64 into PCM16 frames. */
   audioFrames(): Int16Array[] {
     return this.received
@@ -192,19 +201,17 @@ export interface FakeBinaryServiceOptions {
 }
 
 /** What the binary-audio fakes share: binary audio in, JSON or text out, refusals before open. */
-abstract class FakeBinaryService {
-  request: ConnectionRequest | null = null;
-  handlers: TransportHandlers | null = null;
+abstract class FakeBinaryService extends FakeServerEnd {
   /** Binary frames the client sent. */
   readonly audio: ArrayBuffer[] = [];
   /** Text messages the client sent, parsed. */
   readonly received: { type?: string; [k: string]: unknown }[] = [];
-  closedByClient: { code: number; reason: string } | null = null;
   /** Why the upgrade was refused (the HTTP status a browser never shows). */
   refusedWith: number | null = null;
-  protected open = false;
 
-  constructor(readonly options: FakeBinaryServiceOptions = {}) {}
+  constructor(readonly options: FakeBinaryServiceOptions = {}) {
+    super();
+  }
 
   /** The HTTP status to refuse the upgrade with, or null to accept it. */
   protected abstract check(request: ConnectionRequest): number | null;
@@ -228,24 +235,9 @@ abstract class FakeBinaryService {
         this.received.push(message);
         this.onText(message);
       },
-      close: (code = 1000, reason = '') => {
-        if (this.closedByClient) return;
-        this.closedByClient = { code, reason };
-        this.open = false;
-      },
+      close: (code, reason) => this.clientClose(code, reason),
     };
   };
-
-  /** Sends a server message (object → JSON; a string as it is). */
-  push(message: object | string) {
-    if (!this.open) return;
-    this.handlers!.message(typeof message === 'string' ? message : JSON.stringify(message));
-  }
-
-  serverClose(code: number, reason = '') {
-    this.open = false;
-    this.handlers!.close(code, reason, true);
-  }
 
   /** Samples the client sent, in order. */
   samples(): Int16Array[] {
