@@ -204,9 +204,10 @@ describe('VoiceRun endpoint with DICTATE_API_KEY', () => {
 
   it('follows the documented Node.js example: Authorization header, session.created, session.update, session.updated', async () => {
     const client = await TestClient.connect(url, { headers: { Authorization: `Bearer ${KEY}` } });
-    await client.next('session.created');
+    expect(await client.next('session.created')).toEqual({ type: 'session.created', session: { id: expect.stringMatching(/^ts_[0-9a-f]{12}$/) } });
     client.send(sessionUpdate());
-    await client.next('session.updated');
+    expect(await client.next('session.updated')).toMatchObject({ type: 'session.updated', session: { provider: LOCAL_PROVIDER, model: LOCAL_MODEL } });
+    expect(client.texts.join('')).not.toContain(KEY);
     client.ws.close();
   });
 
@@ -215,7 +216,8 @@ describe('VoiceRun endpoint with DICTATE_API_KEY', () => {
     ['query token', (u: string) => `${u}?token=${KEY}`],
   ])('accepts the key as a %s', async (_name, withKey) => {
     const client = await TestClient.connect(withKey(url));
-    await client.next('session.created');
+    expect(await client.next('session.created')).toMatchObject({ type: 'session.created' });
+    expect(client.closeCode).toBeNull();
     client.ws.close();
   });
 

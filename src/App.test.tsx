@@ -3,8 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
 import { createSession } from './session/session';
-import { attachSession, initialDictationState, useDictation } from './store/dictation';
-import { initialCredentialsState, useCredentials } from './store/credentials';
+import { attachSession, useDictation } from './store/dictation';
+import { useCredentials } from './store/credentials';
 import { RESON8_TRANSCRIPT_EXAMPLE } from './test/documented-examples';
 import { FakeMicrophone, FakeReson8Service, FakeSpeechallService, FakeVoiceRunService } from './test/fakes';
 
@@ -14,8 +14,8 @@ let service: FakeVoiceRunService;
 beforeEach(() => {
   localStorage.clear();
   sessionStorage.clear();
-  useDictation.setState({ ...initialDictationState });
-  useCredentials.setState({ ...initialCredentialsState });
+  useDictation.setState(useDictation.getInitialState(), true);
+  useCredentials.setState(useCredentials.getInitialState(), true);
   mic = new FakeMicrophone();
   service = new FakeVoiceRunService({ answerClose: true });
   attachSession(createSession({ startCapture: mic.start, connect: service.connect, location: { protocol: 'http:', host: 'localhost' }, finishTimeoutMs: 300 }));

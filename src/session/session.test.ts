@@ -1,11 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeMicrophone, FakeVoiceRunService, settle } from '../test/fakes';
-import { attachSession, initialDictationState, transcriptText, useDictation } from '../store/dictation';
+import { attachSession, transcriptText, useDictation } from '../store/dictation';
 import { createSession } from './session';
 import type { AuthMethod } from '../protocol/adapter';
-import { initialCredentialsState, useCredentials } from '../store/credentials';
-import { providerEntry } from '../protocol/registry';
-import { DEFAULT_SETTINGS, profileOf } from './settings';
+import { useCredentials } from '../store/credentials';
+import { DEFAULT_SETTINGS } from './settings';
 
 /** A VoiceRun endpoint chosen in the settings: `serverUrl` picks the cloud entry, else the local one. */
 interface Choice {
@@ -47,8 +46,8 @@ const waitForStatus = (status: string) => vi.waitFor(() => expect(state().status
 beforeEach(() => {
   localStorage.clear();
   sessionStorage.clear();
-  useDictation.setState({ ...initialDictationState });
-  useCredentials.setState({ ...initialCredentialsState });
+  useDictation.setState(useDictation.getInitialState(), true);
+  useCredentials.setState(useCredentials.getInitialState(), true);
 });
 
 describe('a dictation session', () => {
@@ -264,126 +263,5 @@ describe('a dictation session that fails', () => {
     state().start();
     await waitForStatus('recording');
     expect(state().error).toBeNull();
-  });
-});
-
-describe('the store', () => {
-  it('persists settings and the transcript, never the API key', async () => {
-    setup();
-    choose({ serverUrl: 'wss://stt.example.com/ws', authMethod: 'query', apiKey: 'sk-secret' });
-    useDictation.setState({ segments: [{ id: 1, text: 'kept' }] });
-    const stored = localStorage.getItem('dictate') ?? '';
-    expect(stored).toContain('wss://stt.example.com/ws');
-    expect(stored).toContain('kept');
-    expect(JSON.stringify({ ...localStorage })).not.toContain('sk-secret');
-    // The key is kept for this tab only.
-    expect(sessionStorage.getItem('dictate-keys')).toContain('sk-secret');
-  });
-
-  it('keeps a key in localStorage only when the user chose to remember it, and forgets it when unticked', () => {
-    useCredentials.getState().setKey('reson8', 'tok-remembered');
-    useCredentials.getState().setRemember('reson8', true);
-    expect(localStorage.getItem('dictate-keys')).toContain('tok-remembered');
-    expect(sessionStorage.getItem('dictate-keys')).not.toContain('tok-remembered');
-    useCredentials.getState().setRemember('reson8', false);
-    expect(localStorage.getItem('dictate-keys')).not.toContain('tok-remembered');
-    expect(sessionStorage.getItem('dictate-keys')).toContain('tok-remembered');
-  });
-
-  it('restores a remembered key after the tab is gone, but not a tab-only one', async () => {
-    useCredentials.getState().setKey('reson8', 'tok-remembered');
-    useCredentials.getState().setRemember('reson8', true);
-    useCredentials.getState().setKey('speechall', 'key-tab-only');
-    sessionStorage.clear(); // the tab closed; a new one reads what storage holds
-    await useCredentials.persist.rehydrate();
-    expect(useCredentials.getState().keys).toEqual({ reson8: 'tok-remembered' });
-  });
-
-  it('keeps each provider’s settings apart, and brings them back when it is chosen again', () => {
-    state().selectProvider('speechall');
-    state().updateProfile({ options: { model: 'assemblyai.best' } });
-    state().selectProvider('local-reson8');
-    state().updateProfile({ options: { includeInterim: false } });
-    state().selectProvider('speechall');
-    expect(profileOf(state().settings).options.model).toBe('assemblyai.best');
-    expect(profileOf(state().settings, providerEntry('local-reson8')).options.includeInterim).toBe(false);
-    state().resetProfile();
-    expect(profileOf(state().settings).options.model).toBe('deepgram.nova-2');
-  });
-
-  it('restores only well-formed data from storage, never crashing on what it finds there', async () => {
-    localStorage.setItem(
-      'dictate',
-      JSON.stringify({
-        state: {
-          settings: { serverUrl: 5, authMethod: 'telepathy', model: 'nova-3', apiKey: 'leaked' },
-          segments: [{ id: 1, text: 'good' }, null, { id: 'x', text: 3 }, 'junk'],
-        },
-        version: 1,
-      }),
-    );
-    await useDictation.persist.rehydrate();
-    expect(state().segments).toEqual([{ id: 1, text: 'good' }]);
-    expect(state().settings.provider).toBe('local-voicerun');
-    expect(profileOf(state().settings).auth).toBe('none');
-    expect(JSON.stringify(state().settings)).not.toContain('leaked');
-  });
-
-  it('moves version-1 settings (one VoiceRun endpoint) to the VoiceRun provider', async () => {
-    localStorage.setItem(
-      'dictate',
-      JSON.stringify({
-        state: { settings: { serverUrl: 'wss://stt.example.com/ws', authMethod: 'subprotocol', provider: 'OPENAI', model: 'gpt-4o-transcribe', language: 'multi', prompt: 'Dashwood' }, segments: [] },
-        version: 1,
-      }),
-    );
-    await useDictation.persist.rehydrate();
-    expect(state().settings.provider).toBe('voicerun');
-    expect(profileOf(state().settings)).toEqual({
-      url: 'wss://stt.example.com/ws',
-      auth: 'subprotocol',
-      options: { model: 'OPENAI:gpt-4o-transcribe', language: 'multi', prompt: 'Dashwood', audioFormat: 'pcm16' },
-    });
-  });
-
-  it('drops unknown providers and options, and options of the wrong type, from version-2 storage', async () => {
-    localStorage.setItem(
-      'dictate',
-      JSON.stringify({
-        state: {
-          settings: { provider: 'telepathy', profiles: { reson8: { url: 'wss://x.example/rt', auth: 'query', options: { includeInterim: 'yes', junk: 1 } }, evil: {} } },
-          segments: [],
-        },
-        version: 2,
-      }),
-    );
-    await useDictation.persist.rehydrate();
-    expect(state().settings.provider).toBe('local-voicerun');
-    expect(Object.keys(state().settings.profiles)).toEqual(['reson8']);
-    const reson8 = profileOf(state().settings, providerEntry('reson8'));
-    expect(reson8.auth).toBe('subprotocol');
-    expect(reson8.options.includeInterim).toBe(true);
-    expect(reson8.options).not.toHaveProperty('junk');
-  });
-
-  it('writes storage when the transcript or settings change, not for level or partial updates', async () => {
-    setup();
-    state().start();
-    await waitForStatus('recording');
-    const writes = vi.spyOn(Storage.prototype, 'setItem');
-    for (let i = 0; i < 50; i++) mic.emit(0.3);
-    service.push({ type: 'transcription.partial', text: 'in progress' });
-    expect(writes).not.toHaveBeenCalled();
-    service.push({ type: 'transcription.completed', text: 'done' });
-    expect(writes).toHaveBeenCalledTimes(1);
-    expect(localStorage.getItem('dictate')).toContain('done');
-    writes.mockRestore();
-  });
-
-  it('clears the transcript', () => {
-    useDictation.setState({ segments: [{ id: 1, text: 'a' }], partial: 'b' });
-    state().clear();
-    expect(state().segments).toEqual([]);
-    expect(state().partial).toBe('');
   });
 });

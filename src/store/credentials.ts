@@ -69,7 +69,8 @@ function splitStorage(): PersistStorage<Persisted> | undefined {
   };
 }
 
-export const initialCredentialsState: Persisted = { keys: {}, remember: {} };
+/** State on first load (tests reset the store with `useCredentials.getInitialState()`). */
+const initialCredentialsState: Persisted = { keys: {}, remember: {} };
 
 export const useCredentials = create<CredentialsState>()(
   persist(

@@ -78,8 +78,8 @@ export function transcriptText(segments: readonly Segment[]): string {
     .join(' ');
 }
 
-/** Initial state, for resetting the store in tests. */
-export const initialDictationState = {
+/** State on first load (tests reset the store with `useDictation.getInitialState()`). */
+const initialDictationState = {
   status: 'idle' as SessionStatus,
   segments: [] as readonly Segment[],
   partial: '',
