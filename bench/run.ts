@@ -134,7 +134,7 @@ async function startServer(port: number): Promise<ChildProcess> {
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('The server did not start within 120 s.')), 120_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('Dictate is running')) {
         clearTimeout(timer);
         resolve();

@@ -8,7 +8,7 @@ import { createServer, type ViteDevServer } from 'vite';
 
 let vite: ViteDevServer;
 
-test.beforeAll(async ({}, testInfo) => {
+test.beforeAll(async ({ browserName: _browser }, testInfo) => {
   const engine = new URL(String(testInfo.project.use.baseURL));
   vite = await createServer({
     configFile: 'vite.config.ts',

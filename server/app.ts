@@ -3,7 +3,7 @@
  * port. Endpoints: `/ws` VoiceRun Transcribe, `/v1/speech-to-text/realtime` Reson8 realtime,
  * `/v1/transcribe` Speechall streaming; all three on the same PocketSphinx engine.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
@@ -68,7 +68,7 @@ export function createDictateServer(options: DictateServerOptions): Server {
   return server;
 }
 
-function notFound(res: import('node:http').ServerResponse) {
+function notFound(res: ServerResponse) {
   res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
   res.end('Not found\n');
 }

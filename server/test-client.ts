@@ -28,7 +28,7 @@ export class TestClient {
     ws.on('message', (data, isBinary) => {
       if (isBinary) this.messages.push({ type: '<binary>' });
       else {
-        const text = data.toString();
+        const text = (Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? Buffer.from(data) : data).toString('utf8');
         this.texts.push(text);
         try {
           const parsed = JSON.parse(text) as ReceivedMessage;

@@ -62,7 +62,7 @@ export function validateSessionUpdate(session: unknown): SessionConfig | { code:
     return { code: 'invalid_config', message: 'session.input_audio_format must be "pcm16" or "mulaw".' };
   }
   if (rate !== undefined && rate !== 16000) {
-    return { code: 'invalid_config', message: `session.sample_rate ${String(rate).slice(0, 20)} is not supported: ${LOCAL_MODEL} takes 16000 Hz.` };
+    return { code: 'invalid_config', message: `session.sample_rate ${JSON.stringify(rate).slice(0, 20)} is not supported: ${LOCAL_MODEL} takes 16000 Hz.` };
   }
   return {
     model,

@@ -23,7 +23,7 @@ export interface DirectResult {
 export async function transcribeDirect(engine: SpeechEngine, samples: Int16Array): Promise<DirectResult> {
   const finals: string[] = [];
   let partials = 0;
-  let failure: Error | null = null;
+  const failures: Error[] = [];
   const recognizer = await engine.open({
     speechStarted() {},
     partial() {
@@ -35,7 +35,7 @@ export async function transcribeDirect(engine: SpeechEngine, samples: Int16Array
     speechStopped() {},
     backpressure() {}, // every write is queued; the recognizer decodes them all before `finish` resolves
     error(cause) {
-      failure = cause; // reported below: throwing here would escape from a native callback
+      failures.push(cause); // reported below: throwing here would escape from a native callback
     },
   });
   const start = performance.now();
@@ -43,6 +43,6 @@ export async function transcribeDirect(engine: SpeechEngine, samples: Int16Array
   await recognizer.finish();
   const decodeMs = performance.now() - start;
   await recognizer.close();
-  if (failure) throw failure;
+  if (failures[0]) throw failures[0];
   return { text: finals.join(' '), partials, decodeMs, audioMs: (samples.length / 16000) * 1000 };
 }

@@ -78,7 +78,9 @@ export interface EngineOptions {
 }
 
 function promisify<T>(fn: AsyncFn, ...args: unknown[]): Promise<T> {
-  return new Promise((resolve, reject) => fn.async(...args, (err: unknown, res: T) => (err ? reject(err) : resolve(res))));
+  return new Promise((resolve, reject) =>
+    fn.async(...args, (err: unknown, res: T) => (err ? reject(err instanceof Error ? err : new Error('A PocketSphinx call failed.')) : resolve(res))),
+  );
 }
 
 /** The loaded engine; {@link loadPocketSphinx} returns one, or an engine that cannot run. */

@@ -30,7 +30,7 @@ export interface Capture {
 
 /**
  * Starts capture.
- * @throws DictationError (not an Error) when the microphone cannot be opened: `microphone-*` or
+ * @throws DictationError when the microphone cannot be opened: `microphone-*` or
  *   `capture-failed` (see `audio/errors.ts`).
  */
 export type StartCapture = (handlers: CaptureHandlers) => Promise<Capture>;

@@ -52,16 +52,21 @@ export type DictationErrorCode =
   /** The store has no session attached (a page that did not finish loading). */
   | 'no-session';
 
-/** An error shown to the user. */
-export interface DictationError {
-  readonly code: DictationErrorCode;
-  /** Human sentence(s): what happened, what to do. Never a credential. */
-  readonly message: string;
-  /** Optional technical detail from the service (credentials removed), shown smaller. */
-  readonly detail?: string;
+/** An error shown to the user: `message` is what happened and what to do, never a credential. */
+export class DictationError extends Error {
+  override readonly name = 'DictationError';
+
+  constructor(
+    readonly code: DictationErrorCode,
+    message: string,
+    /** Optional technical detail from the service (credentials removed), shown smaller. */
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Builds a {@link DictationError}. */
 export function dictationError(code: DictationErrorCode, message: string, detail?: string): DictationError {
-  return detail ? { code, message, detail } : { code, message };
+  return new DictationError(code, message, detail);
 }

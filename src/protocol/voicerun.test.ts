@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { TranscriptEvent } from '../core/events';
+import type { WireMessage } from './adapter';
 import { VoiceRunProtocol, type VoiceRunSettings } from './voicerun';
+
+/** A message the client sends, parsed ("VoiceRun: client messages"). */
+interface SentMessage {
+  readonly type: string;
+  readonly session: Readonly<Record<string, unknown>>;
+  readonly audio: string;
+  readonly token?: string;
+}
+const sent = (m: WireMessage): SentMessage => JSON.parse(m as string) as SentMessage;
 
 const documented: VoiceRunSettings = {
   url: 'wss://transcribe.voicerun.com/ws',
@@ -44,7 +54,7 @@ describe('VoiceRun client: connection and auth', () => {
   it('sends {"type":"auth","token":…} first for first-message auth ("VoiceRun: authentication")', () => {
     const p = new VoiceRunProtocol({ ...documented, auth: 'first-message', apiKey: 'YOUR_API_KEY' });
     expect(p.connection().protocols).toEqual([]);
-    expect(p.open().send.map((m) => JSON.parse(m as string))).toEqual([{ type: 'auth', token: 'YOUR_API_KEY' }]);
+    expect(p.open().send.map((m) => sent(m))).toEqual([{ type: 'auth', token: 'YOUR_API_KEY' }]);
   });
 
   it.each([
@@ -63,7 +73,7 @@ describe('VoiceRun client: messages ("VoiceRun: client messages", "VoiceRun: ser
     expect(p.open().send).toEqual([]);
     const step = p.receive('{ "type": "session.created", "session": { "id": "ts_a1b2c3d4e5f6" } }');
     expect(step.events).toEqual([]);
-    expect(step.send.map((m) => JSON.parse(m as string))).toEqual([
+    expect(step.send.map((m) => sent(m))).toEqual([
       {
         type: 'session.update',
         session: { model: 'nova-3', provider: 'DEEPGRAM', language: 'en', prompt: 'insurance, policy, premium', input_audio_format: 'pcm16', sample_rate: 16000 },
@@ -74,8 +84,8 @@ describe('VoiceRun client: messages ("VoiceRun: client messages", "VoiceRun: ser
   it('leaves out an empty language and prompt (service defaults apply)', () => {
     const p = new VoiceRunProtocol({ ...documented, language: '', prompt: ' ' });
     p.open();
-    const sent = JSON.parse(p.receive('{"type":"session.created","session":{"id":"ts_1"}}').send[0] as string);
-    expect(sent.session).toEqual({ model: 'nova-3', provider: 'DEEPGRAM', input_audio_format: 'pcm16', sample_rate: 16000 });
+    const update = sent(p.receive('{"type":"session.created","session":{"id":"ts_1"}}').send[0]);
+    expect(update.session).toEqual({ model: 'nova-3', provider: 'DEEPGRAM', input_audio_format: 'pcm16', sample_rate: 16000 });
   });
 
   it('is ready only after session.updated', () => {
@@ -98,7 +108,7 @@ describe('VoiceRun client: messages ("VoiceRun: client messages", "VoiceRun: ser
   it('encodes a 640-byte PCM16 frame as audio.append with base64 audio', () => {
     const p = streaming();
     const pcm = new Int16Array(320).map((_, i) => i * 100 - 16000);
-    const message = JSON.parse(p.encodeAudio(pcm.buffer) as string);
+    const message = sent(p.encodeAudio(pcm.buffer));
     expect(Object.keys(message)).toEqual(['type', 'audio']);
     expect(message.type).toBe('audio.append');
     const bytes = Uint8Array.from(atob(message.audio), (c) => c.charCodeAt(0));
@@ -107,7 +117,7 @@ describe('VoiceRun client: messages ("VoiceRun: client messages", "VoiceRun: ser
 
   it('finishes with session.close and reports session.closed as finished', () => {
     const p = streaming();
-    expect(p.finish().send.map((m) => JSON.parse(m as string))).toEqual([{ type: 'session.close' }]);
+    expect(p.finish().send.map((m) => sent(m))).toEqual([{ type: 'session.close' }]);
     expect(events(p, '{ "type": "session.closed" }')).toEqual([{ type: 'finished' }]);
     expect(p.describeClose(1000, '')).toBeNull();
   });
@@ -176,9 +186,9 @@ describe('VoiceRun client: mu-law, languages and models ("VoiceRun: audio", "Voi
   it('asks for mu-law and sends 320 bytes per 20 ms frame, G.711-encoded', async () => {
     const { decodeMulaw } = await import('./mulaw');
     const p = new VoiceRunProtocol({ ...documented, audioFormat: 'mulaw' });
-    expect(JSON.parse(p.sessionUpdate()).session.input_audio_format).toBe('mulaw');
+    expect(sent(p.sessionUpdate()).session.input_audio_format).toBe('mulaw');
     const pcm = new Int16Array(320).map((_, i) => Math.round(8000 * Math.sin(i / 5)));
-    const message = JSON.parse(p.encodeAudio(pcm.buffer) as string) as { audio: string };
+    const message = sent(p.encodeAudio(pcm.buffer));
     const bytes = Uint8Array.from(atob(message.audio), (c) => c.charCodeAt(0));
     expect(bytes).toHaveLength(320);
     const back = decodeMulaw(bytes);
@@ -186,7 +196,7 @@ describe('VoiceRun client: mu-law, languages and models ("VoiceRun: audio", "Voi
   });
 
   it('sends language "multi" for auto-detection', () => {
-    expect(JSON.parse(new VoiceRunProtocol({ ...documented, language: 'multi' }).sessionUpdate()).session.language).toBe('multi');
+    expect(sent(new VoiceRunProtocol({ ...documented, language: 'multi' }).sessionUpdate()).session.language).toBe('multi');
   });
 
   it('offers every model of the table, and sends its provider and model', async () => {
@@ -203,6 +213,6 @@ describe('VoiceRun client: mu-law, languages and models ("VoiceRun: audio", "Voi
       'stt-rt-v4',
     ]);
     const p = voiceRunService.create({ url: 'wss://transcribe.voicerun.com/ws', auth: 'subprotocol', key: 'k' }, { ...voiceRunService.defaults(false), model: 'QWEN3:qwen3-asr-flash-realtime' }) as VoiceRunProtocol;
-    expect(JSON.parse(p.sessionUpdate()).session).toMatchObject({ provider: 'QWEN3', model: 'qwen3-asr-flash-realtime' });
+    expect(sent(p.sessionUpdate()).session).toMatchObject({ provider: 'QWEN3', model: 'qwen3-asr-flash-realtime' });
   });
 });

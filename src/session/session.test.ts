@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeMicrophone, FakeVoiceRunService, settle } from '../test/fakes';
 import { attachSession, transcriptText, useDictation } from '../store/dictation';
+import { microphoneEnded } from '../audio/errors';
 import { createSession } from './session';
 import type { AuthMethod } from '../protocol/adapter';
 import { useCredentials } from '../store/credentials';
@@ -229,7 +230,7 @@ describe('a dictation session that fails', () => {
     setup();
     state().start();
     await waitForStatus('recording');
-    mic.unplug({ code: 'microphone-ended', message: 'The microphone was disconnected.' });
+    mic.unplug(microphoneEnded());
     await waitForStatus('error');
     expect(state().error?.code).toBe('microphone-ended');
     expect(service.closedByClient).not.toBeNull();

@@ -11,7 +11,7 @@
 import { microphoneError } from '../audio/errors';
 import type { Capture, StartCapture } from '../audio/capture';
 import { LevelVad } from '../audio/vad';
-import type { DictationError } from '../core/errors';
+import { DictationError } from '../core/errors';
 import type { TranscriptEvent } from '../core/events';
 import type { Pcm16Frame } from '../core/frames';
 import type { ProtocolStep, StreamingProtocol } from '../protocol/adapter';
@@ -58,13 +58,6 @@ export interface SessionDeps {
 
 const LEVEL_EVERY_FRAMES = 5; // 100 ms
 
-/** True for our own errors; false for Error and DOMException (which have a `name`, and a numeric `code`). */
-function isDictationError(value: unknown): value is DictationError {
-  if (typeof value !== 'object' || value === null || 'name' in value) return false;
-  const v = value as { code?: unknown; message?: unknown };
-  return typeof v.code === 'string' && typeof v.message === 'string';
-}
-
 /** Creates the controller the store drives; at most one run at a time. */
 export function createSession(deps: SessionDeps): SessionControl {
   let current: { stop(): void } | null = null;
@@ -95,7 +88,7 @@ function run(settings: SessionSettings, sink: SessionSink, deps: SessionDeps, do
   const queue: ArrayBuffer[] = [];
   let levelPeak = 0;
   let levelFrames = 0;
-  let handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+  let handshakeTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   let finishTimer: ReturnType<typeof setTimeout> | undefined;
   let quietTimer: ReturnType<typeof setTimeout> | undefined;
   let finishing = false;
@@ -127,7 +120,7 @@ function run(settings: SessionSettings, sink: SessionSink, deps: SessionDeps, do
       return capture;
     },
     (cause: unknown) => {
-      end(isDictationError(cause) ? cause : microphoneError(cause));
+      end(cause instanceof DictationError ? cause : microphoneError(cause));
       return null;
     },
   );

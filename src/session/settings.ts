@@ -91,7 +91,10 @@ export function sanitizeSettings(raw: unknown): Settings {
  */
 export function migrateSettingsV1(raw: unknown): Settings {
   const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  const text = (k: string) => (typeof r[k] === 'string' ? (r[k] as string) : '');
+  const text = (k: string) => {
+    const v = r[k];
+    return typeof v === 'string' ? v : '';
+  };
   const local = text('serverUrl').trim() === '';
   const id = local ? 'local-voicerun' : 'voicerun';
   const entry = providerEntry(id) as ProviderEntry;

@@ -12,8 +12,8 @@ export interface CredentialsState {
   readonly keys: Readonly<Record<string, string>>;
   /** Providers whose key is kept in localStorage. */
   readonly remember: Readonly<Record<string, boolean>>;
-  setKey(provider: string, key: string): void;
-  setRemember(provider: string, remember: boolean): void;
+  readonly setKey: (provider: string, key: string) => void;
+  readonly setRemember: (provider: string, remember: boolean) => void;
 }
 
 type Persisted = Pick<CredentialsState, 'keys' | 'remember'>;
@@ -44,8 +44,8 @@ function splitStorage(): PersistStorage<Persisted> | undefined {
       const device = read(localStorage);
       const tab = read(sessionStorage);
       const remember = strings(device.remember, 'boolean') as Record<string, boolean>;
-      const keys: Record<string, string> = { ...(strings(tab.keys, 'string') as Record<string, string>) };
-      for (const [provider, key] of Object.entries(strings(device.keys, 'string') as Record<string, string>)) {
+      const keys: Record<string, string> = { ...strings(tab.keys, 'string') };
+      for (const [provider, key] of Object.entries(strings(device.keys, 'string'))) {
         if (remember[provider]) keys[provider] = key;
       }
       return { state: { keys, remember }, version: 1 };

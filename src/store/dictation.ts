@@ -5,7 +5,8 @@
  */
 import { create } from 'zustand';
 import { createJSONStorage, persist, type PersistStorage } from 'zustand/middleware';
-import type { DictationError } from '../core/errors';
+import { dictationError, type DictationError } from '../core/errors';
+import { isObject } from '../core/json';
 import type { Word } from '../core/events';
 import { providerEntry } from '../protocol/registry';
 import type { OptionValue } from '../protocol/service';
@@ -48,19 +49,20 @@ export interface DictationState {
   readonly level: number;
   readonly settings: Settings;
 
+  // Actions are properties, not methods: components take them out of the store (`useDictation((s) => s.stop)`).
   /** Starts dictating (from `idle` or `error`). */
-  start(): void;
+  readonly start: () => void;
   /** Stops dictating; the last words still arrive before the status returns to `idle`. */
-  stop(): void;
+  readonly stop: () => void;
   /** Empties the transcript. */
-  clear(): void;
+  readonly clear: () => void;
   /** Chooses the provider (a registry entry id); its own profile comes back as it was left. */
-  selectProvider(id: string): void;
+  readonly selectProvider: (id: string) => void;
   /** Changes the current provider's profile. */
-  updateProfile(patch: ProfilePatch): void;
+  readonly updateProfile: (patch: ProfilePatch) => void;
   /** Puts the current provider's profile back to its defaults. */
-  resetProfile(): void;
-  dismissError(): void;
+  readonly resetProfile: () => void;
+  readonly dismissError: () => void;
 }
 
 let session: SessionControl | null = null;
@@ -149,7 +151,7 @@ export const useDictation = create<DictationState>()(
         const entry = currentEntry(settings);
         const apiKey = useCredentials.getState().keys[entry.id] ?? '';
         if (!session) {
-          set({ status: 'error', error: { code: 'no-session', message: 'Dictation is not available in this page. Reload and try again.' } });
+          set({ status: 'error', error: dictationError('no-session', 'Dictation is not available in this page. Reload and try again.') });
           return;
         }
         set({ error: null, partial: '', vad: 'silence' });
@@ -201,7 +203,7 @@ export const useDictation = create<DictationState>()(
         const p = (persisted ?? {}) as Partial<DictationState>;
         // Storage is user-editable: keep only well-formed segments.
         const segments = Array.isArray(p.segments)
-          ? p.segments.filter((s): s is Segment => typeof s === 'object' && s !== null && typeof s.id === 'number' && typeof s.text === 'string')
+          ? (p.segments as unknown[]).filter((s): s is Segment => isObject(s) && typeof s.id === 'number' && typeof s.text === 'string')
           : current.segments;
         return {
           ...current,

@@ -18,7 +18,7 @@ export class FakeMicrophone {
   running = false;
   stopped = false;
   /** Reject the next start with this (e.g. a DOMException named NotAllowedError). */
-  failWith: unknown = null;
+  failWith: Error | null = null;
   /** Resolve start only when `grant()` is called. */
   holdPermission = false;
   private grantResolve: (() => void) | null = null;
@@ -31,11 +31,13 @@ export class FakeMicrophone {
     this.running = true;
     const capture: Capture = {
       sampleRate: 48000,
-      stop: async () => {
-        if (!this.running) return;
-        this.emit(); // the worklet's flush: the last, padded frame
-        this.running = false;
-        this.stopped = true;
+      stop: () => {
+        if (this.running) {
+          this.emit(); // the worklet's flush: the last, padded frame
+          this.running = false;
+          this.stopped = true;
+        }
+        return Promise.resolve();
       },
     };
     return capture;
