@@ -25,7 +25,10 @@ export default tseslint.config(
     },
     rules: {
       // Unused arguments and destructured leftovers are named with a leading underscore.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       eqeqeq: ['error', 'always'],
     },
@@ -47,11 +50,31 @@ export default tseslint.config(
   },
   // Imports run one way: core ← audio, protocol ← session ← store ← components; server ← core and codecs.
   { files: ['src/core/**'], ignores: TESTS, rules: onlyDown('^\\.\\./', 'src/core is the ground floor: it imports nothing above it.') },
-  { files: ['src/audio/**'], ignores: TESTS, rules: onlyDown('^\\.\\./(protocol|session|store|components)/', 'src/audio imports only src/core.') },
-  { files: ['src/protocol/**'], ignores: TESTS, rules: onlyDown('^\\.\\./(audio|session|store|components)/', 'src/protocol imports only src/core.') },
-  { files: ['src/session/**'], ignores: TESTS, rules: onlyDown('^\\.\\./(store|components)/', 'src/session imports only core, audio and protocol.') },
-  { files: ['src/store/**'], ignores: TESTS, rules: onlyDown('^\\.\\./(audio|components)/', 'src/store holds state and actions: no audio, no components.') },
-  { files: ['src/components/**'], ignores: TESTS, rules: onlyDown('^\\.\\./audio/', 'Components render state and call actions; capture belongs to the session.') },
+  {
+    files: ['src/audio/**'],
+    ignores: TESTS,
+    rules: onlyDown('^\\.\\./(protocol|session|store|components)/', 'src/audio imports only src/core.'),
+  },
+  {
+    files: ['src/protocol/**'],
+    ignores: TESTS,
+    rules: onlyDown('^\\.\\./(audio|session|store|components)/', 'src/protocol imports only src/core.'),
+  },
+  {
+    files: ['src/session/**'],
+    ignores: TESTS,
+    rules: onlyDown('^\\.\\./(store|components)/', 'src/session imports only core, audio and protocol.'),
+  },
+  {
+    files: ['src/store/**'],
+    ignores: TESTS,
+    rules: onlyDown('^\\.\\./(audio|components)/', 'src/store holds state and actions: no audio, no components.'),
+  },
+  {
+    files: ['src/components/**'],
+    ignores: TESTS,
+    rules: onlyDown('^\\.\\./audio/', 'Components render state and call actions; capture belongs to the session.'),
+  },
   {
     files: ['server/**'],
     ignores: TESTS,

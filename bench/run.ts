@@ -83,7 +83,10 @@ function benchProtocols() {
     ['Reson8 binary', reson8Service.create(local('/rt'), reson8Service.defaults(true))],
     ['Speechall binary', speechallService.create(local('/tr'), speechallService.defaults(true))],
   ];
-  const frames = Array.from({ length: 50 }, () => new Int16Array(FRAME_BYTES / 2).map(() => Math.round((Math.random() - 0.5) * 20000)).buffer);
+  const frames = Array.from(
+    { length: 50 },
+    () => new Int16Array(FRAME_BYTES / 2).map(() => Math.round((Math.random() - 0.5) * 20000)).buffer,
+  );
   return cases.map(([name, protocol]) => {
     const size = (m: string | ArrayBuffer) => (typeof m === 'string' ? new TextEncoder().encode(m).length : m.byteLength);
     const bytesPerSecond = frames.reduce((n, f) => n + size(protocol.encodeAudio(f)), 0);
@@ -146,12 +149,23 @@ async function startServer(port: number): Promise<ChildProcess> {
 }
 
 /** Dictates one clip in Chromium through `provider`; the transcript, and ms from Stop until done. */
-async function dictateInBrowser(baseUrl: string, provider: string, clip: string, seconds: number): Promise<{ text: string; stopMs: number }> {
+async function dictateInBrowser(
+  baseUrl: string,
+  provider: string,
+  clip: string,
+  seconds: number,
+): Promise<{ text: string; stopMs: number }> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${clip}%noloop`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${clip}%noloop`,
     ],
   });
   try {
@@ -166,7 +180,10 @@ async function dictateInBrowser(baseUrl: string, provider: string, clip: string,
     await page.getByRole('button', { name: 'Stop recording' }).click();
     await page.getByRole('button', { name: 'Start recording' }).waitFor({ timeout: 15_000 });
     const stopMs = performance.now() - t0;
-    const text = ((await page.getByRole('log', { name: 'Transcript' }).textContent()) ?? '').replace(/ \(uncertain\)/g, '').replace(/\s+/g, ' ').trim();
+    const text = ((await page.getByRole('log', { name: 'Transcript' }).textContent()) ?? '')
+      .replace(/ \(uncertain\)/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
     return { text, stopMs };
   } finally {
     await browser.close();
@@ -190,11 +207,22 @@ async function benchPipeline(engine: SpeechEngine, list: { path: string; referen
       let browserErrors = 0;
       const stops: number[] = [];
       for (const [i, { clip, wav }] of direct.entries()) {
-        const { text, stopMs } = await dictateInBrowser(`http://localhost:${port}/`, provider, clip.path, wav.samples.length / wav.sampleRate);
+        const { text, stopMs } = await dictateInBrowser(
+          `http://localhost:${port}/`,
+          provider,
+          clip.path,
+          wav.samples.length / wav.sampleRate,
+        );
         const browserWer = wordErrorRate(clip.reference, text);
         browserErrors += browserWer * clip.reference.split(' ').length;
         stops.push(stopMs);
-        perClip.push({ clip: basename(clip.path), directWer: round(wordErrorRate(clip.reference, baselines[i])), browserWer: round(browserWer), stopMs: Math.round(stopMs), browser: text });
+        perClip.push({
+          clip: basename(clip.path),
+          directWer: round(wordErrorRate(clip.reference, baselines[i])),
+          browserWer: round(browserWer),
+          stopMs: Math.round(stopMs),
+          browser: text,
+        });
       }
       const result = { provider, browserWer: round(browserErrors / refWords), medianStopMs: Math.round(median(stops)), perClip };
       console.log(`  ${provider}: WER ${(result.browserWer * 100).toFixed(1)}%, Stop → done ${result.medianStopMs} ms (median)`);
@@ -219,7 +247,8 @@ async function main() {
 
   console.log('Protocols (encoding one second of audio for the wire)');
   const protocols = benchProtocols();
-  for (const p of protocols) console.log(`  ${p.protocol}: ${p.wireBytesPerAudioSecond} bytes/s, ${p.cpuMsPerAudioSecond} ms CPU per audio second`);
+  for (const p of protocols)
+    console.log(`  ${p.protocol}: ${p.wireBytesPerAudioSecond} bytes/s, ${p.cpuMsPerAudioSecond} ms CPU per audio second`);
   results.protocols = protocols;
 
   const engine = loadPocketSphinx();

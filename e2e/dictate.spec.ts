@@ -46,7 +46,9 @@ for (const { provider, partials } of DIALECTS) {
 
     // The fake microphone is not silent (a bad WAV path would give silence, not an error).
     const meter = page.getByRole('meter', { name: 'Microphone level' });
-    await expect.poll(async () => Number(await meter.getAttribute('aria-valuenow')), { timeout: 10_000, intervals: [50] }).toBeGreaterThan(5);
+    await expect
+      .poll(async () => Number(await meter.getAttribute('aria-valuenow')), { timeout: 10_000, intervals: [50] })
+      .toBeGreaterThan(5);
 
     // The VAD follows the voice (the service's own, or the level for services without one).
     const vad = page.getByRole('status', { name: 'Voice activity' });
@@ -67,11 +69,16 @@ for (const { provider, partials } of DIALECTS) {
     await expect(page.getByRole('status', { name: 'Copy result' })).toHaveText('Copied');
     const transcript = await page.evaluate(() => navigator.clipboard.readText());
     const wer = wordErrorRate(reference, transcript);
-    console.log(`${provider}\nreference: ${reference}\ndirect:    ${baseline.text} (WER ${(baseline.wer * 100).toFixed(1)}%)\nbrowser:   ${transcript} (WER ${(wer * 100).toFixed(1)}%)`);
+    console.log(
+      `${provider}\nreference: ${reference}\ndirect:    ${baseline.text} (WER ${(baseline.wer * 100).toFixed(1)}%)\nbrowser:   ${transcript} (WER ${(wer * 100).toFixed(1)}%)`,
+    );
     expect(transcript.split(' ').length).toBeGreaterThan(reference.split(' ').length / 2);
     expect(wer).toBeLessThanOrEqual(baseline.wer + 0.1);
     // The log shows the same words (uncertain ones carry a note for screen readers).
-    const shown = ((await log.textContent()) ?? '').replace(/ \(uncertain\)/g, '').replace(/\s+/g, ' ').trim();
+    const shown = ((await log.textContent()) ?? '')
+      .replace(/ \(uncertain\)/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
     expect(shown).toBe(transcript);
 
     await expect(page.getByRole('alert')).toHaveCount(0);

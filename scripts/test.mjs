@@ -1,4 +1,4 @@
-// npm test: installs what is missing, then type-checks, runs the unit tests (Vitest), builds the
+// npm test: installs what is missing, then lints (ESLint, Prettier), type-checks, runs the unit tests (Vitest), builds the
 // app and runs the end-to-end tests (Playwright, Debian's Chromium, real speech).
 // Ends with one line "N passed, N failed".
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { buildIfNeeded, ensureDebianPackages, ensureNodeModules, ENGINE_PACKAGES, root, run } from './ensure.mjs';
 
 ensureNodeModules();
-ensureDebianPackages([...ENGINE_PACKAGES, 'chromium'], { required: true, why: 'the speech recognizer and the browser for end-to-end tests' });
+ensureDebianPackages([...ENGINE_PACKAGES, 'chromium'], {
+  required: true,
+  why: 'the speech recognizer and the browser for end-to-end tests',
+});
 
 const bin = (pkg, file) => join(root, 'node_modules', pkg, file);
 const results = join(root, 'test-results');
@@ -24,6 +27,12 @@ const step = (name, fn) => {
   return status;
 };
 
+step(
+  'Lint and format (ESLint, Prettier)',
+  () =>
+    run(process.execPath, [bin('eslint', 'bin/eslint.js'), '.']) ||
+    run(process.execPath, [bin('prettier', 'bin/prettier.cjs'), '--check', '.']),
+);
 step('Type-check', () => run(process.execPath, [bin('typescript', 'bin/tsc'), '--noEmit', '-p', '.']));
 step('Unit tests (Vitest)', () =>
   run(process.execPath, [bin('vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitJson}`]),

@@ -29,7 +29,8 @@ const ENDPOINTS: Record<string, Endpoint> = {
 
 /** Creates (but does not start) the HTTP server. */
 export function createDictateServer(options: DictateServerOptions): Server {
-  const assets = options.staticDir && existsSync(options.staticDir) ? sirv(options.staticDir, { single: true, etag: true, gzip: true }) : null;
+  const assets =
+    options.staticDir && existsSync(options.staticDir) ? sirv(options.staticDir, { single: true, etag: true, gzip: true }) : null;
 
   const server = createServer((req, res) => {
     if (req.url === '/healthz') {
@@ -53,7 +54,11 @@ export function createDictateServer(options: DictateServerOptions): Server {
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     const endpoint = ENDPOINTS[path];
-    if (!endpoint) return rejectUpgrade(socket, { status: 404, body: { error: { code: 'not_found', message: `No WebSocket endpoint at ${path.slice(0, 80)}.` } } });
+    if (!endpoint)
+      return rejectUpgrade(socket, {
+        status: 404,
+        body: { error: { code: 'not_found', message: `No WebSocket endpoint at ${path.slice(0, 80)}.` } },
+      });
     const rejection = endpoint.check?.(request, options);
     if (rejection) {
       options.log(`upgrade to ${path} refused: ${rejection.status}`);

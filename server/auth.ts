@@ -67,7 +67,11 @@ export function presentedKey(request: IncomingMessage, sources: CredentialSource
 }
 
 /** Checks the handshake against the configured key (`undefined`: no key needed). */
-export function checkHandshake(request: IncomingMessage, apiKey: string | undefined, sources: CredentialSources = VOICERUN_CREDENTIALS): HandshakeAuth {
+export function checkHandshake(
+  request: IncomingMessage,
+  apiKey: string | undefined,
+  sources: CredentialSources = VOICERUN_CREDENTIALS,
+): HandshakeAuth {
   if (!apiKey) return 'accepted';
   const key = presentedKey(request, sources);
   if (key === null) return 'missing';

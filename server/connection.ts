@@ -256,7 +256,10 @@ export function upgradeCheckedEndpoint<Options>(
   handle: (ws: WebSocket, options: Options, ctx: ServerContext) => void,
 ): Endpoint {
   const parse = (request: IncomingMessage) => rules.parse(new URL(request.url ?? '/', 'http://localhost'));
-  const refuse = (status: 400 | 401 | 500, message: string): Rejection => ({ status, body: { error: { code: rules.codes[status], message } } });
+  const refuse = (status: 400 | 401 | 500, message: string): Rejection => ({
+    status,
+    body: { error: { code: rules.codes[status], message } },
+  });
   return {
     check(request, ctx) {
       const auth = checkHandshake(request, ctx.apiKey, rules.credentials);

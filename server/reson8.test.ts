@@ -13,7 +13,8 @@ const engine = loadPocketSphinx();
 const CLIP = 'sense_and_sensibility_01_austen_64kb-0920.wav';
 const clip = readWav(join(FIXTURES_DIR, CLIP));
 const reference = referenceFor(CLIP);
-const ALL = 'encoding=pcm_s16le&sample_rate=16000&channels=1&include_interim=true&include_timestamps=true&include_words=true&include_confidence=true';
+const ALL =
+  'encoding=pcm_s16le&sample_rate=16000&channels=1&include_interim=true&include_timestamps=true&include_words=true&include_confidence=true';
 
 /** Sends the clip as 20 ms binary frames. */
 function streamClip(client: TestClient, samples = clip.samples) {
@@ -47,7 +48,12 @@ describe('Reson8 realtime endpoint', () => {
     expect(interim[0]).toEqual({ type: 'transcript', text: expect.any(String), is_final: false });
     expect(finals.length).toBeGreaterThan(0);
     expect(wordErrorRate(reference, finals.map((m) => m.text).join(' '))).toBeLessThan(0.35);
-    const final = finals[0] as unknown as { start_ms: number; duration_ms: number; words: { text: string; start_ms: number; duration_ms: number; confidence: number }[]; text: string };
+    const final = finals[0] as unknown as {
+      start_ms: number;
+      duration_ms: number;
+      words: { text: string; start_ms: number; duration_ms: number; confidence: number }[];
+      text: string;
+    };
     expect(final.words.map((w) => w.text).join(' ')).toBe(final.text);
     // The clip's speech starts within its first half second and lasts about 5.5 s.
     expect(final.start_ms).toBeGreaterThanOrEqual(0);
@@ -105,7 +111,10 @@ describe('Reson8 realtime endpoint', () => {
     const bytes = pcmBytes(clip.samples);
     for (let i = 0; i < bytes.length; i += 333) client.ws.send(bytes.subarray(i, i + 333));
     await flush(client);
-    const text = client.messages.filter((m) => m.type === 'transcript').map((m) => m.text).join(' ');
+    const text = client.messages
+      .filter((m) => m.type === 'transcript')
+      .map((m) => m.text)
+      .join(' ');
     expect(wordErrorRate(reference, text)).toBeLessThan(0.35);
   });
 
@@ -165,12 +174,15 @@ describe('Reson8 realtime endpoint with a key', () => {
     ['a wrong bearer token', { protocols: ['bearer', 'wrong'] }],
     ['a wrong ApiKey header', { headers: { Authorization: 'ApiKey wrong' } }],
     ['the key as a query parameter (not a Reson8 method)', { query: `api_key=${KEY}` }],
-  ])('refuses the upgrade with 401 UNAUTHORIZED for %s', async (_name, options: { protocols?: string[]; headers?: Record<string, string>; query?: string }) => {
-    const { status, body } = await TestClient.upgradeStatus(options.query ? `${url}?${options.query}` : url, options);
-    expect(status).toBe(401);
-    expect(body).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
-    expect(JSON.stringify(body)).not.toContain('wrong');
-  });
+  ])(
+    'refuses the upgrade with 401 UNAUTHORIZED for %s',
+    async (_name, options: { protocols?: string[]; headers?: Record<string, string>; query?: string }) => {
+      const { status, body } = await TestClient.upgradeStatus(options.query ? `${url}?${options.query}` : url, options);
+      expect(status).toBe(401);
+      expect(body).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+      expect(JSON.stringify(body)).not.toContain('wrong');
+    },
+  );
 });
 
 describe('Reson8 realtime endpoint without PocketSphinx', () => {

@@ -40,13 +40,16 @@ export interface Reson8Options {
  */
 export function parseReson8Query(url: URL): Reson8Options | Error {
   const encoding = url.searchParams.get('encoding') ?? 'auto';
-  if (encoding !== 'auto' && encoding !== 'pcm_s16le') return new Error(`encoding must be auto or pcm_s16le (got "${encoding.slice(0, 20)}").`);
+  if (encoding !== 'auto' && encoding !== 'pcm_s16le')
+    return new Error(`encoding must be auto or pcm_s16le (got "${encoding.slice(0, 20)}").`);
   const rate = url.searchParams.get('sample_rate');
-  if (rate !== null && rate !== '16000') return new Error(`sample_rate ${rate.slice(0, 20)} is not supported: the local engine takes 16000 Hz.`);
+  if (rate !== null && rate !== '16000')
+    return new Error(`sample_rate ${rate.slice(0, 20)} is not supported: the local engine takes 16000 Hz.`);
   const channels = url.searchParams.get('channels');
   if (channels !== null && channels !== '1') return new Error(`channels ${channels.slice(0, 20)} is not supported: send mono (1).`);
   const model = url.searchParams.get('custom_model_id');
-  if (model && model !== RESON8_LOCAL_MODEL) return new Error(`Unknown custom_model_id "${model.slice(0, 60)}". This server offers "${RESON8_LOCAL_MODEL}".`);
+  if (model && model !== RESON8_LOCAL_MODEL)
+    return new Error(`Unknown custom_model_id "${model.slice(0, 60)}". This server offers "${RESON8_LOCAL_MODEL}".`);
   const flags: Record<keyof Reson8Options, string> = {
     includeInterim: 'include_interim',
     includeTimestamps: 'include_timestamps',
@@ -63,7 +66,11 @@ export function parseReson8Query(url: URL): Reson8Options | Error {
 }
 
 /** A `transcript` message with only the fields the query asked for ("Reson8: server messages"). */
-export function transcriptMessage(utterance: Pick<Utterance, 'text'> & Partial<Utterance>, isFinal: boolean, options: Reson8Options): object {
+export function transcriptMessage(
+  utterance: Pick<Utterance, 'text'> & Partial<Utterance>,
+  isFinal: boolean,
+  options: Reson8Options,
+): object {
   const message: Record<string, unknown> = { type: 'transcript', text: utterance.text };
   if (options.includeInterim) message.is_final = isFinal;
   if (options.includeTimestamps && utterance.startMs !== undefined) {
@@ -94,9 +101,11 @@ function handle(ws: WebSocket, options: Reson8Options, ctx: ServerContext): void
       } catch {
         return conn.close(1007, 'Malformed message: not valid JSON');
       }
-      if (!isObject(message) || message.type !== 'flush_request') return conn.close(1007, 'Unknown message: expected binary audio or flush_request');
+      if (!isObject(message) || message.type !== 'flush_request')
+        return conn.close(1007, 'Unknown message: expected binary audio or flush_request');
       const flushId = message.id;
-      if (flushId !== undefined && flushId !== null && typeof flushId !== 'string') return conn.close(1007, 'flush_request id must be a string');
+      if (flushId !== undefined && flushId !== null && typeof flushId !== 'string')
+        return conn.close(1007, 'flush_request id must be a string');
       flushes = flushes.then(async () => {
         await audio.finish().catch(() => undefined);
         conn.send({ type: 'flush_confirmation', id: flushId ?? null });

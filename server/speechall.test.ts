@@ -46,10 +46,17 @@ describe('Speechall streaming endpoint', () => {
   });
 
   it('sends {id, text, language, words[{text, start, end, confidence}]} for output_format=json, as documented', async () => {
-    const client = await TestClient.connect(`${url}?${query({ model: SPEECHALL_LOCAL_MODEL, language: 'en', output_format: 'json', punctuation: 'true' })}`);
+    const client = await TestClient.connect(
+      `${url}?${query({ model: SPEECHALL_LOCAL_MODEL, language: 'en', output_format: 'json', punctuation: 'true' })}`,
+    );
     streamClip(client);
     await client.waitFor((ms) => ms.length > 0, 'a result', 20_000);
-    const result = JSON.parse(client.texts[0]) as { id: string; text: string; language: string; words: { text: string; start: number; end: number; confidence: number }[] };
+    const result = JSON.parse(client.texts[0]) as {
+      id: string;
+      text: string;
+      language: string;
+      words: { text: string; start: number; end: number; confidence: number }[];
+    };
     expect(Object.keys(result).sort()).toEqual(['id', 'language', 'text', 'words']);
     expect(result.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(result.language).toBe('en');

@@ -69,9 +69,11 @@ export function parseSpeechallQuery(url: URL): SpeechallOptions | Error {
   const p = url.searchParams;
   const model = p.get('model');
   if (!model) return new Error(`model is required, e.g. ${SPEECHALL_LOCAL_MODEL}.`);
-  if (model !== SPEECHALL_LOCAL_MODEL) return new Error(`Unknown model "${model.slice(0, 60)}". This server offers "${SPEECHALL_LOCAL_MODEL}".`);
+  if (model !== SPEECHALL_LOCAL_MODEL)
+    return new Error(`Unknown model "${model.slice(0, 60)}". This server offers "${SPEECHALL_LOCAL_MODEL}".`);
   const language = p.get('language') || 'en';
-  if (!/^(en(-[A-Za-z0-9]+)*|auto)$/i.test(language)) return new Error(`Language "${language.slice(0, 20)}" is not supported by ${SPEECHALL_LOCAL_MODEL}: use en or auto.`);
+  if (!/^(en(-[A-Za-z0-9]+)*|auto)$/i.test(language))
+    return new Error(`Language "${language.slice(0, 20)}" is not supported by ${SPEECHALL_LOCAL_MODEL}: use en or auto.`);
   const outputFormat = p.get('output_format') || 'text';
   if (outputFormat !== 'text' && outputFormat !== 'json' && outputFormat !== 'verbose_json') {
     return new Error(`output_format must be text, json or verbose_json (got "${outputFormat.slice(0, 20)}").`);
@@ -88,7 +90,8 @@ export function parseSpeechallQuery(url: URL): SpeechallOptions | Error {
   let speakersExpected: number | undefined;
   if (p.get('speakers_expected')) {
     speakersExpected = Number(p.get('speakers_expected'));
-    if (!Number.isInteger(speakersExpected) || speakersExpected < 1 || speakersExpected > 10) return new Error('speakers_expected must be an integer from 1 to 10.');
+    if (!Number.isInteger(speakersExpected) || speakersExpected < 1 || speakersExpected > 10)
+      return new Error('speakers_expected must be an integer from 1 to 10.');
   }
   const customVocabulary = vocabulary(url);
   if (customVocabulary instanceof Error) return customVocabulary;
@@ -110,7 +113,12 @@ const seconds = (ms: number) => Math.round(ms) / 1000;
 /** The result frame for one utterance ("Speechall: server messages"). */
 export function resultMessage(utterance: Utterance, options: SpeechallOptions): string {
   if (options.outputFormat === 'text') return utterance.text;
-  const words = utterance.words.map((w) => ({ text: w.text, start: seconds(w.startMs), end: seconds(w.startMs + w.durationMs), confidence: w.confidence }));
+  const words = utterance.words.map((w) => ({
+    text: w.text,
+    start: seconds(w.startMs),
+    end: seconds(w.startMs + w.durationMs),
+    confidence: w.confidence,
+  }));
   const base = { id: randomUUID(), text: utterance.text, language: options.language.split('-')[0].toLowerCase() };
   if (options.outputFormat === 'json') return JSON.stringify({ ...base, words });
   const start = seconds(utterance.startMs);

@@ -17,9 +17,7 @@ export class TestClient {
   private waiters: (() => void)[] = [];
   readonly opened: Promise<void>;
 
-  constructor(
-    readonly ws: WebSocket,
-  ) {
+  constructor(readonly ws: WebSocket) {
     this.opened = new Promise((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -53,7 +51,10 @@ export class TestClient {
   }
 
   /** Tries to connect and returns the HTTP status and JSON body of a refused upgrade (101 if accepted). */
-  static async upgradeStatus(url: string, options: { headers?: Record<string, string>; protocols?: string[] } = {}): Promise<{ status: number; body: unknown }> {
+  static async upgradeStatus(
+    url: string,
+    options: { headers?: Record<string, string>; protocols?: string[] } = {},
+  ): Promise<{ status: number; body: unknown }> {
     const ws = new WebSocket(url, options.protocols ?? [], { headers: options.headers });
     return new Promise((resolve, reject) => {
       ws.once('open', () => {
@@ -82,7 +83,13 @@ export class TestClient {
 
   private until<T>(check: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Timed out waiting for ${what}; got ${JSON.stringify(this.messages.map((m) => m.type))}, close ${this.closeCode}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`Timed out waiting for ${what}; got ${JSON.stringify(this.messages.map((m) => m.type))}, close ${this.closeCode}`),
+          ),
+        timeoutMs,
+      );
       const test = () => {
         const value = check();
         if (value !== undefined) {

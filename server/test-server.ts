@@ -6,7 +6,10 @@ import { unavailableEngine, type SpeechEngine } from './engine/engine';
 import { INSTALL_HINT } from './engine/pocketsphinx';
 
 /** A running test server and its `ws://127.0.0.1:<port>` base. */
-export async function startTestServer(engine: SpeechEngine, options: { apiKey?: string; unavailable?: boolean } = {}): Promise<{ server: Server; base: string }> {
+export async function startTestServer(
+  engine: SpeechEngine,
+  options: { apiKey?: string; unavailable?: boolean } = {},
+): Promise<{ server: Server; base: string }> {
   const server = createDictateServer({
     engine: options.unavailable ? unavailableEngine(INSTALL_HINT) : engine,
     apiKey: options.apiKey,

@@ -112,7 +112,10 @@ describe('VoiceRun endpoint without a key', () => {
     streamClip(client, (chunk) => Buffer.from(Array.from(chunk, linearToMulaw)).toString('base64'));
     client.send({ type: 'session.close' });
     await client.next('session.closed', 20_000);
-    const text = client.messages.filter((m) => m.type === 'transcription.completed').map((m) => m.text).join(' ');
+    const text = client.messages
+      .filter((m) => m.type === 'transcription.completed')
+      .map((m) => m.text)
+      .join(' ');
     expect(wordErrorRate(reference, text)).toBeLessThan(0.5);
   });
 
@@ -186,7 +189,10 @@ describe('VoiceRun endpoint without a key', () => {
     good.send({ type: 'session.close' });
     await good.next('session.closed', 20_000);
     expect(await bad.closed()).toBe(1009);
-    const text = good.messages.filter((m) => m.type === 'transcription.completed').map((m) => m.text).join(' ');
+    const text = good.messages
+      .filter((m) => m.type === 'transcription.completed')
+      .map((m) => m.text)
+      .join(' ');
     expect(wordErrorRate(reference, text)).toBeLessThan(0.35);
   });
 
@@ -204,9 +210,15 @@ describe('VoiceRun endpoint with DICTATE_API_KEY', () => {
 
   it('follows the documented Node.js example: Authorization header, session.created, session.update, session.updated', async () => {
     const client = await TestClient.connect(url, { headers: { Authorization: `Bearer ${KEY}` } });
-    expect(await client.next('session.created')).toEqual({ type: 'session.created', session: { id: expect.stringMatching(/^ts_[0-9a-f]{12}$/) } });
+    expect(await client.next('session.created')).toEqual({
+      type: 'session.created',
+      session: { id: expect.stringMatching(/^ts_[0-9a-f]{12}$/) },
+    });
     client.send(sessionUpdate());
-    expect(await client.next('session.updated')).toMatchObject({ type: 'session.updated', session: { provider: LOCAL_PROVIDER, model: LOCAL_MODEL } });
+    expect(await client.next('session.updated')).toMatchObject({
+      type: 'session.updated',
+      session: { provider: LOCAL_PROVIDER, model: LOCAL_MODEL },
+    });
     expect(client.texts.join('')).not.toContain(KEY);
     client.ws.close();
   });

@@ -49,20 +49,31 @@ export function validateSessionUpdate(session: unknown): SessionConfig | { code:
   if (typeof provider !== 'string' || !provider) return { code: 'invalid_config', message: 'session.provider is required (a string).' };
   if (typeof model !== 'string' || !model) return { code: 'invalid_config', message: 'session.model is required (a string).' };
   if (provider.toUpperCase() !== LOCAL_PROVIDER) {
-    return { code: 'invalid_provider', message: `Unknown or unsupported provider: ${provider.slice(0, 60)}. This server offers "${LOCAL_PROVIDER}".` };
+    return {
+      code: 'invalid_provider',
+      message: `Unknown or unsupported provider: ${provider.slice(0, 60)}. This server offers "${LOCAL_PROVIDER}".`,
+    };
   }
-  if (model !== LOCAL_MODEL) return { code: 'invalid_model', message: `Unknown STT model: ${model.slice(0, 60)}. This server offers "${LOCAL_MODEL}".` };
-  if (language !== undefined && typeof language !== 'string') return { code: 'invalid_config', message: 'session.language must be a string.' };
+  if (model !== LOCAL_MODEL)
+    return { code: 'invalid_model', message: `Unknown STT model: ${model.slice(0, 60)}. This server offers "${LOCAL_MODEL}".` };
+  if (language !== undefined && typeof language !== 'string')
+    return { code: 'invalid_config', message: 'session.language must be a string.' };
   const lang = (language ?? 'en').trim() || 'en';
   if (!/^(en(-[A-Za-z0-9]+)*|multi)$/i.test(lang)) {
-    return { code: 'invalid_config', message: `Language "${lang.slice(0, 20)}" is not supported by ${LOCAL_MODEL}: use "en" (or "multi").` };
+    return {
+      code: 'invalid_config',
+      message: `Language "${lang.slice(0, 20)}" is not supported by ${LOCAL_MODEL}: use "en" (or "multi").`,
+    };
   }
   if (prompt !== undefined && typeof prompt !== 'string') return { code: 'invalid_config', message: 'session.prompt must be a string.' };
   if (format !== undefined && format !== 'pcm16' && format !== 'mulaw') {
     return { code: 'invalid_config', message: 'session.input_audio_format must be "pcm16" or "mulaw".' };
   }
   if (rate !== undefined && rate !== 16000) {
-    return { code: 'invalid_config', message: `session.sample_rate ${JSON.stringify(rate).slice(0, 20)} is not supported: ${LOCAL_MODEL} takes 16000 Hz.` };
+    return {
+      code: 'invalid_config',
+      message: `session.sample_rate ${JSON.stringify(rate).slice(0, 20)} is not supported: ${LOCAL_MODEL} takes 16000 Hz.`,
+    };
   }
   return {
     model,
@@ -198,7 +209,8 @@ export function handleVoiceRun(ws: WebSocket, request: IncomingMessage, ctx: Ser
     if (data.length % 4 !== 0 || !BASE64.test(data)) return error(c, 'invalid_message', 'audio.append: "audio" is not valid base64.');
     const bytes = Buffer.from(data, 'base64');
     if (config.input_audio_format === 'mulaw') return audio.write(decodeMulaw(bytes));
-    if (bytes.length % 2 !== 0) return error(c, 'invalid_message', `audio.append: ${bytes.length} bytes is not a whole number of 16-bit samples.`);
+    if (bytes.length % 2 !== 0)
+      return error(c, 'invalid_message', `audio.append: ${bytes.length} bytes is not a whole number of 16-bit samples.`);
     audio.write(pcm16Samples(bytes));
   }
 

@@ -18,7 +18,14 @@ beforeEach(() => {
   useCredentials.setState(useCredentials.getInitialState(), true);
   mic = new FakeMicrophone();
   service = new FakeVoiceRunService({ answerClose: true });
-  attachSession(createSession({ startCapture: mic.start, connect: service.connect, location: { protocol: 'http:', host: 'localhost' }, finishTimeoutMs: 300 }));
+  attachSession(
+    createSession({
+      startCapture: mic.start,
+      connect: service.connect,
+      location: { protocol: 'http:', host: 'localhost' },
+      finishTimeoutMs: 300,
+    }),
+  );
 });
 
 /** Renders the app and starts recording; resolves once it is Listening. */
@@ -84,7 +91,9 @@ describe('Dictate', () => {
     render(<App />);
     await user.click(screen.getByRole('button', { name: 'Start recording' }));
     const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent('Microphone access is blocked. Allow the microphone for this site in your browser, then press Start recording again.');
+    expect(alert).toHaveTextContent(
+      'Microphone access is blocked. Allow the microphone for this site in your browser, then press Start recording again.',
+    );
     expect(alert).not.toHaveTextContent(/NotAllowedError|at \w+ \(/);
     expect(screen.getByRole('button', { name: 'Start recording' })).toBeEnabled();
     await user.click(within(alert).getByRole('button', { name: 'Dismiss' }));
@@ -117,7 +126,10 @@ describe('Dictate', () => {
     await user.click(screen.getByRole('button', { name: 'Start recording' }));
     await screen.findByText('Listening');
     expect(new URL(service.request!.url).searchParams.get('api_key')).toBe('sk-123456');
-    expect(service.received[0]).toMatchObject({ type: 'session.update', session: { provider: 'OPENAI', model: 'gpt-4o-transcribe', input_audio_format: 'mulaw' } });
+    expect(service.received[0]).toMatchObject({
+      type: 'session.update',
+      session: { provider: 'OPENAI', model: 'gpt-4o-transcribe', input_audio_format: 'mulaw' },
+    });
     expect(screen.getByLabelText('Endpoint URL')).toBeDisabled();
     expect(document.body.textContent).not.toContain('sk-123456');
   });
@@ -127,7 +139,11 @@ describe('Dictate', () => {
     render(<App />);
     await user.click(screen.getByText('Settings'));
     const picker = screen.getByRole('combobox', { name: 'Provider' });
-    expect(within(picker).getAllByRole('option').map((o) => o.textContent)).toEqual([
+    expect(
+      within(picker)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual([
       'Local engine (VoiceRun protocol)',
       'Local engine (Reson8 protocol)',
       'Local engine (Speechall protocol)',
@@ -151,7 +167,14 @@ describe('Dictate', () => {
 
   it('dictates through Reson8: interim words, then the final with uncertain words marked; Stop flushes first', async () => {
     const reson8 = new FakeReson8Service({ apiKey: 'tok_abc' });
-    attachSession(createSession({ startCapture: mic.start, connect: reson8.connect, location: { protocol: 'http:', host: 'localhost' }, finishTimeoutMs: 2000 }));
+    attachSession(
+      createSession({
+        startCapture: mic.start,
+        connect: reson8.connect,
+        location: { protocol: 'http:', host: 'localhost' },
+        finishTimeoutMs: 2000,
+      }),
+    );
     const user = userEvent.setup();
     render(<App />);
     await user.click(screen.getByText('Settings'));
@@ -198,19 +221,42 @@ describe('Dictate', () => {
 
   it('dictates through Speechall: JSON and plain-text results; Stop sends trailing silence and waits for the last words', async () => {
     const speechall = new FakeSpeechallService({ apiKey: 'sa-key' });
-    attachSession(createSession({ startCapture: mic.start, connect: speechall.connect, location: { protocol: 'http:', host: 'localhost' }, finishTimeoutMs: 5000 }));
+    attachSession(
+      createSession({
+        startCapture: mic.start,
+        connect: speechall.connect,
+        location: { protocol: 'http:', host: 'localhost' },
+        finishTimeoutMs: 5000,
+      }),
+    );
     useDictation.getState().selectProvider('speechall');
     useCredentials.getState().setKey('speechall', 'sa-key');
     const user = await renderRecording();
     const url = new URL(speechall.request!.url);
-    expect(Object.fromEntries(url.searchParams)).toMatchObject({ api_key: 'sa-key', model: 'deepgram.nova-2', language: 'en', output_format: 'json', punctuation: 'true' });
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      api_key: 'sa-key',
+      model: 'deepgram.nova-2',
+      language: 'en',
+      output_format: 'json',
+      punctuation: 'true',
+    });
     // "Speechall: server messages": the JSON example.
-    speechall.push({ id: '123e4567-e89b-12d3-a456-426614174000', text: 'Hello, this is a test transcription.', language: 'en', words: [{ text: 'Hello', start: 0.0, end: 0.5, confidence: 0.98 }] });
+    speechall.push({
+      id: '123e4567-e89b-12d3-a456-426614174000',
+      text: 'Hello, this is a test transcription.',
+      language: 'en',
+      words: [{ text: 'Hello', start: 0.0, end: 0.5, confidence: 0.98 }],
+    });
     const log = screen.getByRole('log', { name: 'Transcript' });
     expect(await within(log).findByText(/Hello, this is a test transcription\./)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Stop recording' }));
     await vi.waitFor(() => expect(speechall.audio.length).toBeGreaterThanOrEqual(50));
-    expect(speechall.samples().slice(-50).every((f) => f.length === 320 && f.every((x) => x === 0))).toBe(true);
+    expect(
+      speechall
+        .samples()
+        .slice(-50)
+        .every((f) => f.length === 320 && f.every((x) => x === 0)),
+    ).toBe(true);
     // The last words arrive after the silence; the session ends once the service is quiet.
     speechall.push('and the last words');
     expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent('Finishing');

@@ -22,7 +22,10 @@ export function App() {
       </header>
       <main className="mx-auto max-w-3xl space-y-4 px-4 py-6">
         <ErrorAlert />
-        <section aria-label="Recorder" className="flex flex-wrap items-center justify-between gap-4 rounded-xl border border-slate-200 bg-white p-4">
+        <section
+          aria-label="Recorder"
+          className="flex flex-wrap items-center justify-between gap-4 rounded-xl border border-slate-200 bg-white p-4"
+        >
           <RecordButton />
           <VoiceActivity />
         </section>

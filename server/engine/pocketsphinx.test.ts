@@ -96,7 +96,8 @@ describe('a PocketSphinx recognizer', () => {
       expect(Math.abs(u.startMs + u.durationMs - (offset + span.endMs))).toBeLessThan(300);
       // Words are inside their utterance, in order.
       expect(u.words[0].startMs).toBe(u.startMs);
-      for (let w = 1; w < u.words.length; w++) expect(u.words[w].startMs).toBeGreaterThanOrEqual(u.words[w - 1].startMs + u.words[w - 1].durationMs);
+      for (let w = 1; w < u.words.length; w++)
+        expect(u.words[w].startMs).toBeGreaterThanOrEqual(u.words[w - 1].startMs + u.words[w - 1].durationMs);
     }
   });
 });

@@ -79,7 +79,9 @@ export interface EngineOptions {
 
 function promisify<T>(fn: AsyncFn, ...args: unknown[]): Promise<T> {
   return new Promise((resolve, reject) =>
-    fn.async(...args, (err: unknown, res: T) => (err ? reject(err instanceof Error ? err : new Error('A PocketSphinx call failed.')) : resolve(res))),
+    fn.async(...args, (err: unknown, res: T) =>
+      err ? reject(err instanceof Error ? err : new Error('A PocketSphinx call failed.')) : resolve(res),
+    ),
   );
 }
 
@@ -103,13 +105,31 @@ class PocketSphinxEngine implements SpeechEngine {
     const c = this.c;
     const dir = this.modelDir;
     const config = c.cmd_ln_init(
-      null, c.ps_args(), 1,
-      'str', '-hmm', 'str', join(dir, 'en-us'),
-      'str', '-lm', 'str', join(dir, 'en-us.lm.bin'),
-      'str', '-dict', 'str', join(dir, 'cmudict-en-us.dict'),
-      'str', '-samprate', 'str', String(ENGINE_SAMPLE_RATE),
-      'str', '-logfn', 'str', '/dev/null',
-      'void *', null,
+      null,
+      c.ps_args(),
+      1,
+      'str',
+      '-hmm',
+      'str',
+      join(dir, 'en-us'),
+      'str',
+      '-lm',
+      'str',
+      join(dir, 'en-us.lm.bin'),
+      'str',
+      '-dict',
+      'str',
+      join(dir, 'cmudict-en-us.dict'),
+      'str',
+      '-samprate',
+      'str',
+      String(ENGINE_SAMPLE_RATE),
+      'str',
+      '-logfn',
+      'str',
+      '/dev/null',
+      'void *',
+      null,
     );
     if (!config) throw new Error('PocketSphinx rejected its configuration.');
     const decoder = await promisify<Pointer>(c.ps_init, config);

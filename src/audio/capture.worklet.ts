@@ -25,9 +25,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
     super();
     const post = (message: WorkletMessage, transfer: Transferable[] = []) => this.port.postMessage(message, transfer);
     try {
-      this.encoder = new Pcm16FrameEncoder(Math.round(sampleRate), ({ pcm, peak }) =>
-        post({ type: 'frame', pcm, peak }, [pcm]),
-      );
+      this.encoder = new Pcm16FrameEncoder(Math.round(sampleRate), ({ pcm, peak }) => post({ type: 'frame', pcm, peak }, [pcm]));
     } catch (error) {
       post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
       this.running = false;

@@ -18,12 +18,9 @@ function resampleAll(input: Float32Array, inputRate: number, chunk: number): Flo
 }
 
 describe('resampler frequency response', () => {
-  it.each([8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000])(
-    'passes a 1 kHz tone from %i Hz within 0.5 dB',
-    (rate) => {
-      expect(Math.abs(toneGainDb(rate, 1000))).toBeLessThan(0.5);
-    },
-  );
+  it.each([8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000])('passes a 1 kHz tone from %i Hz within 0.5 dB', (rate) => {
+    expect(Math.abs(toneGainDb(rate, 1000))).toBeLessThan(0.5);
+  });
 
   it.each([48000, 44100])('attenuates tones from 8.5 kHz up to the Nyquist of %i Hz by at least 60 dB', (rate) => {
     const worst = worstStopbandDb(rate, 8500, rate / 2 - 100, 500);

@@ -14,7 +14,6 @@
  */
 import { FRAME_SAMPLES, FRAME_BYTES, TARGET_SAMPLE_RATE, type Pcm16Frame } from '../core/frames';
 
-
 /** Lowest and highest input rates supported, in Hz. */
 export const MIN_INPUT_RATE = 8_000;
 export const MAX_INPUT_RATE = 96_000;
@@ -64,11 +63,7 @@ function gcd(a: number, b: number): number {
  * @param outputRate - output sample rate in Hz (default 16000)
  * @throws RangeError if a rate is not an integer in range, or the ratio needs more than 2048 phases
  */
-export function designResampler(
-  inputRate: number,
-  outputRate = TARGET_SAMPLE_RATE,
-  options: ResamplerOptions = {},
-): ResamplerDesign {
+export function designResampler(inputRate: number, outputRate = TARGET_SAMPLE_RATE, options: ResamplerOptions = {}): ResamplerDesign {
   const attenuationDb = options.attenuationDb ?? 70;
   for (const [name, rate] of [
     ['input', inputRate],

@@ -18,10 +18,7 @@ export function RecordButton() {
           : 'bg-indigo-600 text-white hover:bg-indigo-700 focus-visible:outline-indigo-600'
       }`}
     >
-      <span
-        aria-hidden="true"
-        className={active ? 'h-3.5 w-3.5 rounded-sm bg-white' : 'h-3.5 w-3.5 rounded-full bg-white'}
-      />
+      <span aria-hidden="true" className={active ? 'h-3.5 w-3.5 rounded-sm bg-white' : 'h-3.5 w-3.5 rounded-full bg-white'} />
       {label}
     </button>
   );

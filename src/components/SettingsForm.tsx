@@ -17,7 +17,15 @@ const input =
   'mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm shadow-xs focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 disabled:bg-slate-100';
 
 /** A labelled control; the hint is its description, not part of its name. */
-function Field({ label, hint, children }: { label: string; hint?: string; children: ReactElement<{ id?: string; 'aria-describedby'?: string }> }) {
+function Field({
+  label,
+  hint,
+  children,
+}: {
+  label: string;
+  hint?: string;
+  children: ReactElement<{ id?: string; 'aria-describedby'?: string }>;
+}) {
   const id = useId();
   const hintId = `${id}-hint`;
   return (
@@ -36,7 +44,17 @@ function Field({ label, hint, children }: { label: string; hint?: string; childr
 }
 
 /** A checkbox with its label beside it. */
-function Check({ label, hint, checked, onChange }: { label: string; hint?: string; checked: boolean; onChange: (checked: boolean) => void }) {
+function Check({
+  label,
+  hint,
+  checked,
+  onChange,
+}: {
+  label: string;
+  hint?: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
   const id = useId();
   return (
     <div className="flex items-start gap-2">
@@ -63,7 +81,15 @@ function Check({ label, hint, checked, onChange }: { label: string; hint?: strin
 }
 
 /** One service option, rendered from its field description. */
-function OptionControl({ field, value, onChange }: { field: OptionField; value: OptionValue | undefined; onChange: (value: OptionValue) => void }) {
+function OptionControl({
+  field,
+  value,
+  onChange,
+}: {
+  field: OptionField;
+  value: OptionValue | undefined;
+  onChange: (value: OptionValue) => void;
+}) {
   const listId = useId();
   switch (field.kind) {
     case 'checkbox':
@@ -97,17 +123,17 @@ function OptionControl({ field, value, onChange }: { field: OptionField; value: 
     case 'text':
       return (
         <div>
-        <Field label={field.label} hint={field.hint}>
-          <input
-            className={input}
-            type="text"
-            spellCheck={false}
-            placeholder={field.placeholder}
-            list={field.suggestions ? listId : undefined}
-            value={String(value ?? '')}
-            onChange={(e) => onChange(e.target.value)}
-          />
-        </Field>
+          <Field label={field.label} hint={field.hint}>
+            <input
+              className={input}
+              type="text"
+              spellCheck={false}
+              placeholder={field.placeholder}
+              list={field.suggestions ? listId : undefined}
+              value={String(value ?? '')}
+              onChange={(e) => onChange(e.target.value)}
+            />
+          </Field>
           {field.suggestions && (
             <datalist id={listId}>
               {field.suggestions.map((s) => (
@@ -129,7 +155,14 @@ function KeyField({ provider, label }: { provider: string; label: string }) {
   return (
     <>
       <Field label={label} hint={remember ? 'Saved in this browser on this device.' : 'Kept in this tab only: gone when you close it.'}>
-        <input className={input} type="password" autoComplete="off" spellCheck={false} value={key} onChange={(e) => setKey(provider, e.target.value)} />
+        <input
+          className={input}
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={key}
+          onChange={(e) => setKey(provider, e.target.value)}
+        />
       </Field>
       <div className="self-end pb-2">
         <Check label="Remember key on this device" checked={remember} onChange={(checked) => setRemember(provider, checked)} />
@@ -164,7 +197,12 @@ export function SettingsForm() {
       <form className="mt-4" onSubmit={(e) => e.preventDefault()} aria-label="Connection settings">
         <fieldset disabled={busy} className="grid gap-4 sm:grid-cols-2">
           <div className="sm:col-span-2">
-            <Field label="Provider" hint={entry.local ? 'The PocketSphinx engine served with this page: works offline.' : `Needs an account with ${service.name}.`}>
+            <Field
+              label="Provider"
+              hint={
+                entry.local ? 'The PocketSphinx engine served with this page: works offline.' : `Needs an account with ${service.name}.`
+              }
+            >
               <select className={input} value={entry.id} onChange={(e) => selectProvider(e.target.value)}>
                 <optgroup label="On this computer">
                   {PROVIDERS.filter((p) => p.local).map((p) => (
@@ -214,7 +252,12 @@ export function SettingsForm() {
             </p>
           )}
           {fields.map((field) => (
-            <OptionControl key={`${entry.id}:${field.key}`} field={field} value={profile.options[field.key]} onChange={(value) => updateProfile({ options: { [field.key]: value } })} />
+            <OptionControl
+              key={`${entry.id}:${field.key}`}
+              field={field}
+              value={profile.options[field.key]}
+              onChange={(value) => updateProfile({ options: { [field.key]: value } })}
+            />
           ))}
           <div className="sm:col-span-2">
             <button

@@ -12,10 +12,15 @@ function clock(ms: number): string {
 
 /** A final utterance: plain text, or its words with the uncertain ones underlined. */
 const SegmentText = memo(function SegmentText({ segment }: { segment: Segment }) {
-  const timing = segment.startMs !== undefined ? `${clock(segment.startMs)}–${clock(segment.startMs + (segment.durationMs ?? 0))}` : undefined;
+  const timing =
+    segment.startMs !== undefined ? `${clock(segment.startMs)}–${clock(segment.startMs + (segment.durationMs ?? 0))}` : undefined;
   const words = segment.words;
   // Word detail only when it is the same text (a service may punctuate text but not words).
-  const byWord = words && words.length > 0 && words.some((w) => w.confidence !== undefined) && transcriptText([{ id: 0, text: words.map((w) => w.text).join(' ') }]) === segment.text;
+  const byWord =
+    words &&
+    words.length > 0 &&
+    words.some((w) => w.confidence !== undefined) &&
+    transcriptText([{ id: 0, text: words.map((w) => w.text).join(' ') }]) === segment.text;
   if (!byWord) {
     return <span title={timing}>{segment.text} </span>;
   }
@@ -24,7 +29,10 @@ const SegmentText = memo(function SegmentText({ segment }: { segment: Segment })
       {words.map((w, i) =>
         w.confidence !== undefined && w.confidence < LOW_CONFIDENCE ? (
           <Fragment key={i}>
-            <span className="underline decoration-amber-500 decoration-wavy decoration-1 underline-offset-4" title={`Low confidence: ${Math.round(w.confidence * 100)}%`}>
+            <span
+              className="underline decoration-amber-500 decoration-wavy decoration-1 underline-offset-4"
+              title={`Low confidence: ${Math.round(w.confidence * 100)}%`}
+            >
               {w.text}
               <span className="sr-only"> (uncertain)</span>
             </span>{' '}
@@ -50,7 +58,10 @@ export function Transcript() {
     if (el) el.scrollTop = el.scrollHeight;
   }, [segments, partial]);
   const empty = segments.length === 0 && !partial;
-  const uncertain = useMemo(() => segments.some((s) => s.words?.some((w) => w.confidence !== undefined && w.confidence < LOW_CONFIDENCE)), [segments]);
+  const uncertain = useMemo(
+    () => segments.some((s) => s.words?.some((w) => w.confidence !== undefined && w.confidence < LOW_CONFIDENCE)),
+    [segments],
+  );
   return (
     <div className="relative">
       <div
@@ -65,7 +76,8 @@ export function Transcript() {
       </div>
       {uncertain && (
         <p className="mt-1 text-xs text-slate-500">
-          <span className="underline decoration-amber-500 decoration-wavy underline-offset-4">Underlined</span> words are ones the recognizer was unsure of.
+          <span className="underline decoration-amber-500 decoration-wavy underline-offset-4">Underlined</span> words are ones the
+          recognizer was unsure of.
         </p>
       )}
       {empty && (

@@ -39,7 +39,9 @@ export function TranscriptActions() {
         type="button"
         className={button}
         disabled={!text}
-        onClick={() => void writeClipboard(text).then((ok) => setFeedback(ok ? 'Copied' : 'Copy failed: select the text and press Ctrl+C (⌘C).'))}
+        onClick={() =>
+          void writeClipboard(text).then((ok) => setFeedback(ok ? 'Copied' : 'Copy failed: select the text and press Ctrl+C (⌘C).'))
+        }
       >
         Copy transcript
       </button>

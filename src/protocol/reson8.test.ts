@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { RESON8_TRANSCRIPT_EXAMPLE } from '../test/documented-examples';
 import { Reson8Protocol, reson8Service, type Reson8Options } from './reson8';
 
-const all: Reson8Options = { includeInterim: true, includeTimestamps: true, includeWords: true, includeConfidence: true, customModelId: '' };
+const all: Reson8Options = {
+  includeInterim: true,
+  includeTimestamps: true,
+  includeWords: true,
+  includeConfidence: true,
+  customModelId: '',
+};
 const connection = { url: 'wss://api.reson8.dev/v1/speech-to-text/realtime', auth: 'subprotocol' as const, key: 'your_access_token' };
 
 function streaming(options: Reson8Options = all) {
@@ -66,7 +72,9 @@ describe('Reson8 client: messages ("Reson8: server messages")', () => {
   });
 
   it('maps is_final: false to a partial', () => {
-    expect(streaming().receive('{"type":"transcript","text":"the patient","is_final":false}').events).toEqual([{ type: 'partial', text: 'the patient' }]);
+    expect(streaming().receive('{"type":"transcript","text":"the patient","is_final":false}').events).toEqual([
+      { type: 'partial', text: 'the patient' },
+    ]);
   });
 
   it('keeps words without timestamps or confidence when those flags are off', () => {
@@ -115,14 +123,29 @@ describe('Reson8 client: messages ("Reson8: server messages")', () => {
 
   it('treats a close before the flush was confirmed as a lost connection', () => {
     const p = streaming();
-    expect(p.describeClose(1011, 'Recognizer failed')).toEqual({ code: 'connection-lost', message: 'Connection closed with code 1011: Recognizer failed.', fatal: true });
+    expect(p.describeClose(1011, 'Recognizer failed')).toEqual({
+      code: 'connection-lost',
+      message: 'Connection closed with code 1011: Recognizer failed.',
+      fatal: true,
+    });
   });
 });
 
 describe('Reson8 service definition', () => {
   it('offers interim results and the include_ options, all on by default, and only subprotocol auth', () => {
-    expect(reson8Service.fields(false).map((f) => f.label)).toEqual(['Interim results', 'Timestamps', 'Word detail', 'Word confidence', 'Custom model ID']);
-    expect(reson8Service.defaults(false)).toMatchObject({ includeInterim: true, includeTimestamps: true, includeWords: true, includeConfidence: true });
+    expect(reson8Service.fields(false).map((f) => f.label)).toEqual([
+      'Interim results',
+      'Timestamps',
+      'Word detail',
+      'Word confidence',
+      'Custom model ID',
+    ]);
+    expect(reson8Service.defaults(false)).toMatchObject({
+      includeInterim: true,
+      includeTimestamps: true,
+      includeWords: true,
+      includeConfidence: true,
+    });
     expect(reson8Service.authMethods).toEqual(['subprotocol']);
     const c = reson8Service.create(connection, { ...reson8Service.defaults(false), includeInterim: false }).connection();
     expect(new URL(c.url).searchParams.get('include_interim')).toBe('false');

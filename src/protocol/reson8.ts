@@ -58,7 +58,8 @@ function parseWords(raw: unknown): Word[] | string {
 export class Reson8Protocol implements StreamingProtocol {
   /** Reson8 sends no voice-activity messages. */
   readonly reportsVad = false;
-  readonly refusalHint = 'Reson8 refuses a missing or expired token (401) and invalid options (400) before connecting: check the token and the options in Settings.';
+  readonly refusalHint =
+    'Reson8 refuses a missing or expired token (401) and invalid options (400) before connecting: check the token and the options in Settings.';
   private phase: Phase = 'streaming';
   private flushId = '';
   private flushes = 0;
@@ -115,7 +116,8 @@ export class Reson8Protocol implements StreamingProtocol {
     if (m.is_final !== undefined && typeof m.is_final !== 'boolean') return malformed('transcript.is_final is not a boolean.');
     // Without include_interim every transcript is final and carries no is_final.
     if (m.is_final === false) return { type: 'partial', text: m.text };
-    if (!optionalNumber(m.start_ms) || !optionalNumber(m.duration_ms)) return malformed('transcript.start_ms / duration_ms are not numbers.');
+    if (!optionalNumber(m.start_ms) || !optionalNumber(m.duration_ms))
+      return malformed('transcript.start_ms / duration_ms are not numbers.');
     let words: Word[] | undefined;
     if (m.words !== undefined) {
       const parsed = parseWords(m.words);
@@ -164,7 +166,12 @@ export const reson8Service: ServiceDefinition = {
     { key: 'includeInterim', label: 'Interim results', kind: 'checkbox', hint: 'Show words as they are heard (include_interim).' },
     { key: 'includeTimestamps', label: 'Timestamps', kind: 'checkbox', hint: 'start_ms and duration_ms on transcripts and words.' },
     { key: 'includeWords', label: 'Word detail', kind: 'checkbox', hint: 'Word-level results (include_words).' },
-    { key: 'includeConfidence', label: 'Word confidence', kind: 'checkbox', hint: 'Marks words the recognizer is unsure of (include_confidence).' },
+    {
+      key: 'includeConfidence',
+      label: 'Word confidence',
+      kind: 'checkbox',
+      hint: 'Marks words the recognizer is unsure of (include_confidence).',
+    },
     {
       key: 'customModelId',
       label: 'Custom model ID',

@@ -22,7 +22,10 @@ interface FieldBase {
 /** One setting of a service, as the settings form shows it. */
 export type OptionField =
   | (FieldBase & { readonly kind: 'text'; readonly placeholder?: string; readonly suggestions?: readonly string[] })
-  | (FieldBase & { readonly kind: 'select'; readonly choices: readonly { readonly value: string; readonly label: string; readonly group?: string }[] })
+  | (FieldBase & {
+      readonly kind: 'select';
+      readonly choices: readonly { readonly value: string; readonly label: string; readonly group?: string }[];
+    })
   | (FieldBase & { readonly kind: 'checkbox' });
 
 /** Where and how to connect. */
@@ -105,7 +108,9 @@ export function connectionRequest(connection: ConnectionSettings, params: QueryP
   }
   if (connection.auth === 'subprotocol') {
     if (!SUBPROTOCOL_TOKEN.test(key)) {
-      throw new Error('This key has characters that cannot travel in the Sec-WebSocket-Protocol header; check it or choose another auth method.');
+      throw new Error(
+        'This key has characters that cannot travel in the Sec-WebSocket-Protocol header; check it or choose another auth method.',
+      );
     }
     protocols.push('bearer', key);
   }
@@ -118,5 +123,11 @@ export function connectionRequest(connection: ConnectionSettings, params: QueryP
 
 /** A select field from `[value, label]` pairs. */
 export function selectField(key: string, label: string, choices: readonly (readonly [string, string])[], hint?: string): OptionField {
-  return { key, label, kind: 'select', choices: choices.map(([value, choiceLabel]) => ({ value, label: choiceLabel })), ...(hint ? { hint } : {}) };
+  return {
+    key,
+    label,
+    kind: 'select',
+    choices: choices.map(([value, choiceLabel]) => ({ value, label: choiceLabel })),
+    ...(hint ? { hint } : {}),
+  };
 }

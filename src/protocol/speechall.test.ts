@@ -109,7 +109,9 @@ describe('Speechall client: results ("Speechall: server messages")', () => {
   });
 
   it('uses the utterance start and end of verbose_json', () => {
-    const [event] = streaming({ outputFormat: 'verbose_json' }).receive('{"id":"x","text":"hi","language":"en","start":1.25,"end":2,"duration":0.75,"words":[]}').events;
+    const [event] = streaming({ outputFormat: 'verbose_json' }).receive(
+      '{"id":"x","text":"hi","language":"en","start":1.25,"end":2,"duration":0.75,"words":[]}',
+    ).events;
     expect(event).toEqual({ type: 'final', text: 'hi', language: 'en', startMs: 1250, durationMs: 750 });
   });
 

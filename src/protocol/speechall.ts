@@ -53,7 +53,8 @@ export class SpeechallProtocol implements StreamingProtocol {
   /** Speechall sends no voice-activity messages. */
   readonly reportsVad = false;
   readonly finishQuietMs = SPEECHALL_QUIET_MS;
-  readonly refusalHint = 'Speechall refuses a wrong API key (401) and invalid parameters such as an unknown model (400) before connecting: check the key, model and language in Settings.';
+  readonly refusalHint =
+    'Speechall refuses a wrong API key (401) and invalid parameters such as an unknown model (400) before connecting: check the key, model and language in Settings.';
   private phase: Phase = 'streaming';
 
   constructor(
@@ -68,7 +69,8 @@ export class SpeechallProtocol implements StreamingProtocol {
   connection(): ConnectionRequest {
     const o = this.options;
     if (!o.model) throw new Error('Speechall needs a model such as deepgram.nova-2.');
-    if (!/^[^.\s]+\.\S+$/.test(o.model)) throw new Error(`The model "${o.model.slice(0, 40)}" must be provider.model, such as deepgram.nova-2.`);
+    if (!/^[^.\s]+\.\S+$/.test(o.model))
+      throw new Error(`The model "${o.model.slice(0, 40)}" must be provider.model, such as deepgram.nova-2.`);
     const temperature = o.temperature ? Number(o.temperature) : undefined;
     if (temperature !== undefined && !(temperature >= 0 && temperature <= 1)) throw new Error('Temperature must be a number from 0 to 1.');
     const speakers = o.speakersExpected ? Number(o.speakersExpected) : undefined;
@@ -106,7 +108,8 @@ export class SpeechallProtocol implements StreamingProtocol {
       }
       if (isObject(parsed)) return step(this.jsonResult(parsed));
       // A plain-text result may begin with a brace; a JSON one may not fail to parse.
-      if (this.options.outputFormat !== 'text') return step([errorEvent('malformed-message', `The server sent a result that is not valid JSON: ${trimmed.slice(0, 80)}`)]);
+      if (this.options.outputFormat !== 'text')
+        return step([errorEvent('malformed-message', `The server sent a result that is not valid JSON: ${trimmed.slice(0, 80)}`)]);
     }
     return step(trimmed ? [{ type: 'final', text: trimmed }] : []);
   }
@@ -157,7 +160,10 @@ export class SpeechallProtocol implements StreamingProtocol {
     if (this.phase !== 'streaming') return step();
     this.phase = 'finishing';
     const frames = SPEECHALL_TRAILING_SILENCE_MS / FRAME_MS;
-    return step([], Array.from({ length: frames }, () => new ArrayBuffer(FRAME_BYTES)));
+    return step(
+      [],
+      Array.from({ length: frames }, () => new ArrayBuffer(FRAME_BYTES)),
+    );
   }
 
   /** Only a normal close (1000) after `finish()` ends the stream as planned. */
@@ -189,7 +195,13 @@ export const speechallService: ServiceDefinition = {
       hint: 'provider.model, such as deepgram.nova-2.',
       suggestions: local ? [SPEECHALL_LOCAL_MODEL] : CLOUD_MODELS,
     },
-    { key: 'language', label: 'Language', kind: 'text', hint: 'ISO 639-1 code such as en, or auto to detect.', suggestions: ['en', 'auto'] },
+    {
+      key: 'language',
+      label: 'Language',
+      kind: 'text',
+      hint: 'ISO 639-1 code such as en, or auto to detect.',
+      suggestions: ['en', 'auto'],
+    },
     selectField('outputFormat', 'Output format', [
       ['text', 'Text'],
       ['json', 'JSON (words and confidence)'],

@@ -48,7 +48,10 @@ describe('VoiceRun client: connection and auth', () => {
   });
 
   it('offers Sec-WebSocket-Protocol "bearer, <token>" for subprotocol auth', () => {
-    expect(new VoiceRunProtocol({ ...documented, auth: 'subprotocol', apiKey: 'tok_123' }).connection().protocols).toEqual(['bearer', 'tok_123']);
+    expect(new VoiceRunProtocol({ ...documented, auth: 'subprotocol', apiKey: 'tok_123' }).connection().protocols).toEqual([
+      'bearer',
+      'tok_123',
+    ]);
   });
 
   it('sends {"type":"auth","token":…} first for first-message auth ("VoiceRun: authentication")', () => {
@@ -76,7 +79,14 @@ describe('VoiceRun client: messages ("VoiceRun: client messages", "VoiceRun: ser
     expect(step.send.map((m) => sent(m))).toEqual([
       {
         type: 'session.update',
-        session: { model: 'nova-3', provider: 'DEEPGRAM', language: 'en', prompt: 'insurance, policy, premium', input_audio_format: 'pcm16', sample_rate: 16000 },
+        session: {
+          model: 'nova-3',
+          provider: 'DEEPGRAM',
+          language: 'en',
+          prompt: 'insurance, policy, premium',
+          input_audio_format: 'pcm16',
+          sample_rate: 16000,
+        },
       },
     ]);
   });
@@ -142,7 +152,9 @@ describe('VoiceRun client: errors', () => {
     ['internal_error', 'service-failed', false],
   ])('maps service code %s to %s while streaming (fatal: %s)', (vendorCode, code, fatal) => {
     const p = streaming();
-    expect(events(p, JSON.stringify({ type: 'error', error: { code: vendorCode, message: 'm' } }))).toEqual([{ type: 'error', error: { code, message: 'm', fatal } }]);
+    expect(events(p, JSON.stringify({ type: 'error', error: { code: vendorCode, message: 'm' } }))).toEqual([
+      { type: 'error', error: { code, message: 'm', fatal } },
+    ]);
   });
 
   it('reads an unlisted service code as service-failed, naming it', () => {
@@ -172,13 +184,19 @@ describe('VoiceRun client: errors', () => {
 
   it('reports an unknown message type once, then ignores it', () => {
     const p = streaming();
-    expect(events(p, '{"type":"session.ping"}')).toEqual([{ type: 'error', error: { code: 'unknown-message', message: 'Unknown message type "session.ping".', fatal: false } }]);
+    expect(events(p, '{"type":"session.ping"}')).toEqual([
+      { type: 'error', error: { code: 'unknown-message', message: 'Unknown message type "session.ping".', fatal: false } },
+    ]);
     expect(events(p, '{"type":"session.ping"}')).toEqual([]);
   });
 
   it('maps close code 4001 to unauthorized, and an early close to connection-lost', () => {
     expect(streaming().describeClose(4001, 'Unauthorized')).toEqual({ code: 'unauthorized', message: 'Unauthorized', fatal: true });
-    expect(streaming().describeClose(1006, '')).toEqual({ code: 'connection-lost', message: 'Connection closed with code 1006.', fatal: true });
+    expect(streaming().describeClose(1006, '')).toEqual({
+      code: 'connection-lost',
+      message: 'Connection closed with code 1006.',
+      fatal: true,
+    });
   });
 });
 
@@ -212,7 +230,10 @@ describe('VoiceRun client: mu-law, languages and models ("VoiceRun: audio", "Voi
       'scribe-v2-realtime',
       'stt-rt-v4',
     ]);
-    const p = voiceRunService.create({ url: 'wss://transcribe.voicerun.com/ws', auth: 'subprotocol', key: 'k' }, { ...voiceRunService.defaults(false), model: 'QWEN3:qwen3-asr-flash-realtime' }) as VoiceRunProtocol;
+    const p = voiceRunService.create(
+      { url: 'wss://transcribe.voicerun.com/ws', auth: 'subprotocol', key: 'k' },
+      { ...voiceRunService.defaults(false), model: 'QWEN3:qwen3-asr-flash-realtime' },
+    ) as VoiceRunProtocol;
     expect(sent(p.sessionUpdate()).session).toMatchObject({ provider: 'QWEN3', model: 'qwen3-asr-flash-realtime' });
   });
 });

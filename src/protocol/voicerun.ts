@@ -117,10 +117,12 @@ export class VoiceRunProtocol implements StreamingProtocol {
       case 'speech.stopped':
         return step([{ type: 'speech-stopped' }]);
       case 'transcription.partial':
-        if (typeof message.text !== 'string') return step([errorEvent('malformed-message', 'transcription.partial without a "text" string.')]);
+        if (typeof message.text !== 'string')
+          return step([errorEvent('malformed-message', 'transcription.partial without a "text" string.')]);
         return step([{ type: 'partial', text: message.text }]);
       case 'transcription.completed': {
-        if (typeof message.text !== 'string') return step([errorEvent('malformed-message', 'transcription.completed without a "text" string.')]);
+        if (typeof message.text !== 'string')
+          return step([errorEvent('malformed-message', 'transcription.completed without a "text" string.')]);
         const language = typeof message.language === 'string' ? message.language : undefined;
         return step([{ type: 'final', text: message.text, ...(language ? { language } : {}) }]);
       }
@@ -141,7 +143,11 @@ export class VoiceRunProtocol implements StreamingProtocol {
     }
     const message = typeof body.message === 'string' ? body.message : '';
     const known = SERVICE_ERRORS[body.code];
-    return protocolError(known ?? 'service-failed', known ? message : `${body.code}: ${message}`, beforeReady || FATAL_AFTER_READY.has(body.code));
+    return protocolError(
+      known ?? 'service-failed',
+      known ? message : `${body.code}: ${message}`,
+      beforeReady || FATAL_AFTER_READY.has(body.code),
+    );
   }
 
   /** `audio.append` ("VoiceRun: audio") with base64 PCM16 (640 bytes per 20 ms) or G.711 mu-law (320 bytes). */
@@ -191,8 +197,19 @@ export const VOICERUN_MODELS: readonly { value: string; label: string; group: st
 export const VOICERUN_LOCAL_MODEL = 'LOCAL:pocketsphinx-en-us';
 
 const commonFields: readonly OptionField[] = [
-  { key: 'language', label: 'Language', kind: 'text', hint: 'BCP-47 code such as en, or multi to detect the language.', suggestions: ['en', 'multi'] },
-  { key: 'prompt', label: 'Prompt', kind: 'text', hint: 'Keyterms for Deepgram and ElevenLabs, context for OpenAI, Qwen and Soniox (optional).' },
+  {
+    key: 'language',
+    label: 'Language',
+    kind: 'text',
+    hint: 'BCP-47 code such as en, or multi to detect the language.',
+    suggestions: ['en', 'multi'],
+  },
+  {
+    key: 'prompt',
+    label: 'Prompt',
+    kind: 'text',
+    hint: 'Keyterms for Deepgram and ElevenLabs, context for OpenAI, Qwen and Soniox (optional).',
+  },
   selectField(
     'audioFormat',
     'Audio encoding',

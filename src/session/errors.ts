@@ -48,7 +48,10 @@ export function protocolErrorToUser(error: ProtocolError, server: string, secret
 
 /** The socket never opened. */
 export const connectFailed = (server: string, hint?: string): DictationError =>
-  dictationError('connect-failed', `Could not connect to ${server}. Check the endpoint URL in Settings and that the server is running.${hint ? ` ${hint}` : ''}`);
+  dictationError(
+    'connect-failed',
+    `Could not connect to ${server}. Check the endpoint URL in Settings and that the server is running.${hint ? ` ${hint}` : ''}`,
+  );
 
 /** The service did not complete its handshake in time. */
 export const handshakeTimeout = (server: string, seconds: number): DictationError =>

@@ -172,7 +172,9 @@ describe('a dictation session that fails', () => {
     setup({ reachable: false }, { serverUrl: 'wss://stt.example.com/ws', authMethod: 'query', apiKey: 'k-123456' });
     state().start();
     await waitForStatus('error');
-    expect(state().error?.message).toBe('Could not connect to stt.example.com. Check the endpoint URL in Settings and that the server is running.');
+    expect(state().error?.message).toBe(
+      'Could not connect to stt.example.com. Check the endpoint URL in Settings and that the server is running.',
+    );
   });
 
   it('times out a server that never answers', async () => {
@@ -196,10 +198,18 @@ describe('a dictation session that fails', () => {
     setup({}, { authMethod: 'query', apiKey: 'sk-live-abcdef', serverUrl: 'wss://stt.example.com/ws' });
     // A service that answers session.update with an error ("VoiceRun: server messages", error).
     const original = service.push.bind(service);
-    service.push = (m) => original(typeof m === 'object' && (m as { type?: string }).type === 'session.updated' ? { type: 'error', error: { code: 'invalid_model', message: 'Unknown STT model for key sk-live-abcdef' } } : m);
+    service.push = (m) =>
+      original(
+        typeof m === 'object' && (m as { type?: string }).type === 'session.updated'
+          ? { type: 'error', error: { code: 'invalid_model', message: 'Unknown STT model for key sk-live-abcdef' } }
+          : m,
+      );
     state().start();
     await waitForStatus('error');
-    expect(state().error).toMatchObject({ message: expect.stringMatching(/does not offer the chosen model/), detail: 'Unknown STT model for key •••' });
+    expect(state().error).toMatchObject({
+      message: expect.stringMatching(/does not offer the chosen model/),
+      detail: 'Unknown STT model for key •••',
+    });
   });
 
   it('keeps recording after a malformed message, and says so', async () => {

@@ -103,7 +103,11 @@ export function migrateSettingsV1(raw: unknown): Settings {
   const profile = {
     url: text('serverUrl'),
     auth: r.authMethod,
-    options: { ...(provider && model ? { model: `${provider}:${model}` } : {}), language: text('language') || 'en', prompt: text('prompt') },
+    options: {
+      ...(provider && model ? { model: `${provider}:${model}` } : {}),
+      language: text('language') || 'en',
+      prompt: text('prompt'),
+    },
   };
   return sanitizeSettings({ provider: id, profiles: { [entry.id]: profile } });
 }

@@ -64,7 +64,17 @@ describe('the dictation store', () => {
     localStorage.setItem(
       'dictate',
       JSON.stringify({
-        state: { settings: { serverUrl: 'wss://stt.example.com/ws', authMethod: 'subprotocol', provider: 'OPENAI', model: 'gpt-4o-transcribe', language: 'multi', prompt: 'Dashwood' }, segments: [] },
+        state: {
+          settings: {
+            serverUrl: 'wss://stt.example.com/ws',
+            authMethod: 'subprotocol',
+            provider: 'OPENAI',
+            model: 'gpt-4o-transcribe',
+            language: 'multi',
+            prompt: 'Dashwood',
+          },
+          segments: [],
+        },
         version: 1,
       }),
     );
@@ -82,7 +92,10 @@ describe('the dictation store', () => {
       'dictate',
       JSON.stringify({
         state: {
-          settings: { provider: 'telepathy', profiles: { reson8: { url: 'wss://x.example/rt', auth: 'query', options: { includeInterim: 'yes', junk: 1 } }, evil: {} } },
+          settings: {
+            provider: 'telepathy',
+            profiles: { reson8: { url: 'wss://x.example/rt', auth: 'query', options: { includeInterim: 'yes', junk: 1 } }, evil: {} },
+          },
           segments: [],
         },
         version: 2,

@@ -11,7 +11,15 @@ import type { Word } from '../core/events';
 import { providerEntry } from '../protocol/registry';
 import type { OptionValue } from '../protocol/service';
 import type { SessionControl, SessionSink, SessionStatus, TranscriptUpdate } from '../session/session';
-import { currentEntry, DEFAULT_SETTINGS, migrateSettingsV1, profileOf, sanitizeSettings, type ProviderProfile, type Settings } from '../session/settings';
+import {
+  currentEntry,
+  DEFAULT_SETTINGS,
+  migrateSettingsV1,
+  profileOf,
+  sanitizeSettings,
+  type ProviderProfile,
+  type Settings,
+} from '../session/settings';
 import { useCredentials } from './credentials';
 
 /** One final utterance, with timing and words where the service gives them. */

@@ -170,7 +170,13 @@ export class FakeVoiceRunService extends FakeServerEnd {
         const s = message.session as Record<string, unknown>;
         return this.push({
           type: 'session.updated',
-          session: { model: s.model, provider: s.provider, language: s.language ?? 'en', sample_rate: s.sample_rate ?? 16000, input_audio_format: s.input_audio_format ?? 'pcm16' },
+          session: {
+            model: s.model,
+            provider: s.provider,
+            language: s.language ?? 'en',
+            sample_rate: s.sample_rate ?? 16000,
+            input_audio_format: s.input_audio_format ?? 'pcm16',
+          },
         });
       }
       case 'session.close':
