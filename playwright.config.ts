@@ -5,6 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './e2e/support/chromium';
 
 const port = Number(process.env.E2E_PORT ?? 8791);
 /** The clip the fake microphone plays (absolute path: a bad one gives silence, not an error). */
@@ -22,19 +23,7 @@ export default defineConfig({
     baseURL: `http://localhost:${port}`,
     permissions: ['microphone', 'clipboard-read', 'clipboard-write'],
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${E2E_CLIP}%noloop`,
-      ],
-    },
+    launchOptions: chromiumLaunchOptions(E2E_CLIP),
   },
   webServer: {
     command: 'npm start',

@@ -26,6 +26,7 @@ import { speechallService } from '../src/protocol/speechall';
 import { voiceRunService } from '../src/protocol/voicerun';
 import type { SpeechEngine } from '../server/engine/engine';
 import { loadPocketSphinx } from '../server/engine/pocketsphinx';
+import { chromiumLaunchOptions } from '../e2e/support/chromium';
 import { transcribeDirect } from '../e2e/support/direct';
 import { FIXTURES_DIR, references } from '../e2e/support/fixtures';
 import { readWav } from '../e2e/support/wav';
@@ -155,19 +156,7 @@ async function dictateInBrowser(
   clip: string,
   seconds: number,
 ): Promise<{ text: string; stopMs: number }> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${clip}%noloop`,
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions(clip));
   try {
     const page = await browser.newPage();
     await page.goto(baseUrl);

@@ -7,15 +7,13 @@ import { attachSession, useDictation } from './store/dictation';
 import { useCredentials } from './store/credentials';
 import { RESON8_TRANSCRIPT_EXAMPLE } from './test/documented-examples';
 import { FakeMicrophone, FakeReson8Service, FakeSpeechallService, FakeVoiceRunService } from './test/fakes';
+import { resetStores } from './test/stores';
 
 let mic: FakeMicrophone;
 let service: FakeVoiceRunService;
 
 beforeEach(() => {
-  localStorage.clear();
-  sessionStorage.clear();
-  useDictation.setState(useDictation.getInitialState(), true);
-  useCredentials.setState(useCredentials.getInitialState(), true);
+  resetStores();
   mic = new FakeMicrophone();
   service = new FakeVoiceRunService({ answerClose: true });
   attachSession(

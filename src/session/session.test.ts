@@ -1,3 +1,4 @@
+import { resetStores } from '../test/stores';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeMicrophone, FakeVoiceRunService, settle } from '../test/fakes';
 import { attachSession, transcriptText, useDictation } from '../store/dictation';
@@ -44,12 +45,7 @@ function choose({ serverUrl, authMethod, apiKey }: Choice) {
 const state = () => useDictation.getState();
 const waitForStatus = (status: string) => vi.waitFor(() => expect(state().status).toBe(status));
 
-beforeEach(() => {
-  localStorage.clear();
-  sessionStorage.clear();
-  useDictation.setState(useDictation.getInitialState(), true);
-  useCredentials.setState(useCredentials.getInitialState(), true);
-});
+beforeEach(resetStores);
 
 describe('a dictation session', () => {
   it('connects to the local engine by default, configures it, and records', async () => {

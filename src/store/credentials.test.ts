@@ -1,11 +1,8 @@
+import { resetStores } from '../test/stores';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useCredentials } from './credentials';
 
-beforeEach(() => {
-  localStorage.clear();
-  sessionStorage.clear();
-  useCredentials.setState(useCredentials.getInitialState(), true);
-});
+beforeEach(resetStores);
 
 describe('the credentials store', () => {
   it('keeps a key for this tab only unless the user chose to remember it', () => {

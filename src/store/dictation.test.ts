@@ -1,3 +1,4 @@
+import { resetStores } from '../test/stores';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { providerEntry } from '../protocol/registry';
 import { profileOf } from '../session/settings';
@@ -6,12 +7,7 @@ import { sessionSink, transcriptText, useDictation } from './dictation';
 
 const state = () => useDictation.getState();
 
-beforeEach(() => {
-  localStorage.clear();
-  sessionStorage.clear();
-  useDictation.setState(useDictation.getInitialState(), true);
-  useCredentials.setState(useCredentials.getInitialState(), true);
-});
+beforeEach(resetStores);
 
 describe('the dictation store', () => {
   it('persists settings and the transcript, never the API key', () => {
