@@ -3,12 +3,15 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { startMicrophoneCapture } from './audio/capture';
+import { probeLocalEngine } from './session/probe';
 import { createSession } from './session/session';
 import { connectWebSocket } from './session/transport';
 import { attachSession } from './store/dictation';
 import './index.css';
 
-attachSession(createSession({ startCapture: startMicrophoneCapture, connect: connectWebSocket, location: window.location }));
+attachSession(
+  createSession({ startCapture: startMicrophoneCapture, connect: connectWebSocket, location: window.location, probeLocalEngine }),
+);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -5,7 +5,7 @@ export function RecordButton() {
   const status = useDictation((s) => s.status);
   const start = useDictation((s) => s.start);
   const stop = useDictation((s) => s.stop);
-  const active = status === 'connecting' || status === 'ready' || status === 'recording' || status === 'stopping';
+  const active = status !== 'idle' && status !== 'error';
   const label = active ? 'Stop recording' : 'Start recording';
   return (
     <button

@@ -22,6 +22,8 @@ export type DictationErrorCode =
   | 'microphone-unavailable'
   /** The AudioWorklet could not start, or the device rate cannot be converted. */
   | 'capture-failed'
+  /** The microphone delivers only digital silence. */
+  | 'no-audio'
   // The connection.
   /** The socket never opened (refused, unreachable, or a bad URL the browser rejected). */
   | 'connect-failed'
@@ -31,6 +33,8 @@ export type DictationErrorCode =
   | 'connection-lost'
   /** The service ended the session without being asked to. */
   | 'server-ended'
+  /** Audio the journal could not keep while the connection was down. */
+  | 'audio-lost'
   /** The service refused the credentials. */
   | 'unauthorized'
   /** The settings cannot form a connection (bad URL, missing key, out-of-range option). */
@@ -52,21 +56,41 @@ export type DictationErrorCode =
   /** The store has no session attached (a page that did not finish loading). */
   | 'no-session';
 
+/** Where an error came from and whether trying again may help. */
+export interface DictationErrorOptions {
+  /** Optional technical detail from the service (credentials removed), shown smaller. */
+  readonly detail?: string;
+  /** The service or endpoint involved, as shown to the user (a host, never a URL with its query). */
+  readonly service?: string;
+  /** True when the same action may succeed if tried again (a network loss, a busy server). */
+  readonly retryable?: boolean;
+}
+
 /** An error shown to the user: `message` is what happened and what to do, never a credential. */
 export class DictationError extends Error {
   override readonly name = 'DictationError';
+  readonly detail?: string;
+  readonly service?: string;
+  readonly retryable: boolean;
 
   constructor(
     readonly code: DictationErrorCode,
     message: string,
-    /** Optional technical detail from the service (credentials removed), shown smaller. */
-    readonly detail?: string,
+    options: DictationErrorOptions = {},
   ) {
     super(message);
+    if (options.detail) this.detail = options.detail;
+    if (options.service) this.service = options.service;
+    this.retryable = options.retryable ?? false;
   }
 }
 
-/** Builds a {@link DictationError}. */
-export function dictationError(code: DictationErrorCode, message: string, detail?: string): DictationError {
-  return new DictationError(code, message, detail);
+/** Builds a {@link DictationError}; `detail` is the service's own words, if any. */
+export function dictationError(
+  code: DictationErrorCode,
+  message: string,
+  detail?: string,
+  options: Omit<DictationErrorOptions, 'detail'> = {},
+): DictationError {
+  return new DictationError(code, message, { ...options, detail });
 }

@@ -10,8 +10,10 @@ export interface ProtocolError {
   readonly code: DictationErrorCode;
   /** What went wrong, in the service's or the adapter's words (developer detail, not for display alone). */
   readonly message: string;
-  /** True when the session cannot continue (the adapter's judgement for this protocol). */
+  /** True when the session cannot continue on this connection (the adapter's judgement for this protocol). */
   readonly fatal: boolean;
+  /** True when a new connection may succeed (a network loss, a server restart); a refused key never is. */
+  readonly retryable?: boolean;
 }
 
 /** One recognised word, where the service gives word detail. */

@@ -58,6 +58,11 @@ export interface StreamingProtocol {
    */
   readonly finishQuietMs?: number;
   /**
+   * Longest the service may stay silent while it is sent speech, ms. Past that with no message at
+   * all, the connection counts as dead and is replaced.
+   */
+  readonly replyWithinMs: number;
+  /**
    * Why a connection may be refused before it opens (browsers hide the HTTP status of a refused
    * upgrade), in one sentence for the user; undefined when there is nothing specific to say.
    */

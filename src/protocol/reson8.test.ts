@@ -121,13 +121,16 @@ describe('Reson8 client: messages ("Reson8: server messages")', () => {
     expect(p.receive('{"type":"metrics"}').events).toEqual([]);
   });
 
-  it('treats a close before the flush was confirmed as a lost connection', () => {
+  it('treats a close before the flush was confirmed as a lost connection, retryable when the server failed', () => {
     const p = streaming();
     expect(p.describeClose(1011, 'Recognizer failed')).toEqual({
       code: 'connection-lost',
       message: 'Connection closed with code 1011: Recognizer failed.',
       fatal: true,
+      retryable: true,
     });
+    // A malformed message from Dictate would be refused again: not retried.
+    expect(p.describeClose(1007, 'Malformed message')).toMatchObject({ code: 'connection-lost', retryable: false });
   });
 });
 

@@ -68,7 +68,12 @@ export class Reson8Protocol implements StreamingProtocol {
   constructor(
     private readonly connectionSettings: ConnectionSettings,
     private readonly options: Reson8Options,
-  ) {}
+  ) {
+    // Interim results come within moments of speech; without them, only when an utterance ends.
+    this.replyWithinMs = options.includeInterim ? 10_000 : 30_000;
+  }
+
+  readonly replyWithinMs: number;
 
   /**
    * The URL with the audio format and include_ flags, and `bearer, <token>` subprotocols.

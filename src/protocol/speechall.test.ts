@@ -154,6 +154,7 @@ describe('Speechall client: audio and the end of the stream', () => {
       code: 'connection-lost',
       message: 'Connection closed with code 1003: Send audio as binary PCM16 frames.',
       fatal: true,
+      retryable: false,
     });
   });
 });

@@ -53,6 +53,8 @@ export class SpeechallProtocol implements StreamingProtocol {
   /** Speechall sends no voice-activity messages. */
   readonly reportsVad = false;
   readonly finishQuietMs = SPEECHALL_QUIET_MS;
+  /** Speechall answers only when an utterance ends. */
+  readonly replyWithinMs = 30_000;
   readonly refusalHint =
     'Speechall refuses a wrong API key (401) and invalid parameters such as an unknown model (400) before connecting: check the key, model and language in Settings.';
   private phase: Phase = 'streaming';

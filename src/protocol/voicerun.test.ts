@@ -190,13 +190,21 @@ describe('VoiceRun client: errors', () => {
     expect(events(p, '{"type":"session.ping"}')).toEqual([]);
   });
 
-  it('maps close code 4001 to unauthorized, and an early close to connection-lost', () => {
-    expect(streaming().describeClose(4001, 'Unauthorized')).toEqual({ code: 'unauthorized', message: 'Unauthorized', fatal: true });
+  it('maps close code 4001 to unauthorized (never retried), and an early close to a retryable connection-lost', () => {
+    expect(streaming().describeClose(4001, 'Unauthorized')).toEqual({
+      code: 'unauthorized',
+      message: 'Unauthorized',
+      fatal: true,
+      retryable: false,
+    });
     expect(streaming().describeClose(1006, '')).toEqual({
       code: 'connection-lost',
       message: 'Connection closed with code 1006.',
       fatal: true,
+      retryable: true,
     });
+    for (const code of [1001, 1011, 1012, 1013, 1014]) expect(streaming().describeClose(code, '')?.retryable).toBe(true);
+    for (const code of [1000, 1002, 1003, 1007, 1008, 1009, 4000]) expect(streaming().describeClose(code, '')?.retryable).toBe(false);
   });
 });
 

@@ -66,6 +66,8 @@ export class VoiceRunProtocol implements StreamingProtocol {
   private readonly unknownTypes = new UnknownTypes();
   /** speech.started / speech.stopped ("VoiceRun: server messages"). */
   readonly reportsVad = true;
+  /** VoiceRun answers speech with `speech.started` and partials within moments. */
+  readonly replyWithinMs = 10_000;
 
   constructor(private readonly settings: VoiceRunSettings) {}
 
@@ -170,7 +172,7 @@ export class VoiceRunProtocol implements StreamingProtocol {
 
   /** 4001 is a refused key ("VoiceRun: close codes"); after `session.closed` any close is the normal end. */
   describeClose(code: number, reason: string): ProtocolError | null {
-    if (code === VOICERUN_CLOSE_UNAUTHORIZED) return protocolError('unauthorized', reason || 'Unauthorized', true);
+    if (code === VOICERUN_CLOSE_UNAUTHORIZED) return { ...protocolError('unauthorized', reason || 'Unauthorized', true), retryable: false };
     if (this.phase === 'closed') return null;
     return unexpectedClose(code, reason);
   }
@@ -228,7 +230,8 @@ export const voiceRunService: ServiceDefinition = {
   product: 'VoiceRun Transcribe',
   cloudUrl: 'wss://transcribe.voicerun.com/ws',
   localPath: '/ws',
-  authMethods: ['subprotocol', 'first-message', 'query'],
+  // "VoiceRun: authentication": the documented way for browsers first.
+  authMethods: ['first-message', 'subprotocol', 'query'],
   keyLabel: 'API key',
   fields(local) {
     const choices = local ? [{ value: VOICERUN_LOCAL_MODEL, label: 'pocketsphinx-en-us', group: 'Local' }] : VOICERUN_MODELS;

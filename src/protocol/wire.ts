@@ -70,10 +70,23 @@ export class UnknownTypes {
   }
 }
 
-/** A close the app did not ask for and the protocol does not count as its end: fatal `connection-lost`. */
+/**
+ * Close codes after which a new connection may succeed (docs/protocols.md, "Close codes"): 1001 going
+ * away, 1006 abnormal (no close frame: the network or the server died), 1011 server error, 1012
+ * service restart, 1013 try again later, 1014 bad gateway. Anything else (1000 without the protocol's
+ * end, 1002, 1003, 1007, 1008, 1009, 4xxx) would fail the same way again.
+ */
+export const RETRYABLE_CLOSE_CODES: ReadonlySet<number> = new Set([1001, 1006, 1011, 1012, 1013, 1014]);
+
+/** A close the app did not ask for and the protocol does not count as its end: fatal `connection-lost`, retryable by code. */
 export function unexpectedClose(code: number, reason: string): ProtocolError {
   const why = reason ? `: ${reason}` : '';
-  return protocolError('connection-lost', `Connection closed with code ${code}${why}.`, true);
+  return {
+    code: 'connection-lost',
+    message: `Connection closed with code ${code}${why}.`,
+    fatal: true,
+    retryable: RETRYABLE_CLOSE_CODES.has(code),
+  };
 }
 
 /** `ready` at once: for a service that sends nothing on connect and takes audio as soon as the socket opens. */

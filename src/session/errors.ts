@@ -43,14 +43,63 @@ function sentenceFor(code: DictationErrorCode, server: string): string {
  */
 export function protocolErrorToUser(error: ProtocolError, server: string, secret = ''): DictationError {
   const detail = error.message ? redact(error.message, secret) : undefined;
-  return dictationError(error.code, sentenceFor(error.code, server), detail);
+  return dictationError(error.code, sentenceFor(error.code, server), detail, { service: server, retryable: error.retryable ?? false });
 }
 
-/** The socket never opened. */
+/**
+ * The socket never opened. A browser shows every refusal (401, 403, 404, 500) and an absent server
+ * the same way, so this names the likely causes, never one of them as fact.
+ */
 export const connectFailed = (server: string, hint?: string): DictationError =>
   dictationError(
     'connect-failed',
-    `Could not connect to ${server}. Check the endpoint URL in Settings and that the server is running.${hint ? ` ${hint}` : ''}`,
+    `Could not connect to ${server}. It may be down or unreachable from this network, or the endpoint URL in Settings may be wrong.${hint ? ` ${hint}` : ''}`,
+    undefined,
+    { service: server, retryable: true },
+  );
+
+/** A refused connection to the local engine, whose `/healthz` does not answer: it is not running. */
+export const localEngineDown = (server: string): DictationError =>
+  dictationError(
+    'connect-failed',
+    `The local engine at ${server} is not running. Start it with \`npm start\`, then press Start recording.`,
+    undefined,
+    {
+      service: server,
+      retryable: true,
+    },
+  );
+
+/** A refused connection to the local engine, which is running: it wants a key, or the path is wrong. */
+export const localEngineRefused = (server: string): DictationError =>
+  dictationError(
+    'unauthorized',
+    `The local engine at ${server} is running but refused the connection: it may require a key (DICTATE_API_KEY) that is missing or wrong, or the endpoint path may be wrong. Check the key and the Endpoint URL in Settings.`,
+    undefined,
+    { service: server },
+  );
+
+/** Every reconnect attempt failed. */
+export const gaveUp = (server: string, attempts: number): DictationError =>
+  dictationError(
+    'connection-lost',
+    `Lost the connection to ${server} and could not reconnect after ${attempts} attempts. Your transcript so far is kept; press Start recording to continue.`,
+    undefined,
+    { service: server, retryable: true },
+  );
+
+/** The journal overflowed while the audio could not be delivered. */
+export const audioLost = (seconds: number): DictationError =>
+  dictationError(
+    'audio-lost',
+    `The connection was down for too long: ${seconds.toFixed(1)} s of audio could not be kept and is missing from the transcript. Dictation goes on.`,
+  );
+
+/** The microphone delivers only digital silence (muted, or the wrong input). */
+export const noAudio = (): DictationError =>
+  dictationError(
+    'no-audio',
+    'No audio from the microphone: it delivers only silence. Check that it is not muted and that the right input is selected in your system settings.',
   );
 
 /** The service did not complete its handshake in time. */

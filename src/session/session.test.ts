@@ -1,9 +1,12 @@
 import { resetStores } from '../test/stores';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeMicrophone, FakeVoiceRunService, settle } from '../test/fakes';
+import { render, screen } from '@testing-library/react';
+import { createElement } from 'react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConnectionStatus } from '../components/ConnectionStatus';
+import { FakeMicrophone, FakeReson8Service, FakeVoiceRunService, settle } from '../test/fakes';
 import { attachSession, transcriptText, useDictation } from '../store/dictation';
 import { microphoneEnded } from '../audio/errors';
-import { createSession } from './session';
+import { createSession, type SessionControl } from './session';
 import type { AuthMethod } from '../protocol/adapter';
 import { useCredentials } from '../store/credentials';
 import { DEFAULT_SETTINGS } from './settings';
@@ -17,19 +20,20 @@ interface Choice {
 
 let mic: FakeMicrophone;
 let service: FakeVoiceRunService;
+let control: SessionControl | null = null;
 
 function setup(options: ConstructorParameters<typeof FakeVoiceRunService>[0] = {}, choice: Choice = {}, timeouts = {}) {
   mic = new FakeMicrophone();
   service = new FakeVoiceRunService(options);
   attachSession(
-    createSession({
+    (control = createSession({
       startCapture: mic.start,
       connect: service.connect,
       location: { protocol: 'http:', host: 'localhost:8787' },
       handshakeTimeoutMs: 200,
       finishTimeoutMs: 200,
       ...timeouts,
-    }),
+    })),
   );
   useDictation.setState({ settings: DEFAULT_SETTINGS });
   choose(choice);
@@ -46,6 +50,8 @@ const state = () => useDictation.getState();
 const waitForStatus = (status: string) => vi.waitFor(() => expect(state().status).toBe(status));
 
 beforeEach(resetStores);
+// A run a test left going must not report into the next test's store.
+afterEach(() => control?.abort());
 
 describe('a dictation session', () => {
   it('connects to the local engine by default, configures it, and records', async () => {
@@ -67,6 +73,9 @@ describe('a dictation session', () => {
     await vi.waitFor(() => expect(mic.running).toBe(true));
     mic.emit();
     mic.emit();
+    // The microphone first, then the connection.
+    await vi.waitFor(() => expect(service.connections).toBe(1));
+    await settle();
     expect(service.received.filter((m) => m.type === 'audio.append')).toHaveLength(0);
     expect(state().status).toBe('connecting');
     service.push({ type: 'session.created', session: { id: 'ts_a1b2c3d4e5f6' } });
@@ -168,9 +177,27 @@ describe('a dictation session that fails', () => {
     setup({ reachable: false }, { serverUrl: 'wss://stt.example.com/ws', authMethod: 'query', apiKey: 'k-123456' });
     state().start();
     await waitForStatus('error');
+    // A browser cannot tell a refusal from an absent server: the likely causes, none as fact, never the key.
     expect(state().error?.message).toBe(
-      'Could not connect to stt.example.com. Check the endpoint URL in Settings and that the server is running.',
+      'Could not connect to stt.example.com. It may be down or unreachable from this network, or the endpoint URL in Settings may be wrong.',
     );
+    expect(service.connections).toBe(1); // the first connection is not retried
+  });
+
+  it('asks the local engine whether it is running when it refuses, and says which', async () => {
+    for (const [running, message] of [
+      [false, 'The local engine at localhost:8787 is not running. Start it with `npm start`'],
+      [true, 'The local engine at localhost:8787 is running but refused the connection'],
+    ] as const) {
+      const probed: string[] = [];
+      setup({ reachable: false }, {}, { probeLocalEngine: (endpoint: string) => (probed.push(endpoint), Promise.resolve(running)) });
+      state().start();
+      await waitForStatus('error');
+      expect(state().error?.message).toContain(message);
+      expect(probed).toEqual(['ws://localhost:8787/ws']);
+      control?.abort();
+      resetStores();
+    }
   });
 
   it('times out a server that never answers', async () => {
@@ -181,13 +208,13 @@ describe('a dictation session that fails', () => {
     expect(service.closedByClient).not.toBeNull();
   });
 
-  it('explains a denied microphone and closes the socket', async () => {
+  it('explains a denied microphone and never opens a connection', async () => {
     setup();
     mic.failWith = new DOMException('Permission denied', 'NotAllowedError');
     state().start();
     await waitForStatus('error');
     expect(state().error?.message).toMatch(/Microphone access is blocked/);
-    expect(service.closedByClient).not.toBeNull();
+    expect(service.connections).toBe(0);
   });
 
   it('explains a configuration the service rejects, with its detail, redacting the key', async () => {
@@ -217,19 +244,6 @@ describe('a dictation session that fails', () => {
     expect(state().error?.message).toMatch(/could not understand/);
     mic.emit();
     expect(service.audioFrames()).toHaveLength(1);
-  });
-
-  it('keeps the transcript, and the partial, when the connection dies mid-sentence', async () => {
-    setup();
-    state().start();
-    await waitForStatus('recording');
-    service.push({ type: 'transcription.completed', text: 'one' });
-    service.push({ type: 'transcription.partial', text: 'two three' });
-    service.serverClose(1006);
-    await waitForStatus('error');
-    expect(state().error?.message).toMatch(/connection to localhost:8787 was lost/);
-    expect(transcriptText(state().segments)).toBe('one two three');
-    await vi.waitFor(() => expect(mic.running).toBe(false));
   });
 
   it('stops the socket when the microphone is unplugged', async () => {
@@ -272,3 +286,186 @@ describe('a dictation session that fails', () => {
     expect(state().error).toBeNull();
   });
 });
+
+/** Frames `from`..`to` (sample values, see FakeMicrophone.emit), as the service received them on connection `n` (1-based). */
+function framesOnConnection(n: number): number[] {
+  let connection = 0;
+  const out: number[] = [];
+  for (const m of service.received) {
+    if (m.type === 'session.update') connection++;
+    if (connection === n && m.type === 'audio.append') {
+      const bytes = Uint8Array.from(atob(String(m.audio)), (c) => c.charCodeAt(0));
+      out.push(new Int16Array(bytes.buffer)[0]);
+    }
+  }
+  return out;
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+describe('a dictation session that loses its connection', () => {
+  /** Reconnects at once (no jitter delay), for tests. */
+  const quick = { reconnect: { baseDelayMs: 10 }, random: () => 0 };
+
+  it('reconnects after a drop mid-sentence, drops the stale partial, and replays the audio after the last final', async () => {
+    setup({}, {}, quick);
+    state().start();
+    await waitForStatus('recording');
+    for (let i = 0; i < 10; i++) mic.emit(0.5); // frames 1–10: "one"
+    for (let i = 0; i < 20; i++) mic.emit(0); // frames 11–30: a pause
+    service.push({ type: 'transcription.completed', text: 'one' });
+    for (let i = 0; i < 5; i++) mic.emit(0.5); // frames 31–35: "two three…"
+    service.push({ type: 'transcription.partial', text: 'two three' });
+    service.serverClose(1006);
+    expect(state().status).toBe('reconnecting');
+    expect(screenText()).toBe('Reconnecting… (attempt 1)');
+    expect(state().partial).toBe(''); // stale: never promoted to final
+    expect(mic.running).toBe(true); // capture goes on
+    mic.emit(0.5); // frame 36, captured while disconnected
+    await waitForStatus('recording');
+    expect(state().reconnectAttempt).toBe(0);
+    // Everything after the audio of the last final: the pause's end, the partial's words, and what came meanwhile.
+    expect(framesOnConnection(2)).toEqual(range(11, 36));
+    mic.emit(0.5);
+    expect(framesOnConnection(2).at(-1)).toBe(37);
+    service.push({ type: 'transcription.completed', text: 'two three four' });
+    expect(transcriptText(state().segments)).toBe('one two three four');
+    expect(service.connections).toBe(2);
+  });
+
+  it('offsets the times of the new connection, so the transcript’s times stay monotonic', async () => {
+    const reson8 = new FakeReson8Service();
+    mic = new FakeMicrophone();
+    attachSession(
+      (control = createSession({
+        startCapture: mic.start,
+        connect: reson8.connect,
+        location: { protocol: 'http:', host: 'localhost:8787' },
+        ...quick,
+      })),
+    );
+    state().selectProvider('local-reson8');
+    state().start();
+    await waitForStatus('recording');
+    for (let i = 0; i < 100; i++) mic.emit(0.5); // 2 s, sent paced
+    await vi.waitFor(() => expect(reson8.audio.length).toBe(100));
+    reson8.push({ type: 'transcript', text: 'first', is_final: true, start_ms: 100, duration_ms: 900 }); // ends at frame 50
+    reson8.serverClose(1011, 'Recognizer failed');
+    await waitForStatus('recording');
+    expect(reson8.connections).toBe(2);
+    await vi.waitFor(() => expect(reson8.samples().length).toBe(100 + 50)); // frames 51–100 replayed
+    expect(new Int16Array(reson8.audio[100])[0]).toBe(51);
+    reson8.push({
+      type: 'transcript',
+      text: 'second',
+      is_final: true,
+      start_ms: 200,
+      duration_ms: 500,
+      words: [{ text: 'second', start_ms: 200, duration_ms: 500 }],
+    });
+    const [first, second] = state().segments;
+    expect(first).toMatchObject({ text: 'first', startMs: 100 });
+    // The new connection's 0 ms is the run's 1000 ms (frame 51).
+    expect(second).toMatchObject({ text: 'second', startMs: 1200, words: [{ text: 'second', startMs: 1200 }] });
+  });
+
+  it('never retries a refused key (close 4001): one attempt, and the reason', async () => {
+    setup({}, {}, quick);
+    state().start();
+    await waitForStatus('recording');
+    service.serverClose(4001, 'Unauthorized');
+    await waitForStatus('error');
+    expect(state().error?.code).toBe('unauthorized');
+    expect(service.connections).toBe(1);
+    expect(service.closedByClient).toBeNull(); // the server closed it; nothing more was sent
+  });
+
+  it('stops after a bounded number of refused reconnects, and says what to check', async () => {
+    setup({}, {}, { ...quick, reconnect: { baseDelayMs: 10, maxRefusals: 3 } });
+    state().start();
+    await waitForStatus('recording');
+    service.options.reachable = false;
+    service.serverClose(1006);
+    await waitForStatus('error');
+    expect(service.connections).toBe(1 + 3);
+    expect(state().error?.message).toMatch(/^Could not connect to localhost:8787\./);
+    expect(transcriptText(state().segments)).toBe('');
+  });
+
+  it('gives up after the last attempt, keeping the transcript', async () => {
+    setup({}, {}, { ...quick, reconnect: { baseDelayMs: 10, maxAttempts: 2 } });
+    state().start();
+    await waitForStatus('recording');
+    service.push({ type: 'transcription.completed', text: 'kept' });
+    service.options.greet = false; // connections open, but the service never answers
+    service.serverClose(1006);
+    await waitForStatus('error');
+    expect(state().error?.message).toMatch(/could not reconnect after 2 attempts/);
+    expect(transcriptText(state().segments)).toBe('kept');
+  });
+
+  it('tells how many seconds were lost when the journal overflows while disconnected', async () => {
+    setup({}, {}, { ...quick, journalSeconds: 0.2, reconnect: { baseDelayMs: 50 } }); // 10 frames
+    state().start();
+    await waitForStatus('recording');
+    service.serverClose(1006);
+    for (let i = 0; i < 30; i++) mic.emit(0.5);
+    await waitForStatus('recording');
+    expect(state().error?.code).toBe('audio-lost');
+    expect(state().error?.message).toMatch(/0\.4 s of audio could not be kept/);
+    expect(framesOnConnection(2)).toEqual(range(21, 30));
+  });
+
+  it('holds frames while the network does not drain, shows "Network slow", then sends them in order', async () => {
+    setup({}, {}, { highWaterBytes: 1000 });
+    state().start();
+    await waitForStatus('recording');
+    service.bufferedAmount = 5000;
+    for (let i = 0; i < 5; i++) mic.emit(0.5);
+    expect(framesOnConnection(1)).toEqual([]);
+    expect(screenText()).toBe('Listening · Network slow');
+    service.bufferedAmount = 0;
+    await vi.waitFor(() => expect(framesOnConnection(1)).toEqual(range(1, 5)));
+    expect(state().networkSlow).toBe(false);
+  });
+
+  it('replaces a connection whose buffer stopped draining', async () => {
+    setup({}, {}, { ...quick, deadAfterMs: 500 });
+    state().start();
+    await waitForStatus('recording');
+    mic.emit(0.5);
+    service.bufferedAmount = 640; // nothing leaves the socket any more
+    await vi.waitFor(() => expect(service.connections).toBe(2), { timeout: 4000 });
+    expect(service.clientCloses.map((c) => c.code)).toEqual([4002]);
+  });
+
+  it('finishes normally after a reconnect: the replayed audio, then session.close', async () => {
+    setup({ answerClose: true }, {}, quick);
+    state().start();
+    await waitForStatus('recording');
+    mic.emit(0.5);
+    service.serverClose(1012, 'Service restart');
+    await waitForStatus('recording');
+    state().stop();
+    await waitForStatus('idle');
+    expect(service.received.at(-1)?.type).toBe('session.close');
+    expect(service.closedByClient?.code).toBe(1000);
+  });
+
+  it('closes with a code other than 1000 when it ends after an error', async () => {
+    setup();
+    state().start();
+    await waitForStatus('recording');
+    service.push({ type: 'error', error: { code: 'invalid_config', message: 'bad' } });
+    await waitForStatus('error');
+    expect(service.closedByClient?.code).toBe(4000);
+  });
+});
+
+/** What the Connection status line reads, rendered by the real component. */
+function screenText(): string {
+  const { unmount } = render(createElement(ConnectionStatus));
+  const text = screen.getByRole('status', { name: 'Connection' }).textContent ?? '';
+  unmount();
+  return text;
+}

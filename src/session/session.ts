@@ -1,26 +1,54 @@
 /**
- * The dictation session: capture → protocol → socket → store.
+ * The dictation session: microphone → journal → protocol → socket, reporting to the store.
  *
- * One run per `start()`. Capture and connection start together; frames captured before the service
- * is ready are queued and sent once it is, so the first words are not lost. `stop()` drains the
- * microphone, asks the service to finish (VoiceRun: session.close → session.closed; Reson8:
- * flush_request → flush_confirmation; Speechall: trailing silence, then a quiet period) and waits
- * for that, with a timeout, so the last words arrive. The session reports to a {@link SessionSink}
- * (the store) and holds the socket and audio objects itself; the store never sees them.
+ * One run per `start()`, an explicit state machine with one way to end:
+ *
+ *     idle → connecting → streaming ⇄ reconnecting → finishing → ended(outcome)
+ *
+ * - **connecting**: the microphone is acquired first (a denied microphone never opens a connection),
+ *   then the socket; audio captured meanwhile waits in the journal.
+ * - **streaming**: every frame goes into the {@link AudioJournal} and is sent from it, in order, as
+ *   fast as the socket drains (above a high-water mark frames wait: "Network slow").
+ * - **reconnecting**: a close or a dead connection the app did not cause, and that may succeed again,
+ *   keeps the microphone running. The session retries with exponential backoff and full jitter,
+ *   re-authenticates and configures again, then replays the journal from the end of the audio of the
+ *   last final, no faster than the service accepts. Times of the new connection are offset so the
+ *   transcript's times stay monotonic. A stale partial is discarded, never promoted.
+ * - **finishing**: after Stop, the microphone is drained, everything is sent, and the service is asked
+ *   to finish (VoiceRun: session.close → session.closed; Reson8: flush_request → flush_confirmation;
+ *   Speechall: trailing silence, then its last result, up to a visible timeout).
+ * - **ended**: `completed` (idle) or `failed` (an error with its code, service and whether a retry may
+ *   help). The socket closes with 1000 only for a normal end.
+ *
+ * The session reports to a {@link SessionSink} (the store) and holds the socket and audio objects
+ * itself; the store never sees them.
  */
 import { microphoneError } from '../audio/errors';
 import type { Capture, StartCapture } from '../audio/capture';
 import { LevelVad } from '../audio/vad';
 import { DictationError } from '../core/errors';
-import type { TranscriptEvent } from '../core/events';
-import type { Pcm16Frame } from '../core/frames';
+import type { ProtocolError, TranscriptEvent } from '../core/events';
+import { FRAME_MS, type Pcm16Frame } from '../core/frames';
 import type { ProtocolStep, StreamingProtocol } from '../protocol/adapter';
-import { badSettings, connectFailed, handshakeTimeout, protocolErrorToUser, serverEnded } from './errors';
+import { providerEntry } from '../protocol/registry';
+import {
+  audioLost,
+  badSettings,
+  connectFailed,
+  gaveUp,
+  handshakeTimeout,
+  localEngineDown,
+  localEngineRefused,
+  noAudio,
+  protocolErrorToUser,
+  serverEnded,
+} from './errors';
+import { AudioJournal, JOURNAL_DEFAULT_SECONDS } from './journal';
 import { createProtocol as defaultCreateProtocol, serverLabel, type PageLocation, type SessionSettings } from './settings';
 import type { Connect, Transport } from './transport';
 
 /** Lifecycle of a session, as the UI shows it. */
-export type SessionStatus = 'idle' | 'connecting' | 'ready' | 'recording' | 'stopping' | 'error';
+export type SessionStatus = 'idle' | 'connecting' | 'recording' | 'reconnecting' | 'stopping' | 'error';
 
 /** Transcript events the store renders. */
 export type TranscriptUpdate = Extract<TranscriptEvent, { type: 'speech-started' | 'speech-stopped' | 'partial' | 'final' }>;
@@ -35,12 +63,32 @@ export interface SessionSink {
   notice(error: DictationError): void;
   /** Input level, 0–1 (peak over the last 100 ms). */
   level(peak: number): void;
+  /** The reconnect attempt under way (1-based), or 0 once streaming again. */
+  reconnecting(attempt: number): void;
+  /** True while frames wait because the network does not take them fast enough. */
+  network(slow: boolean): void;
+  /** While finishing: whole seconds left to wait for the service's last words; null when not waiting. */
+  waiting(seconds: number | null): void;
 }
 
 /** What the store calls. */
 export interface SessionControl {
   start(settings: SessionSettings, sink: SessionSink): void;
   stop(): void;
+  /** Abandons the run at once (the page is going away): microphone off, socket closed with 1001. */
+  abort(): void;
+}
+
+/** Reconnect policy. */
+export interface ReconnectOptions {
+  /** Attempts after a drop before giving up (default 8). */
+  readonly maxAttempts?: number;
+  /** Upper bound of the first delay, ms (default 500): delay n is uniform in [0, min(max, base · 2ⁿ⁻¹)]. */
+  readonly baseDelayMs?: number;
+  /** Cap of the delay, ms (default 10 000). */
+  readonly maxDelayMs?: number;
+  /** Refusals before open in a row (how a browser shows HTTP 401/403) after which it stops (default 3). */
+  readonly maxRefusals?: number;
 }
 
 /** Everything the session needs from the outside world; tests pass fakes. */
@@ -50,199 +98,519 @@ export interface SessionDeps {
   /** Page location, for the local engine's URL. */
   readonly location: PageLocation;
   readonly createProtocol?: (settings: SessionSettings, location: PageLocation) => StreamingProtocol;
-  /** Longest wait from connecting to the service's `ready`, ms (default 10000). */
+  /** Whether the local engine at this WebSocket endpoint answers `GET /healthz` (asked after it refused a connection). */
+  readonly probeLocalEngine?: (endpoint: string) => Promise<boolean>;
+  /** Longest wait from connecting to the service's `ready`, ms (default 10 000). */
   readonly handshakeTimeoutMs?: number;
   /** Longest wait for the service to confirm the end of the stream, ms (default 5000). */
   readonly finishTimeoutMs?: number;
+  /** Longest wait for the last result of a service with no end message (Speechall), ms (default 10 000). */
+  readonly lastResultTimeoutMs?: number;
+  readonly reconnect?: ReconnectOptions;
+  /** Journal bound, s (default 120). */
+  readonly journalSeconds?: number;
+  /** A socket whose buffer has not drained for this long counts as dead, ms (default 10 000). */
+  readonly deadAfterMs?: number;
+  /** `bufferedAmount` above which frames wait in the journal, bytes (default 128 KiB). */
+  readonly highWaterBytes?: number;
+  /** Replay pace while catching up, in frames per 20 ms (default 2: twice real time; 8 for the local engine). */
+  readonly replaySpeed?: number;
+  /** Random numbers in [0, 1) for the backoff jitter (default Math.random). */
+  readonly random?: () => number;
+  /** Clock, ms (default Date.now). */
+  readonly now?: () => number;
 }
 
-const LEVEL_EVERY_FRAMES = 5; // 100 ms
+/** Level updates every 5 frames (100 ms). */
+const LEVEL_EVERY_FRAMES = 5;
+/** A frame whose peak reaches this counts as speech (−30 dBFS), for acknowledgement and watchdogs. */
+const SPEECH_PEAK = 0.03;
+/** A quiet stretch this long (300 ms) ends an utterance when a final carries no times. */
+const QUIET_FRAMES = 15;
+/** Digital silence for this long (3 s) means the microphone delivers nothing. */
+const SILENT_FRAMES = 150;
+/** Frames that may be sent at once before pacing applies (500 ms). */
+const BURST_FRAMES = 25;
+/** How often the watchdog looks, ms. */
+const WATCH_MS = 1000;
 
 /** Creates the controller the store drives; at most one run at a time. */
 export function createSession(deps: SessionDeps): SessionControl {
-  let current: { stop(): void } | null = null;
+  let current: DictationRun | null = null;
   return {
     start(settings, sink) {
       if (current) return;
-      current = run(settings, sink, deps, () => {
-        current = null;
-      });
+      current = new DictationRun(settings, sink, deps, () => (current = null));
+      current.start();
     },
     stop() {
       current?.stop();
     },
+    abort() {
+      current?.abort();
+    },
   };
 }
 
-function run(settings: SessionSettings, sink: SessionSink, deps: SessionDeps, done: () => void): { stop(): void } {
-  const handshakeMs = deps.handshakeTimeoutMs ?? 10_000;
-  const finishMs = deps.finishTimeoutMs ?? 5_000;
-  let socket: Transport | null = null;
-  let protocol: StreamingProtocol;
-  let server = 'the transcription server';
-  let ready = false;
-  let captureRunning = false;
-  let captureDrained = false;
-  let stopping = false;
-  let over = false;
-  const queue: ArrayBuffer[] = [];
-  let levelPeak = 0;
-  let levelFrames = 0;
-  let handshakeTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  let finishTimer: ReturnType<typeof setTimeout> | undefined;
-  let quietTimer: ReturnType<typeof setTimeout> | undefined;
-  let finishing = false;
-  /** For services that report no voice activity: from the microphone level. */
-  let levelVad: LevelVad | null = null;
+/** The states of a run. */
+type RunState = 'idle' | 'connecting' | 'streaming' | 'reconnecting' | 'finishing' | 'ended';
 
-  sink.status('connecting');
+/** How a run ended. */
+type Outcome =
+  { readonly kind: 'completed' } | { readonly kind: 'abandoned' } | { readonly kind: 'failed'; readonly error: DictationError };
 
-  const onFrame = (frame: Pcm16Frame) => {
-    if (over) return;
-    if (frame.peak > levelPeak) levelPeak = frame.peak;
-    if (++levelFrames === LEVEL_EVERY_FRAMES) {
-      sink.level(levelPeak);
-      levelPeak = 0;
-      levelFrames = 0;
-    }
-    const vad = levelVad?.push(frame.peak);
-    if (vad) sink.transcript({ type: vad === 'started' ? 'speech-started' : 'speech-stopped' });
-    if (ready && socket) socket.send(protocol.encodeAudio(frame.pcm));
-    else queue.push(frame.pcm);
-  };
+/** One connection attempt. */
+interface Link {
+  readonly transport: Transport;
+  readonly protocol: StreamingProtocol;
+  opened: boolean;
+  ready: boolean;
+  /** Journal index of this connection's stream time 0. */
+  base: number;
+  /** Next journal index to send. */
+  cursor: number;
+  /** Whether `protocol.finish()` was sent on this link. */
+  finishSent: boolean;
+  /** When the service last sent anything, ms. */
+  lastMessageAt: number;
+  /** When a speech frame was first sent after the service's last message, ms (null: none since). */
+  speechSentAt: number | null;
+  /** Watchdog: the largest `bufferedAmount` seen, and since when it has not gone down. */
+  buffered: number;
+  bufferedSince: number;
+}
 
-  const capturePromise: Promise<Capture | null> = deps.startCapture({ onFrame, onError: (error) => end(error) }).then(
-    (capture) => {
-      if (!over && !stopping) {
-        captureRunning = true;
-        updateStatus();
-      }
-      return capture;
-    },
-    (cause: unknown) => {
-      end(cause instanceof DictationError ? cause : microphoneError(cause));
-      return null;
-    },
-  );
+/** One dictation, from Start to its end. */
+class DictationRun {
+  private state: RunState = 'idle';
+  private readonly journal: AudioJournal;
+  private readonly levelVad: LevelVad = new LevelVad({ threshold: SPEECH_PEAK });
+  private readonly local: boolean;
+  private readonly now: () => number;
+  private capture: Capture | null = null;
+  private captureOver = false;
+  private stopRequested = false;
+  /** Set when the microphone ended by itself: the run finishes cleanly, then shows this. */
+  private microphoneFailure: DictationError | null = null;
+  private link: Link | null = null;
+  private server = 'the transcription server';
+  private reportsVad = true;
+  private refusalHint: string | undefined = undefined;
+  /** The endpoint of the last connection (may carry a key in its query: never shown or logged). */
+  private endpoint = '';
+  private attempt = 0;
+  private refusals = 0;
+  private everReady = false;
+  /** Frames before this index were already reported as lost. */
+  private lostReportedUntil = 0;
+  private lostFrames = 0;
+  private silentFrames = 0;
+  private levelPeak = 0;
+  private levelFrames = 0;
+  private credit = BURST_FRAMES;
+  private creditAt = 0;
+  private slow = false;
+  private handshakeTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private pumpTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private finishTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private quietTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private watchTimer: ReturnType<typeof setInterval> | undefined = undefined;
+  private countdownTimer: ReturnType<typeof setInterval> | undefined = undefined;
 
-  try {
-    protocol = (deps.createProtocol ?? defaultCreateProtocol)(settings, deps.location);
-    if (!protocol.reportsVad) levelVad = new LevelVad();
-    const request = protocol.connection();
-    server = serverLabel(request.url);
-    socket = deps.connect(request, {
-      open: () => apply(protocol.open()),
-      message: (data) => {
-        if (over) return;
-        if (finishing && protocol.finishQuietMs !== undefined) {
-          clearTimeout(quietTimer);
-          quietTimer = setTimeout(complete, protocol.finishQuietMs);
-        }
-        apply(protocol.receive(data));
+  constructor(
+    private readonly settings: SessionSettings,
+    private readonly sink: SessionSink,
+    private readonly deps: SessionDeps,
+    private readonly done: () => void,
+  ) {
+    this.journal = new AudioJournal(((deps.journalSeconds ?? JOURNAL_DEFAULT_SECONDS) * 1000) / FRAME_MS);
+    this.local = providerEntry(settings.provider)?.local ?? false;
+    this.now = deps.now ?? Date.now;
+  }
+
+  // ── idle → connecting ────────────────────────────────────────────────────────────────────────
+
+  /** The microphone first, then the connection. */
+  start(): void {
+    this.state = 'connecting';
+    this.sink.status('connecting');
+    this.deps.startCapture({ onFrame: (frame) => this.onFrame(frame), onError: (error) => this.onCaptureError(error) }).then(
+      (capture) => {
+        this.capture = capture;
+        if (this.state === 'ended') return void capture.stop();
+        if (this.stopRequested) return this.end({ kind: 'completed' }); // Stop before the microphone was granted
+        this.openLink();
       },
-      close: (code, reason, opened) => onClose(code, reason, opened),
-    });
-  } catch (cause) {
-    end(badSettings(cause instanceof Error ? cause.message : 'The connection settings are not valid.'));
-    return { stop() {} };
-  }
-  handshakeTimer = setTimeout(() => end(handshakeTimeout(server, Math.round(handshakeMs / 1000))), handshakeMs);
-
-  function apply(step: ProtocolStep) {
-    for (const message of step.send) socket?.send(message);
-    for (const event of step.events) onEvent(event);
+      (cause: unknown) => this.end({ kind: 'failed', error: cause instanceof DictationError ? cause : microphoneError(cause) }),
+    );
   }
 
-  function onEvent(event: TranscriptEvent) {
-    if (over) return;
+  /** Opens a connection: the first, or a reconnect. */
+  private openLink(): void {
+    let protocol: StreamingProtocol;
+    let transport: Transport;
+    try {
+      protocol = (this.deps.createProtocol ?? defaultCreateProtocol)(this.settings, this.deps.location);
+      const request = protocol.connection();
+      this.server = serverLabel(request.url);
+      this.endpoint = request.url;
+      this.reportsVad = protocol.reportsVad;
+      this.refusalHint = protocol.refusalHint;
+      const link = (): Link | null => this.link;
+      let current: Link | null = null;
+      transport = this.deps.connect(request, {
+        open: () => current === link() && current && this.onOpen(current),
+        message: (data) => current === link() && current && this.onMessage(current, data),
+        close: (code, reason, opened) => current === link() && current && this.onClose(current, code, reason, opened),
+      });
+      const now = this.now();
+      current = {
+        transport,
+        protocol,
+        opened: false,
+        ready: false,
+        base: 0,
+        cursor: 0,
+        finishSent: false,
+        lastMessageAt: now,
+        speechSentAt: null,
+        buffered: 0,
+        bufferedSince: now,
+      };
+      this.link = current;
+    } catch (cause) {
+      return this.end({
+        kind: 'failed',
+        error: badSettings(cause instanceof Error ? cause.message : 'The connection settings are not valid.'),
+      });
+    }
+    const handshakeMs = this.deps.handshakeTimeoutMs ?? 10_000;
+    this.handshakeTimer = setTimeout(() => this.onHandshakeTimeout(handshakeMs), handshakeMs);
+  }
+
+  private onOpen(link: Link): void {
+    link.opened = true;
+    this.apply(link, link.protocol.open());
+  }
+
+  private onHandshakeTimeout(ms: number): void {
+    const link = this.link;
+    if (!link || link.ready || this.state === 'ended') return;
+    if (!this.everReady) return this.end({ kind: 'failed', error: handshakeTimeout(this.server, Math.round(ms / 1000)) });
+    this.drop(link, 4000, 'Handshake timed out');
+  }
+
+  // ── streaming ────────────────────────────────────────────────────────────────────────────────
+
+  private onFrame(frame: Pcm16Frame): void {
+    if (this.state === 'ended') return;
+    this.meter(frame.peak);
+    const dropped = this.journal.append(frame);
+    if (dropped > 0 && (!this.link?.ready || this.link.cursor < this.journal.first)) this.countLost();
+    this.pump();
+  }
+
+  /** Level meter, the level VAD (for services without one) and the digital-silence check. */
+  private meter(peak: number): void {
+    if (peak > this.levelPeak) this.levelPeak = peak;
+    if (++this.levelFrames === LEVEL_EVERY_FRAMES) {
+      this.sink.level(this.levelPeak);
+      this.levelPeak = 0;
+      this.levelFrames = 0;
+    }
+    const vad = this.levelVad.push(peak);
+    if (vad && !this.reportsVad) this.sink.transcript({ type: vad === 'started' ? 'speech-started' : 'speech-stopped' });
+    this.silentFrames = peak === 0 ? this.silentFrames + 1 : 0;
+    if (this.silentFrames === SILENT_FRAMES) this.sink.notice(noAudio());
+  }
+
+  /** Sends journal frames from the link's cursor: paced while catching up, held above the high-water mark. */
+  private pump(): void {
+    clearTimeout(this.pumpTimer);
+    const link = this.link;
+    if (!link?.ready || this.state === 'ended') return;
+    const now = this.now();
+    const speed = this.deps.replaySpeed ?? (this.local ? 8 : 2);
+    this.credit = Math.min(Math.max(BURST_FRAMES, speed), this.credit + ((now - this.creditAt) / FRAME_MS) * speed);
+    this.creditAt = now;
+    const highWater = this.deps.highWaterBytes ?? 128 * 1024;
+    while (link.cursor < this.journal.head) {
+      if (link.transport.bufferedAmount > highWater) {
+        this.setSlow(true);
+        this.pumpTimer = setTimeout(() => this.pump(), 100);
+        return;
+      }
+      if (this.credit < 1) {
+        this.pumpTimer = setTimeout(() => this.pump(), FRAME_MS);
+        return;
+      }
+      if (link.cursor < this.journal.first) link.cursor = this.journal.first; // dropped while waiting (counted)
+      const pcm = this.journal.at(link.cursor);
+      if (!pcm || !link.transport.send(link.protocol.encodeAudio(pcm))) return; // not open: its close reconnects
+      if (this.journal.peakAt(link.cursor) >= SPEECH_PEAK && link.speechSentAt === null) link.speechSentAt = now;
+      link.cursor++;
+      this.credit--;
+    }
+    this.setSlow(false);
+    if (this.stopRequested && this.captureOver && !link.finishSent) this.finishStream(link);
+  }
+
+  private setSlow(slow: boolean): void {
+    if (slow === this.slow) return;
+    this.slow = slow;
+    this.sink.network(slow);
+  }
+
+  private onMessage(link: Link, data: string | ArrayBuffer): void {
+    if (this.state === 'ended') return;
+    link.lastMessageAt = this.now();
+    link.speechSentAt = null;
+    if (link.finishSent && link.protocol.finishQuietMs !== undefined) this.armQuiet(link);
+    this.apply(link, link.protocol.receive(data));
+  }
+
+  private apply(link: Link, step: ProtocolStep): void {
+    for (const message of step.send) link.transport.send(message);
+    for (const event of step.events) {
+      if (this.state === 'ended' || this.link !== link) return;
+      this.onEvent(link, event);
+    }
+  }
+
+  private onEvent(link: Link, event: TranscriptEvent): void {
     switch (event.type) {
       case 'ready':
-        ready = true;
-        clearTimeout(handshakeTimer);
-        for (const pcm of queue) socket?.send(protocol.encodeAudio(pcm));
-        queue.length = 0;
-        updateStatus();
-        if (captureDrained) finishStream();
-        return;
+        return this.onReady(link);
       case 'finished':
-        if (!stopping) sink.notice(serverEnded(server));
-        complete();
-        return;
-      case 'error': {
-        const error = protocolErrorToUser(event.error, server, settings.apiKey);
-        if (event.error.fatal) end(error);
-        else if (event.error.code === 'unknown-message') console.warn(`Dictate: ${event.error.message}`);
-        else sink.notice(error);
-        return;
-      }
+        if (!this.stopRequested) this.sink.notice(serverEnded(this.server));
+        return this.end({ kind: 'completed' });
+      case 'error':
+        return this.onProtocolError(link, event.error);
+      case 'final':
+        return this.onFinal(link, event);
       default:
-        sink.transcript(event);
+        this.sink.transcript(event);
     }
   }
 
-  function updateStatus() {
-    if (over || stopping) return;
-    if (ready && captureRunning) sink.status('recording');
-    else if (ready) sink.status('ready');
+  /** The service accepts audio: replay what it has not turned into text yet, then stream live. */
+  private onReady(link: Link): void {
+    clearTimeout(this.handshakeTimer);
+    link.ready = true;
+    link.base = Math.max(this.journal.acknowledged, this.journal.first);
+    link.cursor = link.base;
+    if (this.journal.acknowledged < this.journal.first) this.countLost();
+    this.reportLost();
+    const reconnected = this.everReady;
+    this.everReady = true;
+    this.attempt = 0;
+    this.refusals = 0;
+    this.state = this.stopRequested ? 'finishing' : 'streaming';
+    if (reconnected) this.sink.reconnecting(0);
+    this.sink.status(this.stopRequested ? 'stopping' : 'recording');
+    this.watch();
+    this.pump();
   }
 
-  function onClose(code: number, reason: string, opened: boolean) {
-    if (over) return;
-    if (!opened) return end(connectFailed(server, protocol.refusalHint));
-    const error = protocol.describeClose(code, reason);
-    if (!error || (stopping && code === 1000)) return complete();
-    end(protocolErrorToUser(error, server, settings.apiKey));
+  /** A final: offset to the run's time, and the audio it covers acknowledged. */
+  private onFinal(link: Link, event: Extract<TranscriptEvent, { type: 'final' }>): void {
+    const offsetMs = link.base * FRAME_MS;
+    const endMs = event.startMs !== undefined ? event.startMs + (event.durationMs ?? 0) : undefined;
+    const acknowledged =
+      endMs !== undefined
+        ? link.base + Math.ceil(endMs / FRAME_MS)
+        : this.journal.endOfSpeechBefore(link.cursor, SPEECH_PEAK, QUIET_FRAMES);
+    this.journal.acknowledge(Math.min(acknowledged, link.cursor));
+    this.sink.transcript(
+      offsetMs === 0
+        ? event
+        : {
+            ...event,
+            ...(event.startMs !== undefined ? { startMs: event.startMs + offsetMs } : {}),
+            ...(event.words
+              ? { words: event.words.map((w) => (w.startMs !== undefined ? { ...w, startMs: w.startMs + offsetMs } : w)) }
+              : {}),
+          },
+    );
+    if (link.finishSent && link.protocol.finishQuietMs !== undefined) this.armQuiet(link);
   }
 
-  function finishStream() {
-    finishing = true;
-    apply(protocol.finish());
-    finishTimer = setTimeout(complete, finishMs);
-    if (protocol.finishQuietMs !== undefined) quietTimer = setTimeout(complete, protocol.finishQuietMs);
+  private onProtocolError(link: Link, error: ProtocolError): void {
+    const user = protocolErrorToUser(error, this.server, this.settings.apiKey);
+    if (!error.fatal) {
+      if (error.code === 'unknown-message') console.warn(`Dictate: ${error.message}`);
+      else this.sink.notice(user);
+      return;
+    }
+    if (error.retryable) return this.drop(link, 4000, 'Retrying');
+    this.end({ kind: 'failed', error: user });
   }
 
-  function clearTimers() {
-    clearTimeout(handshakeTimer);
-    clearTimeout(finishTimer);
-    clearTimeout(quietTimer);
+  // ── streaming ⇄ reconnecting ─────────────────────────────────────────────────────────────────
+
+  private onClose(link: Link, code: number, reason: string, opened: boolean): void {
+    if (this.state === 'ended') return;
+    this.link = null;
+    clearTimeout(this.handshakeTimer);
+    if (!opened) return void this.onRefused();
+    const error = link.protocol.describeClose(code, reason);
+    if (!error || (this.stopRequested && link.finishSent && code === 1000)) return this.end({ kind: 'completed' });
+    if (error.retryable) return this.reconnect();
+    this.end({ kind: 'failed', error: protocolErrorToUser(error, this.server, this.settings.apiKey) });
   }
 
-  /** Normal end: the service has delivered everything (or the finish timeout passed). */
-  function complete() {
-    if (over) return;
-    over = true;
-    clearTimers();
-    void capturePromise.then((capture) => capture?.stop()); // already drained after stop()
-    socket?.close(1000, 'done');
-    sink.level(0);
-    sink.status('idle');
-    done();
+  /**
+   * The socket closed before it opened: refused (HTTP 401, 403, 404, 500…) or nothing there; a browser
+   * cannot tell which. After a working connection, a few refusals are retried (a server restarting);
+   * never on the first connection, and never past `maxRefusals` (a refused key stays refused).
+   */
+  private async onRefused(): Promise<void> {
+    if (this.everReady && ++this.refusals < (this.deps.reconnect?.maxRefusals ?? 3)) return this.reconnect();
+    const error = await this.refusalError();
+    this.end({ kind: 'failed', error });
   }
 
-  /** Abnormal end. */
-  function end(error: DictationError) {
-    if (over) return;
-    over = true;
-    clearTimers();
-    void capturePromise.then((capture) => capture?.stop());
-    socket?.close(1000, 'error');
-    sink.level(0);
-    sink.fail(error);
-    done();
+  /** What to say about a refused connection: the local engine is asked whether it is running at all. */
+  private async refusalError(): Promise<DictationError> {
+    if (this.local && this.deps.probeLocalEngine) {
+      const up = await this.deps.probeLocalEngine(this.endpoint).catch(() => false);
+      return up ? localEngineRefused(this.server) : localEngineDown(this.server);
+    }
+    return connectFailed(this.server, this.refusalHint);
   }
 
-  return {
-    stop() {
-      if (over || stopping) return;
-      stopping = true;
-      sink.status('stopping');
-      void capturePromise
-        .then((capture) => capture?.stop())
-        .then(() => {
-          captureDrained = true;
-          if (over) return;
-          if (ready) finishStream(); // else: the queued audio goes out when the service is ready
-        });
-    },
-  };
+  /** Abandons a connection that is dead or must be replaced, and reconnects. */
+  private drop(link: Link, code: number, reason: string): void {
+    if (this.link !== link) return;
+    this.link = null;
+    link.transport.close(code, reason);
+    this.reconnect();
+  }
+
+  /** reconnecting: the microphone keeps running; a new connection after a backoff with full jitter. */
+  private reconnect(): void {
+    if (this.state === 'ended') return;
+    clearInterval(this.watchTimer);
+    const policy = this.deps.reconnect ?? {};
+    const max = policy.maxAttempts ?? 8;
+    if (this.attempt >= max) return this.end({ kind: 'failed', error: gaveUp(this.server, max) });
+    this.attempt++;
+    this.state = 'reconnecting';
+    this.setSlow(false);
+    this.sink.status('reconnecting');
+    this.sink.reconnecting(this.attempt);
+    const cap = Math.min(policy.maxDelayMs ?? 10_000, (policy.baseDelayMs ?? 500) * 2 ** (this.attempt - 1));
+    this.retryTimer = setTimeout(() => this.openLink(), (this.deps.random ?? Math.random)() * cap);
+  }
+
+  /** Replaces a connection whose buffer stopped draining, or whose service went silent while hearing speech. */
+  private watch(): void {
+    clearInterval(this.watchTimer);
+    this.watchTimer = setInterval(() => {
+      const link = this.link;
+      if (!link?.ready || this.state === 'ended') return;
+      const now = this.now();
+      const deadMs = this.deps.deadAfterMs ?? 10_000;
+      const buffered = link.transport.bufferedAmount;
+      if (buffered === 0 || buffered < link.buffered) link.bufferedSince = now;
+      link.buffered = buffered;
+      const stuck = buffered > 0 && now - link.bufferedSince >= deadMs;
+      const unanswered = link.speechSentAt !== null && now - link.speechSentAt >= link.protocol.replyWithinMs;
+      if (stuck || unanswered) this.drop(link, 4002, 'Connection went dead');
+    }, WATCH_MS);
+  }
+
+  /** Tells the user how much audio could not be kept, once per stretch. */
+  private countLost(): void {
+    const from = Math.max(this.journal.acknowledged, this.lostReportedUntil);
+    if (this.journal.first > from) this.lostFrames += this.journal.first - from;
+    this.lostReportedUntil = Math.max(this.lostReportedUntil, this.journal.first);
+    if (this.link?.ready) this.reportLost();
+  }
+
+  private reportLost(): void {
+    if (this.lostFrames === 0) return;
+    this.sink.notice(audioLost((this.lostFrames * FRAME_MS) / 1000));
+    this.lostFrames = 0;
+  }
+
+  // ── finishing → ended ────────────────────────────────────────────────────────────────────────
+
+  abort(): void {
+    this.end({ kind: 'abandoned' });
+  }
+
+  stop(): void {
+    if (this.state === 'ended' || this.stopRequested) return;
+    this.stopRequested = true;
+    this.sink.status('stopping');
+    if (!this.capture) return; // the microphone prompt is still open: start() ends the run
+    void this.capture.stop().then(() => {
+      this.captureOver = true;
+      if (this.state === 'streaming') this.state = 'finishing';
+      this.pump();
+    });
+  }
+
+  /** The microphone ended by itself (unplugged, revoked): finish cleanly with what was captured, no reconnect. */
+  private onCaptureError(error: DictationError): void {
+    if (this.state === 'ended') return;
+    this.microphoneFailure = error;
+    this.captureOver = true;
+    this.stopRequested = true;
+    this.sink.status('stopping');
+    if (this.link?.ready) this.pump();
+    else if (!this.link && this.state !== 'reconnecting') this.end({ kind: 'failed', error });
+  }
+
+  /** Everything is sent: ask the service to finish, and wait for it. */
+  private finishStream(link: Link): void {
+    link.finishSent = true;
+    this.state = 'finishing';
+    this.apply(link, link.protocol.finish());
+    if (this.link !== link) return; // the finish ended the run, or the connection
+    if (link.protocol.finishQuietMs === undefined) {
+      this.finishTimer = setTimeout(() => this.end({ kind: 'completed' }), this.deps.finishTimeoutMs ?? 5_000);
+      return;
+    }
+    // No end message (Speechall): wait for its last result, visibly, up to the bound.
+    const deadline = this.now() + (this.deps.lastResultTimeoutMs ?? 10_000);
+    const tick = () => this.sink.waiting(Math.max(0, Math.ceil((deadline - this.now()) / 1000)));
+    tick();
+    this.countdownTimer = setInterval(tick, 1000);
+    this.finishTimer = setTimeout(() => this.end({ kind: 'completed' }), deadline - this.now());
+    this.armQuiet(link);
+  }
+
+  /**
+   * For a service with no end message: the stream is over once every utterance sent has its final
+   * and the service has then been quiet for `finishQuietMs`. Until then, wait (up to the bound).
+   */
+  private armQuiet(link: Link): void {
+    clearTimeout(this.quietTimer);
+    if (this.journal.hasSpeech(this.journal.acknowledged, link.cursor, SPEECH_PEAK)) return;
+    this.quietTimer = setTimeout(() => this.end({ kind: 'completed' }), link.protocol.finishQuietMs);
+  }
+
+  /** The one way a run ends. */
+  private end(outcome: Outcome): void {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    for (const timer of [this.handshakeTimer, this.retryTimer, this.pumpTimer, this.finishTimer, this.quietTimer]) clearTimeout(timer);
+    clearInterval(this.watchTimer);
+    clearInterval(this.countdownTimer);
+    void this.capture?.stop();
+    const failure = outcome.kind === 'failed' ? outcome.error : outcome.kind === 'completed' ? this.microphoneFailure : null;
+    if (outcome.kind === 'abandoned') this.link?.transport.close(1001, 'Going away');
+    else this.link?.transport.close(failure ? 4000 : 1000, failure ? 'Ended after an error' : 'Done');
+    this.link = null;
+    this.sink.level(0);
+    this.sink.network(false);
+    this.sink.waiting(null);
+    this.sink.reconnecting(0);
+    if (failure) this.sink.fail(failure);
+    else this.sink.status('idle');
+    this.done();
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * The socket the session talks through. The browser implementation wraps `WebSocket`; tests inject
- * a fake that follows the same contract.
+ * a fake, or a `ws` client, that follows the same contract.
  */
 import type { ConnectionRequest, WireMessage } from '../protocol/adapter';
 
@@ -14,8 +14,15 @@ export interface TransportHandlers {
 
 /** An open or opening socket. */
 export interface Transport {
-  send(data: WireMessage): void;
-  close(code?: number, reason?: string): void;
+  /**
+   * Sends a message if the socket is open.
+   * @returns false when it is not open: nothing was sent, and the caller keeps the data
+   */
+  send(data: WireMessage): boolean;
+  /** Closes the socket: 1000 for a normal end, 4000–4999 for Dictate's own reasons. */
+  close(code: number, reason: string): void;
+  /** Bytes queued by `send` and not yet handed to the network. */
+  readonly bufferedAmount: number;
 }
 
 /**
@@ -36,11 +43,16 @@ export const connectWebSocket: Connect = (request, handlers) => {
   socket.onmessage = (event: MessageEvent<string | ArrayBuffer>) => handlers.message(event.data);
   socket.onclose = (event) => handlers.close(event.code, event.reason, opened);
   return {
-    send: (data) => {
-      if (socket.readyState === WebSocket.OPEN) socket.send(data);
+    send(data) {
+      if (socket.readyState !== WebSocket.OPEN) return false;
+      socket.send(data);
+      return true;
     },
-    close: (code = 1000, reason = '') => {
+    close(code, reason) {
       if (socket.readyState === WebSocket.CONNECTING || socket.readyState === WebSocket.OPEN) socket.close(code, reason);
+    },
+    get bufferedAmount() {
+      return socket.bufferedAmount;
     },
   };
 };

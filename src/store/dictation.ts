@@ -55,6 +55,12 @@ export interface DictationState {
   readonly error: DictationError | null;
   /** Microphone input level, 0–1. */
   readonly level: number;
+  /** The reconnect attempt under way (1-based); 0 when connected. */
+  readonly reconnectAttempt: number;
+  /** True while audio waits because the network does not take it fast enough. */
+  readonly networkSlow: boolean;
+  /** While finishing: seconds left to wait for the service's last words; null when not waiting. */
+  readonly waitingSeconds: number | null;
   readonly settings: Settings;
 
   // Actions are properties, not methods: components take them out of the store (`useDictation((s) => s.stop)`).
@@ -96,6 +102,9 @@ const initialDictationState = {
   vad: 'silence' as VadState,
   error: null as DictationError | null,
   level: 0,
+  reconnectAttempt: 0,
+  networkSlow: false,
+  waitingSeconds: null as number | null,
   settings: DEFAULT_SETTINGS,
 };
 
@@ -226,7 +235,13 @@ export const useDictation = create<DictationState>()(
 /** How the session reports into the store. */
 export const sessionSink: SessionSink = {
   status(status) {
-    useDictation.setState((s) => (status === 'idle' ? { status, vad: 'silence', ...keepPartial(s) } : { status }));
+    useDictation.setState((s) => {
+      // A partial of a dropped connection is stale: the replay brings its words back as a final.
+      if (status === 'reconnecting') return { status, partial: '', vad: 'silence' };
+      // At the end, words shown that the service never finalised are kept.
+      if (status === 'idle') return { status, vad: 'silence', ...keepPartial(s) };
+      return { status };
+    });
   },
   transcript(update) {
     useDictation.setState((s) => reduceTranscript(s, update));
@@ -239,5 +254,14 @@ export const sessionSink: SessionSink = {
   },
   level(peak) {
     useDictation.setState({ level: peak });
+  },
+  reconnecting(attempt) {
+    useDictation.setState({ reconnectAttempt: attempt });
+  },
+  network(slow) {
+    useDictation.setState({ networkSlow: slow });
+  },
+  waiting(seconds) {
+    useDictation.setState({ waitingSeconds: seconds });
   },
 };

@@ -79,8 +79,40 @@ export interface FakeServiceOptions {
 abstract class FakeServerEnd {
   request: ConnectionRequest | null = null;
   handlers: TransportHandlers | null = null;
+  /** How the client closed the current connection, if it did. */
   closedByClient: { code: number; reason: string } | null = null;
+  /** Every close by the client, over all connections. */
+  readonly clientCloses: { code: number; reason: string }[] = [];
+  /** Connections opened so far (a reconnect opens another). */
+  connections = 0;
+  /** What the client's socket reports as not yet sent; a test raises it to play a stalled network. */
+  bufferedAmount = 0;
   protected open = false;
+
+  /** The client side of the current connection. */
+  protected transport(send: (data: WireMessage) => void): Transport {
+    const isOpen = () => this.open;
+    const buffered = () => this.bufferedAmount;
+    return {
+      send(data) {
+        if (!isOpen()) return false;
+        send(data);
+        return true;
+      },
+      close: (code, reason) => this.clientClose(code, reason),
+      get bufferedAmount() {
+        return buffered();
+      },
+    };
+  }
+
+  /** A new connection: what a fake keeps per connection starts again. */
+  protected begin(request: ConnectionRequest, handlers: TransportHandlers) {
+    this.request = request;
+    this.handlers = handlers;
+    this.closedByClient = null;
+    this.connections++;
+  }
 
   /** Sends a server message (object → JSON; a string as it is). */
   push(message: object | string) {
@@ -98,6 +130,7 @@ abstract class FakeServerEnd {
   protected clientClose(code = 1000, reason = '') {
     if (this.closedByClient) return;
     this.closedByClient = { code, reason };
+    this.clientCloses.push(this.closedByClient);
     this.open = false;
   }
 }
@@ -114,14 +147,10 @@ export class FakeVoiceRunService extends FakeServerEnd {
 
   /** The `Connect` to inject into the session. */
   readonly connect: Connect = (request, handlers) => {
-    this.request = request;
-    this.handlers = handlers;
-    const transport: Transport = {
-      send: (data) => this.onClientMessage(data),
-      close: (code, reason) => this.clientClose(code, reason),
-    };
+    this.begin(request, handlers);
+    this.authenticated = false;
     queueMicrotask(() => this.accept());
-    return transport;
+    return this.transport((data) => this.onClientMessage(data));
   };
 
   private keyFromHandshake(): string | null {
@@ -154,7 +183,6 @@ export class FakeVoiceRunService extends FakeServerEnd {
   }
 
   private onClientMessage(data: WireMessage) {
-    if (!this.open) return;
     if (typeof data !== 'string') throw new Error('VoiceRun clients send JSON text, not binary.');
     const message = JSON.parse(data) as { type: string; [k: string]: unknown };
     this.received.push(message);
@@ -226,8 +254,7 @@ abstract class FakeBinaryService extends FakeServerEnd {
   protected abstract onText(message: { type?: string; [k: string]: unknown }): void;
 
   readonly connect: Connect = (request, handlers) => {
-    this.request = request;
-    this.handlers = handlers;
+    this.begin(request, handlers);
     queueMicrotask(() => {
       this.refusedWith = this.check(request);
       // A refused upgrade reaches a browser as a close (1006) of a socket that never opened.
@@ -235,16 +262,12 @@ abstract class FakeBinaryService extends FakeServerEnd {
       this.open = true;
       handlers.open();
     });
-    return {
-      send: (data) => {
-        if (!this.open) return;
-        if (typeof data !== 'string') return void this.audio.push(data);
-        const message = JSON.parse(data) as { type?: string };
-        this.received.push(message);
-        this.onText(message);
-      },
-      close: (code, reason) => this.clientClose(code, reason),
-    };
+    return this.transport((data) => {
+      if (typeof data !== 'string') return void this.audio.push(data);
+      const message = JSON.parse(data) as { type?: string };
+      this.received.push(message);
+      this.onText(message);
+    });
   };
 
   /** Samples the client sent, in order. */
