@@ -83,6 +83,18 @@ describe('Dictate', () => {
     expect(screen.getByRole('log', { name: 'Transcript' })).toHaveTextContent('the last');
   });
 
+  it('asks nothing before Clear but offers Undo, which brings the words back', async () => {
+    const user = userEvent.setup();
+    useDictation.setState({ segments: [{ id: 1, text: 'Marianne would have thought' }] });
+    render(<App />);
+    await user.click(screen.getByRole('button', { name: 'Clear' }));
+    expect(screen.getByRole('log', { name: 'Transcript' })).not.toHaveTextContent('Marianne');
+    expect(screen.getByText('Transcript cleared.')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    expect(screen.getByRole('log', { name: 'Transcript' })).toHaveTextContent('Marianne would have thought');
+    expect(screen.queryByRole('button', { name: 'Undo' })).not.toBeInTheDocument();
+  });
+
   it('shows a denied microphone as a sentence that says what to do', async () => {
     const user = userEvent.setup();
     mic.failWith = new DOMException('Permission denied', 'NotAllowedError');
@@ -130,6 +142,9 @@ describe('Dictate', () => {
     });
     expect(screen.getByLabelText('Endpoint URL')).toBeDisabled();
     expect(document.body.textContent).not.toContain('sk-123456');
+    // Not in the page's HTML either: the password field holds it only as a property.
+    expect(document.documentElement.outerHTML).not.toContain('sk-123456');
+    expect(screen.getByLabelText('API key')).toHaveValue('sk-123456');
   });
 
   it('offers every service and the local engine under each dialect, with only that provider’s fields', async () => {

@@ -89,8 +89,17 @@ export const startMicrophoneCapture: StartCapture = async (handlers) => {
   const track = stream.getAudioTracks()[0];
   if (track) track.onended = () => fail(microphoneEnded());
   await context.resume().catch(() => undefined);
+  // A context created after the permission prompt may start suspended (no user gesture left):
+  // resume it on the user's next click or key press.
+  const resumeOnGesture = () => void context.resume().catch(() => undefined);
+  if (context.state === 'suspended') {
+    window.addEventListener('pointerdown', resumeOnGesture, { once: true });
+    window.addEventListener('keydown', resumeOnGesture, { once: true });
+  }
 
   function teardown() {
+    window.removeEventListener('pointerdown', resumeOnGesture);
+    window.removeEventListener('keydown', resumeOnGesture);
     if (track) track.onended = null;
     source.disconnect();
     node.disconnect();

@@ -1,4 +1,4 @@
-import { cloneElement, useId, type ReactElement } from 'react';
+import { cloneElement, useEffect, useId, useRef, type ReactElement } from 'react';
 import type { AuthMethod } from '../protocol/adapter';
 import { PROVIDERS } from '../protocol/registry';
 import type { OptionField, OptionValue } from '../protocol/service';
@@ -146,21 +146,29 @@ function OptionControl({
   }
 }
 
-/** The key or token for the chosen provider, and whether this device keeps it. */
+/**
+ * The key or token for the chosen provider, and whether this device keeps it. The input is not
+ * controlled: React would mirror a controlled value into the `value` attribute, and the key would
+ * then be in the page's HTML. Only the DOM property holds it.
+ */
 function KeyField({ provider, label }: { provider: string; label: string }) {
   const key = useCredentials((s) => s.keys[provider] ?? '');
   const remember = useCredentials((s) => s.remember[provider] ?? false);
   const setKey = useCredentials((s) => s.setKey);
   const setRemember = useCredentials((s) => s.setRemember);
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (ref.current && ref.current.value !== key) ref.current.value = key;
+  }, [key]);
   return (
     <>
       <Field label={label} hint={remember ? 'Saved in this browser on this device.' : 'Kept in this tab only: gone when you close it.'}>
         <input
+          ref={ref}
           className={input}
           type="password"
           autoComplete="off"
           spellCheck={false}
-          value={key}
           onChange={(e) => setKey(provider, e.target.value)}
         />
       </Field>

@@ -23,6 +23,8 @@ function download(text: string) {
 export function TranscriptActions() {
   const segments = useDictation((s) => s.segments);
   const clear = useDictation((s) => s.clear);
+  const cleared = useDictation((s) => s.cleared !== null);
+  const undoClear = useDictation((s) => s.undoClear);
   const [feedback, setFeedback] = useState('');
   const text = transcriptText(segments);
   useEffect(() => {
@@ -51,6 +53,14 @@ export function TranscriptActions() {
       <button type="button" className={button} disabled={segments.length === 0} onClick={clear}>
         Clear
       </button>
+      {cleared && (
+        <span className="flex items-center gap-2 text-sm text-slate-700">
+          Transcript cleared.
+          <button type="button" className={button} onClick={undoClear}>
+            Undo
+          </button>
+        </span>
+      )}
       <span role="status" aria-label="Copy result" className="text-sm text-emerald-700">
         {feedback}
       </span>

@@ -54,7 +54,9 @@ export type DictationErrorCode =
   | 'unknown-message'
   // The page.
   /** The store has no session attached (a page that did not finish loading). */
-  | 'no-session';
+  | 'no-session'
+  /** The browser refused to save (storage full, or private browsing). */
+  | 'storage-failed';
 
 /** Where an error came from and whether trying again may help. */
 export interface DictationErrorOptions {

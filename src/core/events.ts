@@ -23,8 +23,10 @@ export interface Word {
   readonly startMs?: number;
   /** ms */
   readonly durationMs?: number;
-  /** 0–1 */
+  /** Probability, 0–1 (adapters convert what their service sends). */
   readonly confidence?: number;
+  /** Who spoke it, where the service diarizes. */
+  readonly speaker?: string;
 }
 
 /** Final text of one utterance, with timing (ms since the stream began) and words where the service sends them. */
@@ -35,6 +37,8 @@ export interface FinalResult {
   readonly startMs?: number;
   readonly durationMs?: number;
   readonly words?: readonly Word[];
+  /** Who spoke, where the service diarizes. */
+  readonly speaker?: string;
 }
 
 /** Events of a transcription stream, in the order the service reports them. */

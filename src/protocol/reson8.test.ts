@@ -134,6 +134,36 @@ describe('Reson8 client: messages ("Reson8: server messages")', () => {
   });
 });
 
+describe('Reson8 client: what a real service may send besides the documented example', () => {
+  it('reads a negative confidence as a natural log-probability, and never gives one outside 0–1', () => {
+    const [event] = streaming().receive(
+      JSON.stringify({
+        type: 'transcript',
+        text: 'a b c',
+        is_final: true,
+        words: [
+          { text: 'a', confidence: Math.log(0.9) },
+          { text: 'b', confidence: 0.4 },
+          { text: 'c', confidence: 1.7 },
+        ],
+      }),
+    ).events;
+    const confidences = (event as unknown as { words: { confidence: number }[] }).words.map((w) => w.confidence);
+    expect(confidences[0]).toBeCloseTo(0.9, 6);
+    expect(confidences.slice(1)).toEqual([0.4, 1]);
+  });
+
+  it('ignores extra fields and missing optional ones, and an unknown message type does not end the session', () => {
+    const p = streaming();
+    expect(p.receive('{"type":"transcript","text":"hi","is_final":true,"channel":0,"request_id":"r1"}').events).toEqual([
+      { type: 'final', text: 'hi' },
+    ]);
+    const [unknown] = p.receive('{"type":"session_info","model":"x"}').events;
+    expect(unknown).toMatchObject({ type: 'error', error: { code: 'unknown-message', fatal: false } });
+    expect(p.receive('{"type":"transcript","text":"still here"}').events).toEqual([{ type: 'final', text: 'still here' }]);
+  });
+});
+
 describe('Reson8 service definition', () => {
   it('offers interim results and the include_ options, all on by default, and only subprotocol auth', () => {
     expect(reson8Service.fields(false).map((f) => f.label)).toEqual([

@@ -18,7 +18,7 @@ import { TARGET_SAMPLE_RATE } from '../core/frames';
 import { isObject } from '../core/json';
 import { step, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
 import { connectionRequest, flagOption, textOption, type ConnectionSettings, type ServiceDefinition } from './service';
-import { errorEvent, optionalNumber, readTypedMessage, readyOnOpen, unexpectedClose, UnknownTypes } from './wire';
+import { errorEvent, optionalNumber, probability, readTypedMessage, readyOnOpen, unexpectedClose, UnknownTypes } from './wire';
 
 /** Query parameters chosen by the user ("Reson8: query parameters"). */
 export interface Reson8Options {
@@ -48,7 +48,7 @@ function parseWords(raw: unknown): Word[] | string {
       text: w.text,
       ...(typeof w.start_ms === 'number' ? { startMs: w.start_ms } : {}),
       ...(typeof w.duration_ms === 'number' ? { durationMs: w.duration_ms } : {}),
-      ...(typeof w.confidence === 'number' ? { confidence: w.confidence } : {}),
+      ...(typeof w.confidence === 'number' ? { confidence: probability(w.confidence) } : {}),
     });
   }
   return words;

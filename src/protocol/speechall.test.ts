@@ -132,6 +132,74 @@ describe('Speechall client: results ("Speechall: server messages")', () => {
   });
 });
 
+describe('Speechall client: what the real service may send besides the documented examples', () => {
+  it('reads words named `word` (the published schema) as well as `text`, with their speaker', () => {
+    const [event] = streaming().receive(
+      JSON.stringify({
+        text: 'hello there',
+        words: [
+          { word: 'hello', start: 0.5, end: 0.9, speaker: 1 },
+          { text: 'there', start: 1, end: 1.4, confidence: 0.7 },
+        ],
+      }),
+    ).events;
+    expect(event).toEqual({
+      type: 'final',
+      text: 'hello there',
+      startMs: 500,
+      durationMs: 900,
+      words: [
+        { text: 'hello', startMs: 500, durationMs: 400, speaker: '1' },
+        { text: 'there', startMs: 1000, durationMs: 400, confidence: 0.7 },
+      ],
+    });
+  });
+
+  it('keeps segments: one final per segment, with its times, speaker and words', () => {
+    const events = streaming({ outputFormat: 'verbose_json' }).receive(
+      JSON.stringify({
+        id: 'x',
+        text: 'good morning. how are you',
+        language: 'en',
+        segments: [
+          { start: 0, end: 1.2, text: 'good morning.', speaker: 'A' },
+          { start: 1.5, end: 2.5, text: 'how are you', speaker: 'B' },
+        ],
+        words: [
+          { word: 'good', start: 0.1, end: 0.4 },
+          { word: 'how', start: 1.6, end: 1.8 },
+        ],
+        extra_field: true,
+      }),
+    ).events;
+    expect(events).toEqual([
+      {
+        type: 'final',
+        text: 'good morning.',
+        language: 'en',
+        speaker: 'A',
+        startMs: 0,
+        durationMs: 1200,
+        words: [{ text: 'good', startMs: 100, durationMs: 300 }],
+      },
+      {
+        type: 'final',
+        text: 'how are you',
+        language: 'en',
+        speaker: 'B',
+        startMs: 1500,
+        durationMs: 1000,
+        words: [{ text: 'how', startMs: 1600, durationMs: 200 }],
+      },
+    ]);
+  });
+
+  it('skips words it cannot read and missing optional fields, and goes on', () => {
+    const [event] = streaming().receive(JSON.stringify({ text: 'ok', words: [null, { start: 1 }, { word: 'ok' }] })).events;
+    expect(event).toEqual({ type: 'final', text: 'ok', words: [{ text: 'ok' }] });
+  });
+});
+
 describe('Speechall client: audio and the end of the stream', () => {
   it('sends audio as binary PCM16', () => {
     const frame = new ArrayBuffer(640);

@@ -17,7 +17,7 @@ import type { ProtocolError, TranscriptEvent, Word } from '../core/events';
 import { isObject } from '../core/json';
 import { step, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
 import { connectionRequest, flagOption, selectField, textOption, type ConnectionSettings, type ServiceDefinition } from './service';
-import { errorEvent, finite, readText, readyOnOpen, unexpectedClose } from './wire';
+import { errorEvent, finite, probability, readText, readyOnOpen, unexpectedClose } from './wire';
 
 /** `output_format` ("Speechall: query parameters"). */
 export type SpeechallOutputFormat = 'text' | 'json' | 'verbose_json';
@@ -116,6 +116,11 @@ export class SpeechallProtocol implements StreamingProtocol {
     return step(trimmed ? [{ type: 'final', text: trimmed }] : []);
   }
 
+  /**
+   * A JSON result. Read tolerantly: the streaming page names a word's text `text`, Speechall's
+   * published schema `word`; both are read, with `speaker` where diarization gives one. A result with
+   * `segments` (verbose output) becomes one final per segment, with its times, speaker and words.
+   */
   private jsonResult(m: Readonly<Record<string, unknown>>): TranscriptEvent[] {
     if (typeof m.text !== 'string') {
       // Not a transcription: an error report in some shape, or something unknown. Show it; go on.
@@ -123,33 +128,28 @@ export class SpeechallProtocol implements StreamingProtocol {
       const message = typeof detail === 'string' ? detail : 'The server sent a JSON message without "text".';
       return [errorEvent(typeof detail === 'string' ? 'service-failed' : 'malformed-message', message)];
     }
-    const words: Word[] = [];
-    if (Array.isArray(m.words)) {
-      for (const w of m.words) {
-        if (!isObject(w) || typeof w.text !== 'string') continue;
-        words.push({
-          text: w.text,
-          ...(finite(w.start) ? { startMs: Math.round(w.start * 1000) } : {}),
-          ...(finite(w.start) && finite(w.end) ? { durationMs: Math.round((w.end - w.start) * 1000) } : {}),
-          ...(finite(w.confidence) ? { confidence: w.confidence } : {}),
-        });
-      }
+    const words = Array.isArray(m.words) ? m.words.flatMap(speechallWord) : [];
+    const language = typeof m.language === 'string' && m.language ? { language: m.language } : {};
+    const segments = Array.isArray(m.segments)
+      ? m.segments.filter((s): s is Record<string, unknown> => isObject(s) && typeof s.text === 'string' && s.text.trim() !== '')
+      : [];
+    if (segments.length > 0) {
+      return segments.map((segment) => {
+        const start = finite(segment.start) ? segment.start * 1000 : undefined;
+        const end = finite(segment.end) ? segment.end * 1000 : undefined;
+        const inside =
+          start !== undefined && end !== undefined
+            ? words.filter((w) => w.startMs !== undefined && w.startMs >= start && w.startMs < end)
+            : [];
+        return finalOf(String(segment.text).trim(), start, end, inside, { ...language, ...speakerOf(segment.speaker) });
+      });
     }
     const text = m.text.trim();
     if (!text) return [];
     const start = finite(m.start) ? m.start * 1000 : words[0]?.startMs;
     const last = words.at(-1);
     const end = finite(m.end) ? m.end * 1000 : last?.startMs !== undefined ? last.startMs + (last.durationMs ?? 0) : undefined;
-    return [
-      {
-        type: 'final',
-        text,
-        ...(typeof m.language === 'string' && m.language ? { language: m.language } : {}),
-        ...(start !== undefined ? { startMs: Math.round(start) } : {}),
-        ...(start !== undefined && end !== undefined ? { durationMs: Math.round(end - start) } : {}),
-        ...(words.length ? { words } : {}),
-      },
-    ];
+    return [finalOf(text, start, end, words, language)];
   }
 
   /** Binary PCM16 ("Speechall: audio"). */
@@ -172,6 +172,45 @@ export class SpeechallProtocol implements StreamingProtocol {
   describeClose(code: number, reason: string): ProtocolError | null {
     return code === 1000 && this.phase === 'finishing' ? null : unexpectedClose(code, reason);
   }
+}
+
+/** A word of a JSON result (`text` or `word`), or nothing when it has neither. */
+function speechallWord(w: unknown): Word[] {
+  if (!isObject(w)) return [];
+  const text = typeof w.text === 'string' ? w.text : typeof w.word === 'string' ? w.word : undefined;
+  if (text === undefined) return [];
+  return [
+    {
+      text,
+      ...(finite(w.start) ? { startMs: Math.round(w.start * 1000) } : {}),
+      ...(finite(w.start) && finite(w.end) ? { durationMs: Math.round((w.end - w.start) * 1000) } : {}),
+      ...(finite(w.confidence) ? { confidence: probability(w.confidence) } : {}),
+      ...speakerOf(w.speaker),
+    },
+  ];
+}
+
+/** `{speaker}` when the service names one (a string or a number). */
+function speakerOf(value: unknown): { speaker?: string } {
+  return typeof value === 'string' || typeof value === 'number' ? { speaker: String(value) } : {};
+}
+
+/** A final event from text, start and end (ms) and words. */
+function finalOf(
+  text: string,
+  start: number | undefined,
+  end: number | undefined,
+  words: Word[],
+  extra: { language?: string; speaker?: string },
+): TranscriptEvent {
+  return {
+    type: 'final',
+    text,
+    ...extra,
+    ...(start !== undefined ? { startMs: Math.round(start) } : {}),
+    ...(start !== undefined && end !== undefined ? { durationMs: Math.round(end - start) } : {}),
+    ...(words.length ? { words } : {}),
+  };
 }
 
 /** Models Speechall's documentation names, as suggestions (any `provider.model` is accepted). */

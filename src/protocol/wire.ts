@@ -99,6 +99,16 @@ export function optionalNumber(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'number' && Number.isFinite(value));
 }
 
+/**
+ * A word confidence as a probability, 0–1. Services differ: most send a probability, some a natural
+ * log-probability (≤ 0). A negative value is read as ln p; anything else is clamped to 0–1, so the
+ * app never shows a confidence outside 0–100 %.
+ */
+export function probability(value: number): number {
+  const p = value < 0 ? Math.exp(value) : value;
+  return Math.min(1, Math.max(0, p));
+}
+
 /** A finite number. */
 export function finite(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);

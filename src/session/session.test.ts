@@ -3,7 +3,7 @@ import { render, screen } from '@testing-library/react';
 import { createElement } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionStatus } from '../components/ConnectionStatus';
-import { FakeMicrophone, FakeReson8Service, FakeVoiceRunService, settle } from '../test/fakes';
+import { FakeMicrophone, FakeReson8Service, FakeSpeechallService, FakeVoiceRunService, settle } from '../test/fakes';
 import { attachSession, transcriptText, useDictation } from '../store/dictation';
 import { microphoneEnded } from '../audio/errors';
 import { createSession, type SessionControl } from './session';
@@ -246,14 +246,29 @@ describe('a dictation session that fails', () => {
     expect(service.audioFrames()).toHaveLength(1);
   });
 
-  it('stops the socket when the microphone is unplugged', async () => {
-    setup();
+  it('finishes cleanly when the microphone is unplugged: the audio so far, session.close, no reconnect', async () => {
+    setup({ answerClose: true }, {}, { reconnect: { baseDelayMs: 10 } });
     state().start();
     await waitForStatus('recording');
+    mic.emit(0.5);
     mic.unplug(microphoneEnded());
     await waitForStatus('error');
     expect(state().error?.code).toBe('microphone-ended');
-    expect(service.closedByClient).not.toBeNull();
+    expect(service.received.map((m) => m.type)).toEqual(['session.update', 'audio.append', 'session.close']);
+    expect(service.closedByClient?.code).toBe(1000); // the stream itself ended normally
+    expect(service.connections).toBe(1);
+  });
+
+  it('says so when the microphone delivers only digital silence for 3 s', async () => {
+    setup();
+    state().start();
+    await waitForStatus('recording');
+    for (let i = 0; i < 149; i++) mic.emit(0);
+    expect(state().error).toBeNull();
+    mic.emit(0);
+    expect(state().error?.code).toBe('no-audio');
+    expect(state().error?.message).toMatch(/No audio from the microphone/);
+    expect(state().status).toBe('recording');
   });
 
   it('refuses bad settings before connecting', async () => {
@@ -469,3 +484,32 @@ function screenText(): string {
   unmount();
   return text;
 }
+
+describe('a Speechall session finishing', () => {
+  it('keeps the last result when it comes late, showing how long it still waits', async () => {
+    const speechall = new FakeSpeechallService();
+    mic = new FakeMicrophone();
+    attachSession(
+      (control = createSession({
+        startCapture: mic.start,
+        connect: speechall.connect,
+        location: { protocol: 'http:', host: 'localhost:8787' },
+        lastResultTimeoutMs: 5000,
+      })),
+    );
+    state().selectProvider('local-speechall');
+    state().start();
+    await waitForStatus('recording');
+    for (let i = 0; i < 10; i++) mic.emit(0.5); // speech, not yet answered
+    state().stop();
+    await vi.waitFor(() => expect(state().waitingSeconds).toBe(5));
+    expect(screenText()).toBe('Finishing… waiting for the last words (5 s)');
+    await new Promise((r) => setTimeout(r, 2000)); // longer than the old 1.5 s quiet period
+    expect(state().status).toBe('stopping');
+    speechall.push(JSON.stringify({ id: '1', text: 'the last words', language: 'en', words: [{ text: 'the', start: 0, end: 0.1 }] }));
+    await vi.waitFor(() => expect(state().status).toBe('idle'), { timeout: 3000 });
+    expect(transcriptText(state().segments)).toBe('the last words');
+    expect(state().waitingSeconds).toBeNull();
+    expect(speechall.closedByClient?.code).toBe(1000);
+  });
+});

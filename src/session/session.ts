@@ -171,6 +171,8 @@ interface Link {
   cursor: number;
   /** Whether `protocol.finish()` was sent on this link. */
   finishSent: boolean;
+  /** Whether a final arrived after `finish()` was sent. */
+  finalAfterFinish: boolean;
   /** When the service last sent anything, ms. */
   lastMessageAt: number;
   /** When a speech frame was first sent after the service's last message, ms (null: none since). */
@@ -273,6 +275,7 @@ class DictationRun {
         base: 0,
         cursor: 0,
         finishSent: false,
+        finalAfterFinish: false,
         lastMessageAt: now,
         speechSentAt: null,
         buffered: 0,
@@ -433,6 +436,7 @@ class DictationRun {
               : {}),
           },
     );
+    if (link.finishSent) link.finalAfterFinish = true;
     if (link.finishSent && link.protocol.finishQuietMs !== undefined) this.armQuiet(link);
   }
 
@@ -589,7 +593,10 @@ class DictationRun {
    */
   private armQuiet(link: Link): void {
     clearTimeout(this.quietTimer);
-    if (this.journal.hasSpeech(this.journal.acknowledged, link.cursor, SPEECH_PEAK)) return;
+    // Once the service has answered the end of the stream, a word's end may come a little before the
+    // signal falls quiet: a 300 ms tail after the last final is not unanswered speech.
+    const from = this.journal.acknowledged + (link.finalAfterFinish ? QUIET_FRAMES : 0);
+    if (this.journal.hasSpeech(from, link.cursor, SPEECH_PEAK)) return;
     this.quietTimer = setTimeout(() => this.end({ kind: 'completed' }), link.protocol.finishQuietMs);
   }
 
@@ -602,8 +609,10 @@ class DictationRun {
     clearInterval(this.countdownTimer);
     void this.capture?.stop();
     const failure = outcome.kind === 'failed' ? outcome.error : outcome.kind === 'completed' ? this.microphoneFailure : null;
+    // 1000 only when the stream really ended normally (a microphone that went away still finished it).
     if (outcome.kind === 'abandoned') this.link?.transport.close(1001, 'Going away');
-    else this.link?.transport.close(failure ? 4000 : 1000, failure ? 'Ended after an error' : 'Done');
+    else if (outcome.kind === 'failed') this.link?.transport.close(4000, 'Ended after an error');
+    else this.link?.transport.close(1000, 'Done');
     this.link = null;
     this.sink.level(0);
     this.sink.network(false);

@@ -6,6 +6,7 @@
  */
 import { create } from 'zustand';
 import { persist, type PersistStorage, type StorageValue } from 'zustand/middleware';
+import { reportStorageFailure } from './errors';
 
 export interface CredentialsState {
   /** Key or token by provider id. */
@@ -59,8 +60,12 @@ function splitStorage(): PersistStorage<Persisted> | undefined {
         if (remember[provider]) device[provider] = key;
         else tab[provider] = key;
       }
-      localStorage.setItem(CREDENTIALS_STORAGE_KEY, JSON.stringify({ state: { keys: device, remember }, version: 1 }));
-      sessionStorage.setItem(CREDENTIALS_STORAGE_KEY, JSON.stringify({ state: { keys: tab }, version: 1 }));
+      try {
+        localStorage.setItem(CREDENTIALS_STORAGE_KEY, JSON.stringify({ state: { keys: device, remember }, version: 1 }));
+        sessionStorage.setItem(CREDENTIALS_STORAGE_KEY, JSON.stringify({ state: { keys: tab }, version: 1 }));
+      } catch (cause) {
+        reportStorageFailure(cause); // the key still works for this page; it is just not kept
+      }
     },
     removeItem() {
       localStorage.removeItem(CREDENTIALS_STORAGE_KEY);

@@ -136,6 +136,32 @@ describe('the dictation store', () => {
     ]);
   });
 
+  it('shows a full storage instead of failing silently, keeps the words in memory, and saves again once there is room', async () => {
+    const setItem = vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    });
+    sessionSink.transcript({ type: 'final', text: 'precious words' });
+    await Promise.resolve();
+    expect(state().error?.code).toBe('storage-failed');
+    expect(state().error?.message).toMatch(/storage for Dictate is full.*Download or copy it now/);
+    expect(transcriptText(state().segments)).toBe('precious words');
+    setItem.mockRestore();
+    sessionSink.transcript({ type: 'final', text: 'more' });
+    expect(localStorage.getItem('dictate')).toContain('precious words');
+  });
+
+  it('undoes a Clear, putting the cleared words before anything said since', () => {
+    sessionSink.transcript({ type: 'final', text: 'one' });
+    sessionSink.transcript({ type: 'final', text: 'two' });
+    state().clear();
+    expect(state().segments).toEqual([]);
+    sessionSink.transcript({ type: 'final', text: 'three' });
+    state().undoClear();
+    expect(transcriptText(state().segments)).toBe('one two three');
+    expect(state().segments.map((s) => s.id)).toEqual([1, 2, 3]);
+    expect(state().cleared).toBeNull();
+  });
+
   it('clears the transcript', () => {
     useDictation.setState({ segments: [{ id: 1, text: 'a' }], partial: 'b' });
     state().clear();

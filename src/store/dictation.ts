@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist, type PersistStorage } from 'zustand/middleware';
 import { dictationError, type DictationError } from '../core/errors';
+import { onStorageFailure, reportStorageFailure } from './errors';
 import { isObject } from '../core/json';
 import type { Word } from '../core/events';
 import { providerEntry } from '../protocol/registry';
@@ -32,6 +33,8 @@ export interface Segment {
   /** ms */
   readonly durationMs?: number;
   readonly words?: readonly Word[];
+  /** Who spoke, where the service diarizes. */
+  readonly speaker?: string;
 }
 
 /** A change to the current provider's profile; `options` are merged into the saved ones. */
@@ -53,6 +56,8 @@ export interface DictationState {
   readonly vad: VadState;
   /** The last error, until dismissed or a new session starts. */
   readonly error: DictationError | null;
+  /** What the last Clear removed, until it is undone or the transcript is cleared again (not persisted). */
+  readonly cleared: readonly Segment[] | null;
   /** Microphone input level, 0–1. */
   readonly level: number;
   /** The reconnect attempt under way (1-based); 0 when connected. */
@@ -68,8 +73,10 @@ export interface DictationState {
   readonly start: () => void;
   /** Stops dictating; the last words still arrive before the status returns to `idle`. */
   readonly stop: () => void;
-  /** Empties the transcript. */
+  /** Empties the transcript; `undoClear` brings it back. */
   readonly clear: () => void;
+  /** Puts back what the last `clear` removed, before anything added since. */
+  readonly undoClear: () => void;
   /** Chooses the provider (a registry entry id); its own profile comes back as it was left. */
   readonly selectProvider: (id: string) => void;
   /** Changes the current provider's profile. */
@@ -101,6 +108,7 @@ const initialDictationState = {
   partial: '',
   vad: 'silence' as VadState,
   error: null as DictationError | null,
+  cleared: null as readonly Segment[] | null,
   level: 0,
   reconnectAttempt: 0,
   networkSlow: false,
@@ -152,8 +160,14 @@ function changeOnlyStorage(): PersistStorage<Persisted> | undefined {
     removeItem: json.removeItem,
     setItem(name, value) {
       if (last && same(last, value.state)) return;
-      last = value.state;
-      return json.setItem(name, value);
+      try {
+        json.setItem(name, value);
+        last = value.state;
+      } catch (cause) {
+        // Full (QuotaExceededError) or refused (private mode): say so, once per failure, after this update.
+        last = null;
+        reportStorageFailure(cause);
+      }
     },
   };
 }
@@ -178,7 +192,14 @@ export const useDictation = create<DictationState>()(
         session?.stop();
       },
       clear() {
-        set({ segments: [], partial: '' });
+        set((s) => ({ segments: [], partial: '', cleared: s.segments.length > 0 ? s.segments : s.cleared }));
+      },
+      undoClear() {
+        set((s) => {
+          if (!s.cleared) return {};
+          const restored = [...s.cleared, ...s.segments].map((segment, i) => ({ ...segment, id: i + 1 }));
+          return { segments: restored, cleared: null };
+        });
       },
       selectProvider(id) {
         if (!providerEntry(id)) return;
@@ -231,6 +252,8 @@ export const useDictation = create<DictationState>()(
     },
   ),
 );
+
+onStorageFailure((error) => useDictation.setState({ error }));
 
 /** How the session reports into the store. */
 export const sessionSink: SessionSink = {
