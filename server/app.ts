@@ -18,6 +18,12 @@ import { handleVoiceRun } from './voicerun';
 export interface DictateServerOptions extends ServerContext {
   /** Directory of the built app (`dist/`); omitted or missing: only the endpoints are served. */
   readonly staticDir?: string;
+  /**
+   * Test-only fault injection, off unless set (`DICTATE_FAULTS=1`): `POST /__faults/drop?holdMs=N`
+   * kills every WebSocket connection as a network loss would (the client sees 1006) and holds new
+   * upgrades for N ms (default 0), so a reconnect can be watched.
+   */
+  readonly faults?: boolean;
 }
 
 /** WebSocket paths and their protocol handlers. */
@@ -32,7 +38,20 @@ export function createDictateServer(options: DictateServerOptions): Server {
   const assets =
     options.staticDir && existsSync(options.staticDir) ? sirv(options.staticDir, { single: true, etag: true, gzip: true }) : null;
 
+  /** Upgrades wait until this time (fault injection), ms since the epoch. */
+  let holdUpgradesUntil = 0;
+
   const server = createServer((req, res) => {
+    if (options.faults && req.method === 'POST' && req.url?.startsWith('/__faults/drop')) {
+      const holdMs = Math.min(60_000, Math.max(0, Number(new URL(req.url, 'http://localhost').searchParams.get('holdMs')) || 0));
+      holdUpgradesUntil = Date.now() + holdMs;
+      const dropped = wss.clients.size;
+      for (const client of wss.clients) client.terminate();
+      options.log(`fault: dropped ${dropped} connection(s), holding upgrades for ${holdMs} ms`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ dropped, holdMs }));
+      return;
+    }
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
       const health = options.engine.health();
@@ -52,6 +71,15 @@ export function createDictateServer(options: DictateServerOptions): Server {
   });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Before anything can write to it or close it: a reset must not crash the server.
+    socket.on('error', (cause) => options.log(`upgrade socket error: ${cause.message}`));
+    const wait = holdUpgradesUntil - Date.now();
+    if (wait > 0) return void setTimeout(() => upgrade(request, socket, head), wait);
+    upgrade(request, socket, head);
+  });
+
+  function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
+    if (socket.destroyed) return;
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     const endpoint = ENDPOINTS[path];
     if (!endpoint)
@@ -65,7 +93,7 @@ export function createDictateServer(options: DictateServerOptions): Server {
       return rejectUpgrade(socket, rejection);
     }
     wss.handleUpgrade(request, socket, head, (ws) => endpoint.handle(ws, request, options));
-  });
+  }
   server.on('close', () => {
     for (const client of wss.clients) client.terminate();
     wss.close();

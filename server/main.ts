@@ -14,6 +14,8 @@ const host = process.env.HOST ?? 'localhost';
 const apiKey = process.env.DICTATE_API_KEY || undefined;
 const staticDir = process.env.DICTATE_STATIC_DIR ?? join(root, 'dist');
 const quiet = process.env.DICTATE_QUIET === '1';
+/** Test-only fault injection (see `DictateServerOptions.faults`). */
+const faults = process.env.DICTATE_FAULTS === '1';
 
 const engine = loadPocketSphinx();
 const health = engine.health();
@@ -23,6 +25,7 @@ const server = createDictateServer({
   engine,
   apiKey,
   staticDir,
+  faults,
   log: (line) => {
     if (!quiet) console.log(`[dictate] ${line}`);
   },
@@ -38,6 +41,7 @@ server.listen(port, host, () => {
   console.log(`  engine: ${health.ready ? health.name : 'unavailable (see above)'}`);
   console.log('  endpoints: /ws (VoiceRun), /v1/speech-to-text/realtime (Reson8), /v1/transcribe (Speechall)');
   console.log(`  auth: ${apiKey ? 'DICTATE_API_KEY required' : 'none (set DICTATE_API_KEY to require a key)'}`);
+  if (faults) console.warn('  fault injection ON (DICTATE_FAULTS=1): POST /__faults/drop kills connections. For tests only.');
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -8,11 +8,12 @@ import { INSTALL_HINT } from './engine/pocketsphinx';
 /** A running test server and its `ws://127.0.0.1:<port>` base. */
 export async function startTestServer(
   engine: SpeechEngine,
-  options: { apiKey?: string; unavailable?: boolean } = {},
+  options: { apiKey?: string; unavailable?: boolean; faults?: boolean } = {},
 ): Promise<{ server: Server; base: string }> {
   const server = createDictateServer({
     engine: options.unavailable ? unavailableEngine(INSTALL_HINT) : engine,
     apiKey: options.apiKey,
+    faults: options.faults,
     log: () => {},
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -27,10 +27,11 @@ export const INSTALL_HINT =
   'PocketSphinx is not installed: run `sudo apt-get install libpocketsphinx3 pocketsphinx-en-us` (Debian/Ubuntu) and restart the server.';
 
 /**
- * Most audio decoded in one call, samples (100 ms). Voice activity is read between calls, so this
- * bounds how late a speech/silence change is seen when audio arrives faster than real time.
+ * Audio decoded per call, samples (20 ms). Always exactly this much (but the last piece at `finish()`):
+ * voice activity is read between calls, so a fixed size makes utterance boundaries, and with them the
+ * transcript, the same however the audio arrives (live, in a burst, or replayed after a reconnect).
  */
-const MAX_BATCH_SAMPLES = 1600;
+const CHUNK_SAMPLES = 320;
 
 /** Default model directory of Debian's pocketsphinx-en-us. */
 export const DEFAULT_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
@@ -187,10 +188,12 @@ export function loadPocketSphinx(options: EngineOptions = {}): SpeechEngine {
 
 /**
  * A streaming recognizer over one decoder. Write PCM16 at 16 kHz; events arrive as the decoder
- * hears speech. Writes are queued and decoded in order, batched while the decoder is busy.
+ * hears speech. Writes are cut into 20 ms chunks, queued and decoded in order, one chunk per call.
  */
 class PocketSphinxRecognizer implements Recognizer {
   private queue: Int16Array[] = [];
+  /** Samples written that do not fill a chunk yet. */
+  private remainder: Int16Array = new Int16Array(0);
   private busy = false;
   private inUtterance = false;
   private samplesSincePartial = 0;
@@ -217,7 +220,10 @@ class PocketSphinxRecognizer implements Recognizer {
 
   write(samples: Int16Array): void {
     if (this.closed || this.failed || samples.length === 0) return;
-    for (let i = 0; i < samples.length; i += MAX_BATCH_SAMPLES) this.queue.push(samples.subarray(i, i + MAX_BATCH_SAMPLES));
+    const all = this.remainder.length ? concat([this.remainder, samples]) : samples;
+    const whole = all.length - (all.length % CHUNK_SAMPLES);
+    for (let i = 0; i < whole; i += CHUNK_SAMPLES) this.queue.push(all.subarray(i, i + CHUNK_SAMPLES));
+    this.remainder = all.slice(whole);
     this.queuedSamples += samples.length;
     if (!this.paused && this.queuedSamples > BACKLOG_HIGH_SAMPLES) {
       this.paused = true;
@@ -228,6 +234,11 @@ class PocketSphinxRecognizer implements Recognizer {
 
   /** Decodes everything queued, then ends the utterance in progress (`final` and `speechStopped` first). */
   async finish(): Promise<void> {
+    if (this.remainder.length && !this.closed && !this.failed) {
+      this.queue.push(this.remainder);
+      this.remainder = new Int16Array(0);
+      this.pump();
+    }
     await this.idle();
     if (this.failed || this.closed) return;
     if (this.inUtterance) this.endUtterance();
@@ -257,11 +268,7 @@ class PocketSphinxRecognizer implements Recognizer {
       waiters.forEach((w) => w());
       return;
     }
-    let take = 0;
-    let size = 0;
-    while (take < this.queue.length && size + this.queue[take].length <= MAX_BATCH_SAMPLES) size += this.queue[take++].length;
-    const parts = this.queue.splice(0, Math.max(1, take));
-    const batch = parts.length === 1 ? parts[0] : concat(parts);
+    const batch = this.queue.shift() as Int16Array;
     this.queuedSamples -= batch.length;
     if (this.paused && this.queuedSamples < BACKLOG_LOW_SAMPLES) {
       this.paused = false;

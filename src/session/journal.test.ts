@@ -19,10 +19,12 @@ describe('the audio journal', () => {
     expect(j.at(5)).toBeUndefined();
   });
 
-  it('releases acknowledged audio and never moves the acknowledged point back', () => {
+  it('releases acknowledged audio when asked, and never moves the acknowledged point back', () => {
     const j = new AudioJournal(10);
     for (let n = 0; n < 6; n++) j.append(frame(n));
     j.acknowledge(4);
+    expect(j.first).toBe(0); // kept as context until released
+    j.release(5); // never past the acknowledged point
     expect(j.first).toBe(4);
     expect(j.at(3)).toBeUndefined();
     expect(sampleOf(j, 4)).toBe(4);
@@ -40,7 +42,7 @@ describe('the audio journal', () => {
     expect(lost).toBe(2);
     expect(j.first).toBe(2);
     expect(sampleOf(j, 5)).toBe(5);
-    // Frames already acknowledged are released, so room is made without loss.
+    // Acknowledged frames make room without loss.
     j.acknowledge(4);
     expect(j.append(frame(6))).toBe(0);
   });

@@ -5,7 +5,8 @@
  * Frames are numbered from the first frame of the run (index × 20 ms is stream time). The journal
  * holds at most `capacityFrames`; past that the oldest frames are dropped and counted, so the session
  * can tell the user how much audio could not be kept. Frames before the acknowledged point (the end of
- * the audio of the last final) are released as soon as they are acknowledged.
+ * the audio of the last final) are no longer needed; the session releases them, keeping one utterance
+ * of context for a replay.
  */
 import { FRAME_MS, type Pcm16Frame } from '../core/frames';
 
@@ -73,10 +74,14 @@ export class AudioJournal {
     return index >= this.oldest && index < this.next ? this.peaks[index % this.capacityFrames] : 0;
   }
 
-  /** Marks the audio before `index` as turned into final text, and releases it. Never moves back. */
+  /** Marks the audio before `index` as turned into final text. Never moves back. */
   acknowledge(index: number): void {
-    const to = Math.min(Math.max(index, this.acked), this.next);
-    this.acked = to;
+    this.acked = Math.min(Math.max(index, this.acked), this.next);
+  }
+
+  /** Frees the frames before `index` (at most up to the acknowledged point). */
+  release(index: number): void {
+    const to = Math.min(index, this.acked);
     for (; this.oldest < to; this.oldest++) this.frames[this.oldest % this.capacityFrames] = undefined;
   }
 

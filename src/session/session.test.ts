@@ -322,7 +322,7 @@ describe('a dictation session that loses its connection', () => {
   /** Reconnects at once (no jitter delay), for tests. */
   const quick = { reconnect: { baseDelayMs: 10 }, random: () => 0 };
 
-  it('reconnects after a drop mid-sentence, drops the stale partial, and replays the audio after the last final', async () => {
+  it('reconnects after a drop mid-sentence, drops the stale partial, replays with one utterance of context, and shows no word twice', async () => {
     setup({}, {}, quick);
     state().start();
     await waitForStatus('recording');
@@ -339,10 +339,12 @@ describe('a dictation session that loses its connection', () => {
     mic.emit(0.5); // frame 36, captured while disconnected
     await waitForStatus('recording');
     expect(state().reconnectAttempt).toBe(0);
-    // Everything after the audio of the last final: the pause's end, the partial's words, and what came meanwhile.
-    expect(framesOnConnection(2)).toEqual(range(11, 36));
+    // The utterance of context ("one"), the partial's words, and what came meanwhile.
+    await vi.waitFor(() => expect(framesOnConnection(2)).toEqual(range(1, 36)));
     mic.emit(0.5);
-    expect(framesOnConnection(2).at(-1)).toBe(37);
+    await vi.waitFor(() => expect(framesOnConnection(2).at(-1)).toBe(37));
+    // The new recognizer says the context again, then the rest: nothing is shown twice.
+    service.push({ type: 'transcription.completed', text: 'One.' });
     service.push({ type: 'transcription.completed', text: 'two three four' });
     expect(transcriptText(state().segments)).toBe('one two three four');
     expect(service.connections).toBe(2);
@@ -365,23 +367,29 @@ describe('a dictation session that loses its connection', () => {
     for (let i = 0; i < 100; i++) mic.emit(0.5); // 2 s, sent paced
     await vi.waitFor(() => expect(reson8.audio.length).toBe(100));
     reson8.push({ type: 'transcript', text: 'first', is_final: true, start_ms: 100, duration_ms: 900 }); // ends at frame 50
+    reson8.push({ type: 'transcript', text: 'second', is_final: true, start_ms: 1100, duration_ms: 700 }); // ends at frame 90
     reson8.serverClose(1011, 'Recognizer failed');
     await waitForStatus('recording');
     expect(reson8.connections).toBe(2);
-    await vi.waitFor(() => expect(reson8.samples().length).toBe(100 + 50)); // frames 51–100 replayed
+    // Replayed from the end of "first": "second" as context, then the rest (frames 51–100).
+    await vi.waitFor(() => expect(reson8.samples().length).toBe(100 + 50));
     expect(new Int16Array(reson8.audio[100])[0]).toBe(51);
+    // The new connection's 0 ms is the run's 1000 ms. Its "second" lies in the context: not shown again.
+    reson8.push({ type: 'transcript', text: 'second', is_final: true, start_ms: 100, duration_ms: 700 });
     reson8.push({
       type: 'transcript',
-      text: 'second',
+      text: 'third',
       is_final: true,
-      start_ms: 200,
-      duration_ms: 500,
-      words: [{ text: 'second', start_ms: 200, duration_ms: 500 }],
+      start_ms: 850,
+      duration_ms: 100,
+      words: [{ text: 'third', start_ms: 850, duration_ms: 100 }],
     });
-    const [first, second] = state().segments;
-    expect(first).toMatchObject({ text: 'first', startMs: 100 });
-    // The new connection's 0 ms is the run's 1000 ms (frame 51).
-    expect(second).toMatchObject({ text: 'second', startMs: 1200, words: [{ text: 'second', startMs: 1200 }] });
+    expect(state().segments.map((s) => [s.text, s.startMs])).toEqual([
+      ['first', 100],
+      ['second', 1100],
+      ['third', 1850],
+    ]);
+    expect(state().segments[2].words).toEqual([{ text: 'third', startMs: 1850, durationMs: 100 }]);
   });
 
   it('never retries a refused key (close 4001): one attempt, and the reason', async () => {

@@ -27,7 +27,7 @@ import { microphoneError } from '../audio/errors';
 import type { Capture, StartCapture } from '../audio/capture';
 import { LevelVad } from '../audio/vad';
 import { DictationError } from '../core/errors';
-import type { ProtocolError, TranscriptEvent } from '../core/events';
+import type { FinalResult, ProtocolError, TranscriptEvent } from '../core/events';
 import { FRAME_MS, type Pcm16Frame } from '../core/frames';
 import type { ProtocolStep, StreamingProtocol } from '../protocol/adapter';
 import { providerEntry } from '../protocol/registry';
@@ -44,6 +44,7 @@ import {
   serverEnded,
 } from './errors';
 import { AudioJournal, JOURNAL_DEFAULT_SECONDS } from './journal';
+import { comparable, overlap, withoutLeadingWords } from './stitch';
 import { createProtocol as defaultCreateProtocol, serverLabel, type PageLocation, type SessionSettings } from './settings';
 import type { Connect, Transport } from './transport';
 
@@ -173,6 +174,10 @@ interface Link {
   finishSent: boolean;
   /** Whether a final arrived after `finish()` was sent. */
   finalAfterFinish: boolean;
+  /** The acknowledged point when this connection became ready: its finals up to there repeat the context. */
+  acknowledgedAtStart: number;
+  /** True on a reconnect until a final brings new words: repeated words are dropped (see stitch.ts). */
+  stitching: boolean;
   /** When the service last sent anything, ms. */
   lastMessageAt: number;
   /** When a speech frame was first sent after the service's last message, ms (null: none since). */
@@ -203,6 +208,10 @@ class DictationRun {
   private attempt = 0;
   private refusals = 0;
   private everReady = false;
+  /** Where a replay starts: the end of the audio of the final before the last (one utterance of context). */
+  private contextFrom = 0;
+  /** The last words shown, comparable (see stitch.ts). */
+  private recentWords: string[] = [];
   /** Frames before this index were already reported as lost. */
   private lostReportedUntil = 0;
   private lostFrames = 0;
@@ -276,6 +285,8 @@ class DictationRun {
         cursor: 0,
         finishSent: false,
         finalAfterFinish: false,
+        acknowledgedAtStart: 0,
+        stitching: false,
         lastMessageAt: now,
         speechSentAt: null,
         buffered: 0,
@@ -397,12 +408,17 @@ class DictationRun {
     }
   }
 
-  /** The service accepts audio: replay what it has not turned into text yet, then stream live. */
+  /**
+   * The service accepts audio: replay what it has not turned into text yet, after one utterance of
+   * context (a new recognizer then hears what the old one heard), then stream live.
+   */
   private onReady(link: Link): void {
     clearTimeout(this.handshakeTimer);
     link.ready = true;
-    link.base = Math.max(this.journal.acknowledged, this.journal.first);
+    link.base = Math.max(this.contextFrom, this.journal.first);
     link.cursor = link.base;
+    link.acknowledgedAtStart = this.journal.acknowledged;
+    link.stitching = link.base < link.acknowledgedAtStart;
     if (this.journal.acknowledged < this.journal.first) this.countLost();
     this.reportLost();
     const reconnected = this.everReady;
@@ -416,15 +432,36 @@ class DictationRun {
     this.pump();
   }
 
-  /** A final: offset to the run's time, and the audio it covers acknowledged. */
-  private onFinal(link: Link, event: Extract<TranscriptEvent, { type: 'final' }>): void {
+  /** A final: words the context replay repeats dropped, times offset to the run, its audio acknowledged. */
+  private onFinal(link: Link, received: FinalResult): void {
+    let event = received;
     const offsetMs = link.base * FRAME_MS;
     const endMs = event.startMs !== undefined ? event.startMs + (event.durationMs ?? 0) : undefined;
-    const acknowledged =
-      endMs !== undefined
-        ? link.base + Math.ceil(endMs / FRAME_MS)
-        : this.journal.endOfSpeechBefore(link.cursor, SPEECH_PEAK, QUIET_FRAMES);
-    this.journal.acknowledge(Math.min(acknowledged, link.cursor));
+    const endIndex = endMs !== undefined ? link.base + Math.ceil(endMs / FRAME_MS) : undefined;
+    if (link.stitching) {
+      // Inside the context by its times (begins before the acknowledged point, ends within 100 ms of it),
+      // or the same words again: already shown.
+      const startIndex = event.startMs !== undefined ? link.base + Math.floor(event.startMs / FRAME_MS) : undefined;
+      if (
+        startIndex !== undefined &&
+        endIndex !== undefined &&
+        startIndex < link.acknowledgedAtStart &&
+        endIndex <= link.acknowledgedAtStart + 5
+      )
+        return;
+      const words = comparable(event.text);
+      const repeated = overlap(this.recentWords, words);
+      if (repeated >= words.length) return;
+      if (repeated > 0) event = withoutLeadingWords(event, repeated);
+      link.stitching = false;
+    }
+    const before = this.journal.acknowledged;
+    this.journal.acknowledge(Math.min(endIndex ?? this.journal.endOfSpeechBefore(link.cursor, SPEECH_PEAK, QUIET_FRAMES), link.cursor));
+    if (this.journal.acknowledged > before) {
+      this.contextFrom = before;
+      this.journal.release(before);
+    }
+    this.recentWords = [...this.recentWords, ...comparable(event.text)].slice(-60);
     this.sink.transcript(
       offsetMs === 0
         ? event
