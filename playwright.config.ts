@@ -27,7 +27,8 @@ export default defineConfig({
   },
   webServer: {
     command: 'npm start',
-    env: { PORT: String(port), DICTATE_QUIET: '1', DICTATE_SKIP_INSTALL: '1' },
+    // DICTATE_FAULTS: the test-only switch that lets e2e/faults.spec.ts drop connections.
+    env: { PORT: String(port), DICTATE_QUIET: '1', DICTATE_SKIP_INSTALL: '1', DICTATE_FAULTS: '1' },
     url: `http://localhost:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 180_000,

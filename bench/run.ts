@@ -10,6 +10,8 @@
  * 4. Pipeline, for the local engine in each dialect: word error rate of the whole browser path (fake
  *    mic → AudioWorklet → WebSocket → local server) against PocketSphinx run directly on the same
  *    clip, and how long Stop takes until the last words are in. `--skip-browser` leaves it out.
+ * 5. Faults (bench/faults.ts): audio lost across a forced drop, counted at the server, and the time
+ *    to stream again, per dialect; memory of a session whose server stopped reading for 60 s.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,6 +29,7 @@ import { voiceRunService } from '../src/protocol/voicerun';
 import type { SpeechEngine } from '../server/engine/engine';
 import { loadPocketSphinx } from '../server/engine/pocketsphinx';
 import { chromiumLaunchOptions } from '../e2e/support/chromium';
+import { benchDrop, benchStall } from './faults';
 import { transcribeDirect } from '../e2e/support/direct';
 import { FIXTURES_DIR, references } from '../e2e/support/fixtures';
 import { readWav } from '../e2e/support/wav';
@@ -256,6 +259,19 @@ async function main() {
       console.log(`  WER of PocketSphinx directly: ${(p.directWer * 100).toFixed(1)}%`);
       results.pipeline = p;
     }
+  }
+  if (health.ready) {
+    console.log('Faults (the session in Node, the real server on loopback)');
+    const drop = await benchDrop(engine);
+    for (const d of drop)
+      console.log(
+        `  ${d.provider}: drop mid-sentence: ${d.lostFrames} of ${d.capturedFrames} frames lost; streaming again ${d.dropToStreamingMs} ms after the drop`,
+      );
+    const stall = await benchStall(60);
+    console.log(
+      `  server that stops reading, ${stall.audioSeconds} s of audio: peak extra memory ${stall.peakExtraMiB} MiB (journal bound ${stall.journalBoundMiB} MiB); ${stall.statuses.join(' → ')}`,
+    );
+    results.faults = { drop, stall };
   }
   const file = join(root, 'bench', 'results.json');
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');

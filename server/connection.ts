@@ -24,6 +24,8 @@ export interface ServerContext {
   readonly apiKey?: string;
   /** One line per event worth logging; never receives keys or audio. */
   readonly log: (line: string) => void;
+  /** For measurements (`npm run bench`): every piece of audio a connection hands to its recognizer. */
+  readonly tap?: (connection: string, samples: Int16Array) => void;
 }
 
 /** An upgrade refused before the WebSocket opens. */
@@ -198,6 +200,7 @@ export function serveConnection(ws: WebSocket, ctx: ServerContext, id: string, d
         ready,
         write(samples) {
           if (closed || samples.length === 0) return;
+          ctx.tap?.(id, samples);
           if (recognizer) recognizer.write(samples);
           else pending.push(samples);
         },

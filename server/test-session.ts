@@ -8,7 +8,7 @@ import type { Capture, StartCapture } from '../src/audio/capture';
 import type { FinalResult } from '../src/core/events';
 import { FRAME_SAMPLES } from '../src/core/frames';
 import { providerEntry } from '../src/protocol/registry';
-import { createSession, type SessionSink, type SessionStatus } from '../src/session/session';
+import { createSession, type ReconnectOptions, type SessionSink, type SessionStatus } from '../src/session/session';
 import { defaultProfile } from '../src/session/settings';
 import type { Connect } from '../src/session/transport';
 
@@ -91,7 +91,21 @@ export async function dictate(
   base: string,
   provider: string,
   samples: Int16Array,
-  options: { intervalMs?: number; dropAtFrame?: number; holdMs?: number; apiKey?: string; onConnect?: () => void } = {},
+  options: {
+    intervalMs?: number;
+    dropAtFrame?: number;
+    holdMs?: number;
+    apiKey?: string;
+    onConnect?: () => void;
+    /** Reconnect policy (default: first retry within 200 ms). */
+    reconnect?: ReconnectOptions;
+    /** Endpoint to use instead of the local engine at `base` (e.g. a server that stalls). */
+    url?: string;
+    /** Resolves when the run should stop (default: when the clip has played). */
+    until?: Promise<void>;
+    /** Abandon the run then (the page going away) instead of pressing Stop. */
+    abandon?: boolean;
+  } = {},
 ): Promise<DictationResult> {
   const entry = providerEntry(provider);
   if (!entry) throw new Error(`No provider ${provider}`);
@@ -151,9 +165,10 @@ export async function dictate(
   const profile = defaultProfile(entry);
   // With a key: the first auth method the service documents for browsers.
   const auth = options.apiKey ? (entry.authMethods.find((m) => m !== 'none') ?? 'none') : profile.auth;
-  control.start({ provider, profile: { ...profile, auth }, apiKey: options.apiKey ?? '' }, sink);
-  await Promise.race([mic.played, over]); // a run that fails stops the microphone first
-  control.stop();
-  await over;
+  control.start({ provider, profile: { ...profile, auth, url: options.url ?? profile.url }, apiKey: options.apiKey ?? '' }, sink);
+  await Promise.race([options.until ?? mic.played, over]); // a run that fails stops the microphone first
+  if (options.abandon) control.abort();
+  else control.stop();
+  await Promise.race([over, options.abandon ? Promise.resolve() : over]);
   return { finals, text: finals.map((f) => f.text).join(' '), statuses, notices, error, recoveryMs };
 }

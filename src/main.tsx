@@ -9,9 +9,15 @@ import { connectWebSocket } from './session/transport';
 import { attachSession } from './store/dictation';
 import './index.css';
 
-attachSession(
-  createSession({ startCapture: startMicrophoneCapture, connect: connectWebSocket, location: window.location, probeLocalEngine }),
-);
+const session = createSession({
+  startCapture: startMicrophoneCapture,
+  connect: connectWebSocket,
+  location: window.location,
+  probeLocalEngine,
+});
+attachSession(session);
+// The page is going away: microphone off, socket closed with 1001 rather than dropped.
+window.addEventListener('pagehide', () => session.abort());
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

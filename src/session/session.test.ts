@@ -462,6 +462,17 @@ describe('a dictation session that loses its connection', () => {
     expect(service.clientCloses.map((c) => c.code)).toEqual([4002]);
   });
 
+  it('gives up on a server that accepts every reconnect but never drains, instead of trying forever', async () => {
+    setup({}, {}, { ...quick, deadAfterMs: 300, reconnect: { baseDelayMs: 10, maxAttempts: 2 } });
+    state().start();
+    await waitForStatus('recording');
+    mic.emit(0.5);
+    service.bufferedAmount = 640; // accepted, then nothing leaves the socket, on every connection
+    await vi.waitFor(() => expect(state().status).toBe('error'), { timeout: 8000 });
+    expect(state().error?.message).toMatch(/could not reconnect after 2 attempts/);
+    expect(service.connections).toBe(3);
+  }, 10_000);
+
   it('finishes normally after a reconnect: the replayed audio, then session.close', async () => {
     setup({ answerClose: true }, {}, quick);
     state().start();

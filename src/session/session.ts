@@ -402,8 +402,10 @@ class DictationRun {
       case 'error':
         return this.onProtocolError(link, event.error);
       case 'final':
+        this.attempt = 0; // the service answers what it hears: later drops start counting anew
         return this.onFinal(link, event);
       default:
+        this.attempt = 0;
         this.sink.transcript(event);
     }
   }
@@ -423,8 +425,8 @@ class DictationRun {
     this.reportLost();
     const reconnected = this.everReady;
     this.everReady = true;
-    this.attempt = 0;
     this.refusals = 0;
+    if (!reconnected) this.attempt = 0;
     this.state = this.stopRequested ? 'finishing' : 'streaming';
     if (reconnected) this.sink.reconnecting(0);
     this.sink.status(this.stopRequested ? 'stopping' : 'recording');
