@@ -486,6 +486,37 @@ describe('a dictation session that loses its connection', () => {
     expect(service.closedByClient?.code).toBe(1000);
   });
 
+  it('reconnects a drop that comes while finishing, then finishes on the new connection', async () => {
+    setup({ answerClose: false }, {}, quick);
+    state().start();
+    await waitForStatus('recording');
+    mic.emit(0.5);
+    state().stop();
+    await vi.waitFor(() => expect(service.received.at(-1)?.type).toBe('session.close'));
+    service.serverClose(1006); // before session.closed
+    await vi.waitFor(() => expect(service.connections).toBe(2));
+    expect(state().status).toBe('stopping'); // still finishing, not recording again
+    await vi.waitFor(() => expect(framesOnConnection(2).length).toBeGreaterThan(0));
+    await vi.waitFor(() => expect(service.received.at(-1)?.type).toBe('session.close'));
+    service.push({ type: 'transcription.completed', text: 'last words' });
+    service.push({ type: 'session.closed' });
+    await waitForStatus('idle');
+    expect(transcriptText(state().segments)).toBe('last words');
+  });
+
+  it('authenticates again on the new connection: VoiceRun’s first message, then the session config', async () => {
+    setup({ apiKey: 'sk-live-123456' }, { serverUrl: 'wss://stt.example.com/ws', apiKey: 'sk-live-123456' }, quick);
+    expect(state().settings.profiles.voicerun?.auth ?? 'first-message').toBe('first-message'); // the documented browser default
+    state().start();
+    await waitForStatus('recording');
+    service.serverClose(1006);
+    await waitForStatus('recording');
+    const types = service.received.map((m) => m.type);
+    expect(types.filter((t) => t === 'auth')).toHaveLength(2);
+    expect(types.filter((t) => t === 'session.update')).toHaveLength(2);
+    expect(service.request?.protocols).toEqual([]); // nothing in the handshake: the key goes in the first message
+  });
+
   it('closes with a code other than 1000 when it ends after an error', async () => {
     setup();
     state().start();
