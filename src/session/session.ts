@@ -164,7 +164,6 @@ type Outcome =
 interface Link {
   readonly transport: Transport;
   readonly protocol: StreamingProtocol;
-  opened: boolean;
   ready: boolean;
   /** Journal index of this connection's stream time 0. */
   base: number;
@@ -178,8 +177,6 @@ interface Link {
   acknowledgedAtStart: number;
   /** True on a reconnect until a final brings new words: repeated words are dropped (see stitch.ts). */
   stitching: boolean;
-  /** When the service last sent anything, ms. */
-  lastMessageAt: number;
   /** When a speech frame was first sent after the service's last message, ms (null: none since). */
   speechSentAt: number | null;
   /** Watchdog: the largest `bufferedAmount` seen, and since when it has not gone down. */
@@ -268,18 +265,27 @@ class DictationRun {
       this.endpoint = request.url;
       this.reportsVad = protocol.reportsVad;
       this.refusalHint = protocol.refusalHint;
-      const link = (): Link | null => this.link;
+      // Events of a connection that was replaced or abandoned are ignored.
       let current: Link | null = null;
+      const live = (): Link | null => (current !== null && current === this.link ? current : null);
       transport = this.deps.connect(request, {
-        open: () => current === link() && current && this.onOpen(current),
-        message: (data) => current === link() && current && this.onMessage(current, data),
-        close: (code, reason, opened) => current === link() && current && this.onClose(current, code, reason, opened),
+        open: () => {
+          const l = live();
+          if (l) this.onOpen(l);
+        },
+        message: (data) => {
+          const l = live();
+          if (l) this.onMessage(l, data);
+        },
+        close: (code, reason, opened) => {
+          const l = live();
+          if (l) this.onClose(l, code, reason, opened);
+        },
       });
       const now = this.now();
       current = {
         transport,
         protocol,
-        opened: false,
         ready: false,
         base: 0,
         cursor: 0,
@@ -287,7 +293,6 @@ class DictationRun {
         finalAfterFinish: false,
         acknowledgedAtStart: 0,
         stitching: false,
-        lastMessageAt: now,
         speechSentAt: null,
         buffered: 0,
         bufferedSince: now,
@@ -304,7 +309,6 @@ class DictationRun {
   }
 
   private onOpen(link: Link): void {
-    link.opened = true;
     this.apply(link, link.protocol.open());
   }
 
@@ -378,7 +382,6 @@ class DictationRun {
 
   private onMessage(link: Link, data: string | ArrayBuffer): void {
     if (this.state === 'ended') return;
-    link.lastMessageAt = this.now();
     link.speechSentAt = null;
     if (link.finishSent && link.protocol.finishQuietMs !== undefined) this.armQuiet(link);
     this.apply(link, link.protocol.receive(data));
