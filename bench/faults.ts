@@ -15,19 +15,9 @@ import { FRAME_SAMPLES } from '../src/core/frames';
 import { createDictateServer } from '../server/app';
 import type { SpeechEngine } from '../server/engine/engine';
 import { dictate } from '../server/test-session';
+import { concatSamples, twoSentences } from '../e2e/support/audio';
 import { FIXTURES_DIR } from '../e2e/support/fixtures';
 import { readWav } from '../e2e/support/wav';
-
-const silence = (ms: number) => new Int16Array((ms * 16_000) / 1000);
-const concat = (parts: Int16Array[]) => {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
 
 /** Writes each frame's index + 1 into its first two samples (15 bits each). */
 function tagFrames(samples: Int16Array): number {
@@ -63,18 +53,12 @@ export async function benchDrop(engine: SpeechEngine) {
   const results = [];
   try {
     for (const provider of ['local-voicerun', 'local-reson8', 'local-speechall']) {
-      const audio = concat([
-        silence(1000),
-        readWav(join(FIXTURES_DIR, 'sense_and_sensibility_01_austen_64kb-0880.wav')).samples,
-        silence(1500),
-        readWav(join(FIXTURES_DIR, 'sense_and_sensibility_01_austen_64kb-0920.wav')).samples,
-        silence(1000),
-      ]);
+      const { samples: audio, midSecond } = twoSentences();
       const frames = tagFrames(audio);
       received.clear();
       const run = await dictate(base, provider, audio, {
         intervalMs: 20,
-        dropAtFrame: Math.round((1000 + 2990 + 1500 + 2500) / 20),
+        dropAtFrame: midSecond,
         reconnect: {},
       });
       let delivered = 0;
@@ -103,7 +87,7 @@ export async function benchStall(seconds = 60) {
   });
   await new Promise<void>((resolve) => stall.once('listening', resolve));
   const url = `ws://127.0.0.1:${(stall.address() as AddressInfo).port}/v1/speech-to-text/realtime`;
-  const audio = concat(
+  const audio = concatSamples(
     Array.from({ length: seconds / 3 }, () => readWav(join(FIXTURES_DIR, 'sense_and_sensibility_01_austen_64kb-0880.wav')).samples),
   );
   const used = () => {

@@ -6,7 +6,8 @@ import { ConnectionStatus } from '../components/ConnectionStatus';
 import { FakeMicrophone, FakeReson8Service, FakeSpeechallService, FakeVoiceRunService, settle } from '../test/fakes';
 import { attachSession, transcriptText, useDictation } from '../store/dictation';
 import { microphoneEnded } from '../audio/errors';
-import { createSession, type SessionControl } from './session';
+import { createSession, type SessionControl, type SessionDeps } from './session';
+import type { Connect } from './transport';
 import type { AuthMethod } from '../protocol/adapter';
 import { useCredentials } from '../store/credentials';
 import { DEFAULT_SETTINGS } from './settings';
@@ -37,6 +38,19 @@ function setup(options: ConstructorParameters<typeof FakeVoiceRunService>[0] = {
   );
   useDictation.setState({ settings: DEFAULT_SETTINGS });
   choose(choice);
+}
+
+/** A session with a fresh microphone and another fake service (Reson8, Speechall). */
+function attachWith(fake: { connect: Connect }, deps: Partial<SessionDeps> = {}) {
+  mic = new FakeMicrophone();
+  attachSession(
+    (control = createSession({
+      startCapture: mic.start,
+      connect: fake.connect,
+      location: { protocol: 'http:', host: 'localhost:8787' },
+      ...deps,
+    })),
+  );
 }
 
 function choose({ serverUrl, authMethod, apiKey }: Choice) {
@@ -352,15 +366,7 @@ describe('a dictation session that loses its connection', () => {
 
   it('offsets the times of the new connection, so the transcript’s times stay monotonic', async () => {
     const reson8 = new FakeReson8Service();
-    mic = new FakeMicrophone();
-    attachSession(
-      (control = createSession({
-        startCapture: mic.start,
-        connect: reson8.connect,
-        location: { protocol: 'http:', host: 'localhost:8787' },
-        ...quick,
-      })),
-    );
+    attachWith(reson8, quick);
     state().selectProvider('local-reson8');
     state().start();
     await waitForStatus('recording');
@@ -538,15 +544,7 @@ function screenText(): string {
 describe('a Speechall session finishing', () => {
   it('keeps the last result when it comes late, showing how long it still waits', async () => {
     const speechall = new FakeSpeechallService();
-    mic = new FakeMicrophone();
-    attachSession(
-      (control = createSession({
-        startCapture: mic.start,
-        connect: speechall.connect,
-        location: { protocol: 'http:', host: 'localhost:8787' },
-        lastResultTimeoutMs: 5000,
-      })),
-    );
+    attachWith(speechall, { lastResultTimeoutMs: 5000 });
     state().selectProvider('local-speechall');
     state().start();
     await waitForStatus('recording');
