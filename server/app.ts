@@ -11,13 +11,16 @@ import { WebSocketServer } from 'ws';
 import { selectSubprotocol } from './auth';
 import { RESON8_PATH, reson8Endpoint } from './reson8';
 import { SPEECHALL_PATH, speechallEndpoint } from './speechall';
-import { MAX_MESSAGE_BYTES, rejectUpgrade, type Endpoint, type ServerContext } from './connection';
+import { MAX_MESSAGE_BYTES, rejectUpgrade, SessionRegistry, type Endpoint, type ServerContext } from './connection';
+import { refusal, requestUrl, SECURITY_HEADERS, type AccessPolicy } from './http';
 import { handleVoiceRun } from './voicerun';
 
 /** Options for {@link createDictateServer}. */
-export interface DictateServerOptions extends ServerContext {
+export interface DictateServerOptions extends ServerContext, AccessPolicy {
   /** Directory of the built app (`dist/`); omitted or missing: only the endpoints are served. */
   readonly staticDir?: string;
+  /** Most concurrent sessions (`DICTATE_MAX_SESSIONS`); more are closed with 1013 (default 2). */
+  readonly maxSessions?: number;
   /**
    * Test-only fault injection, off unless set (`DICTATE_FAULTS=1`): `POST /__faults/drop?holdMs=N`
    * kills every WebSocket connection as a network loss would (the client sees 1006) and holds new
@@ -26,6 +29,12 @@ export interface DictateServerOptions extends ServerContext {
   readonly faults?: boolean;
 }
 
+/** The HTTP server, with what its sessions need from outside. */
+export type DictateServer = Server & {
+  /** Stops accepting, finishes open sessions (their finals, then 1001) within `graceMs`, and closes. */
+  shutdown(graceMs?: number): Promise<void>;
+};
+
 /** WebSocket paths and their protocol handlers. */
 const ENDPOINTS: Record<string, Endpoint> = {
   '/ws': { handle: handleVoiceRun },
@@ -33,30 +42,64 @@ const ENDPOINTS: Record<string, Endpoint> = {
   [SPEECHALL_PATH]: speechallEndpoint,
 };
 
+/** Default of `DICTATE_MAX_SESSIONS`: what 2 cores hold in real time (see the README's capacity table). */
+export const DEFAULT_MAX_SESSIONS = 2;
+
+function json(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
 /** Creates (but does not start) the HTTP server. */
-export function createDictateServer(options: DictateServerOptions): Server {
+export function createDictateServer(options: DictateServerOptions): DictateServer {
+  const sessions = options.sessions ?? new SessionRegistry(options.maxSessions ?? DEFAULT_MAX_SESSIONS);
+  const ctx: ServerContext = { ...options, sessions };
+  let shuttingDown = false;
   const assets =
-    options.staticDir && existsSync(options.staticDir) ? sirv(options.staticDir, { single: true, etag: true, gzip: true }) : null;
+    options.staticDir && existsSync(options.staticDir)
+      ? sirv(options.staticDir, {
+          single: true,
+          etag: true,
+          gzip: true,
+          brotli: true,
+          // Hashed build output never changes under its name; index.html must be asked for each time.
+          setHeaders: (res, pathname) =>
+            res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+        })
+      : null;
 
   /** Upgrades wait until this time (fault injection), ms since the epoch. */
   let holdUpgradesUntil = 0;
 
   const server = createServer((req, res) => {
-    if (options.faults && req.method === 'POST' && req.url?.startsWith('/__faults/drop')) {
-      const holdMs = Math.min(60_000, Math.max(0, Number(new URL(req.url, 'http://localhost').searchParams.get('holdMs')) || 0));
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    const url = requestUrl(req);
+    if (!url) return json(res, 400, { error: { code: 'bad_request', message: 'The request URL cannot be parsed.' } });
+    const refused = refusal(req, options, false);
+    if (refused) return json(res, 403, { error: { code: 'forbidden', message: refused } });
+    if (options.faults && req.method === 'POST' && url.pathname === '/__faults/drop') {
+      const holdMs = Math.min(60_000, Math.max(0, Number(url.searchParams.get('holdMs')) || 0));
       holdUpgradesUntil = Date.now() + holdMs;
       const dropped = wss.clients.size;
       for (const client of wss.clients) client.terminate();
       options.log(`fault: dropped ${dropped} connection(s), holding upgrades for ${holdMs} ms`);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ dropped, holdMs }));
-      return;
+      return json(res, 200, { dropped, holdMs });
     }
-    if (req.url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' });
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return json(
+        res,
+        405,
+        { error: { code: 'method_not_allowed', message: `${String(req.method).slice(0, 10)} is not allowed here.` } },
+        { Allow: 'GET, HEAD' },
+      );
+    }
+    if (url.pathname === '/healthz') {
       const health = options.engine.health();
-      res.end(JSON.stringify({ ok: true, ...(health.ready ? { engine: 'ready' } : { engine: 'unavailable', reason: health.reason }) }));
-      return;
+      return json(res, 200, { ok: true, ...(health.ready ? { engine: 'ready' } : { engine: 'unavailable', reason: health.reason }) });
+    }
+    if (url.pathname === '/readyz') {
+      const ready = !shuttingDown && !sessions.full && options.engine.health().ready;
+      return json(res, ready ? 200 : 503, { ready, sessions: sessions.open.size, max_sessions: sessions.max, shutting_down: shuttingDown });
     }
     if (assets) return assets(req, res, () => notFound(res));
     notFound(res);
@@ -80,25 +123,50 @@ export function createDictateServer(options: DictateServerOptions): Server {
 
   function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
     if (socket.destroyed) return;
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const url = requestUrl(request);
+    if (!url)
+      return rejectUpgrade(socket, { status: 400, body: { error: { code: 'bad_request', message: 'The request URL cannot be parsed.' } } });
+    const refused = refusal(request, options, true);
+    if (refused) {
+      options.log(`upgrade to ${url.pathname.slice(0, 80)} refused: 403`);
+      return rejectUpgrade(socket, { status: 403, body: { error: { code: 'forbidden', message: refused } } });
+    }
+    const path = url.pathname;
     const endpoint = ENDPOINTS[path];
     if (!endpoint)
       return rejectUpgrade(socket, {
         status: 404,
         body: { error: { code: 'not_found', message: `No WebSocket endpoint at ${path.slice(0, 80)}.` } },
       });
-    const rejection = endpoint.check?.(request, options);
+    if (shuttingDown)
+      return rejectUpgrade(socket, { status: 503, body: { error: { code: 'shutting_down', message: 'The server is shutting down.' } } });
+    const rejection = endpoint.check?.(request, ctx);
     if (rejection) {
       options.log(`upgrade to ${path} refused: ${rejection.status}`);
       return rejectUpgrade(socket, rejection);
     }
-    wss.handleUpgrade(request, socket, head, (ws) => endpoint.handle(ws, request, options));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      if (sessions.full) {
+        // Opened, then closed with a reason a browser can read (a refused upgrade it could not).
+        ws.on('error', () => undefined);
+        options.log(`session refused: ${sessions.open.size} of ${sessions.max} in use`);
+        return ws.close(1013, `The local engine is busy (${sessions.open.size} sessions); try again shortly.`);
+      }
+      endpoint.handle(ws, request, ctx);
+    });
   }
   server.on('close', () => {
     for (const client of wss.clients) client.terminate();
     wss.close();
   });
-  return server;
+  return Object.assign(server, {
+    async shutdown(graceMs = 4000) {
+      shuttingDown = true;
+      server.close();
+      await sessions.shutdown(graceMs);
+      for (const client of wss.clients) client.terminate();
+    },
+  });
 }
 
 function notFound(res: ServerResponse) {

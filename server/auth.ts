@@ -6,6 +6,7 @@
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { requestUrl } from './http';
 
 /** Result of checking an upgrade request. */
 export type HandshakeAuth =
@@ -48,14 +49,14 @@ export const VOICERUN_CREDENTIALS: CredentialSources = { header: ['Bearer'], que
 
 /** The credential presented on the handshake through one of `sources`, if any. */
 export function presentedKey(request: IncomingMessage, sources: CredentialSources = VOICERUN_CREDENTIALS): string | null {
+  const url = requestUrl(request);
   const authorization = request.headers.authorization;
   if (authorization) {
     const match = /^(\S+)\s+(.+)$/.exec(authorization.trim());
     if (match && sources.header.some((scheme) => scheme.toLowerCase() === match[1].toLowerCase())) return match[2].trim();
   }
-  const url = new URL(request.url ?? '/', 'http://localhost');
   for (const name of sources.query) {
-    const value = url.searchParams.get(name);
+    const value = url?.searchParams.get(name);
     if (value) return value;
   }
   if (sources.subprotocol) {

@@ -12,6 +12,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { checkHandshake, type CredentialSources } from './auth';
+import { requestUrl } from './http';
 import type { Recognizer, RecognizerEvents, SpeechEngine } from './engine/engine';
 
 /** Largest WebSocket message any dialect accepts, bytes (1 MiB: 32 s of PCM16). */
@@ -26,6 +27,27 @@ export interface ServerContext {
   readonly log: (line: string) => void;
   /** For measurements (`npm run bench`): every piece of audio a connection hands to its recognizer. */
   readonly tap?: (connection: string, samples: Int16Array) => void;
+  /** Open connections, for the session cap, `/readyz` and a graceful shutdown. */
+  readonly sessions?: SessionRegistry;
+  /** A connection that sends no audio for this long is closed, ms (default 60 000). */
+  readonly idleTimeoutMs?: number;
+}
+
+/** The open connections of one server. */
+export class SessionRegistry {
+  readonly open = new Set<Connection>();
+  /** @param max most concurrent sessions (`DICTATE_MAX_SESSIONS`) */
+  constructor(readonly max: number) {}
+
+  get full(): boolean {
+    return this.open.size >= this.max;
+  }
+
+  /** Finishes every session (final results, then the dialect's close with 1001), within `graceMs`. */
+  async shutdown(graceMs: number): Promise<void> {
+    const all = Promise.allSettled([...this.open].map((c) => c.shutdown()));
+    await Promise.race([all, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+  }
 }
 
 /** An upgrade refused before the WebSocket opens. */
@@ -121,9 +143,12 @@ export interface Connection {
   /**
    * Opens the connection's recognizer (one per connection). A recognizer failure closes with 1011
    * after `onFailure` (for a dialect that reports it in-stream first). When the engine cannot open
-   * one, `onUnavailable` decides; by default the connection closes with 1011.
+   * one, `onUnavailable` decides; by default the connection closes with 1011. With `lazy`, the
+   * recognizer is opened when the first audio arrives: an idle connection costs no decoder.
    */
-  startAudio(results: StreamResults, handlers?: { onFailure?(): void; onUnavailable?(cause: Error): void }): AudioStream;
+  startAudio(results: StreamResults, handlers?: { onFailure?(): void; onUnavailable?(cause: Error): void; lazy?: boolean }): AudioStream;
+  /** Ends the session because the server shuts down: its final results, then its close with 1001. */
+  shutdown(): Promise<void>;
 }
 
 /** A dialect: what its messages mean. Everything else is {@link serveConnection}'s. */
@@ -136,6 +161,8 @@ export interface Dialect {
   tooBig?(conn: Connection, size: number): void;
   /** Awaited after the socket closes, before the recognizer is freed (e.g. pending flushes). */
   drain?(): Promise<void>;
+  /** The server shuts down: send what the dialect sends at an end, then close with 1001 (default: finish, close). */
+  shutdown?(conn: Connection, audio: AudioStream | null): Promise<void>;
 }
 
 function byteLength(data: RawData): number {
@@ -150,8 +177,18 @@ export function serveConnection(ws: WebSocket, ctx: ServerContext, id: string, d
   let recognizer: Recognizer | null = null;
   let opening: Promise<unknown> = Promise.resolve();
   let closed = false;
+  let audio: AudioStream | null = null;
+  let lastAudioAt = Date.now();
 
   ws.on('error', (cause) => ctx.log(`${id} socket error: ${cause.message}`));
+  const idleMs = ctx.idleTimeoutMs ?? 60_000;
+  const idleCheck = setInterval(
+    () => {
+      if (Date.now() - lastAudioAt >= idleMs) conn.close(1000, `Idle timeout: no audio for ${Math.round(idleMs / 1000)} s`);
+    },
+    Math.min(1000, idleMs),
+  );
+  idleCheck.unref();
 
   const conn: Connection = {
     id,
@@ -164,6 +201,12 @@ export function serveConnection(ws: WebSocket, ctx: ServerContext, id: string, d
     close(code, reason) {
       closed = true;
       ws.close(code, reason);
+    },
+    async shutdown() {
+      if (closed) return;
+      if (dialect.shutdown) return dialect.shutdown(conn, audio);
+      await audio?.finish().catch(() => undefined);
+      conn.close(1001, 'Server shutting down');
     },
     startAudio(results, handlers = {}) {
       let pending: Int16Array[] = [];
@@ -179,36 +222,51 @@ export function serveConnection(ws: WebSocket, ctx: ServerContext, id: string, d
           fail();
         },
       };
-      const ready = ctx.engine.open(events).then((r) => {
-        if (closed) {
-          void r.close();
-          return;
-        }
-        recognizer = r;
-        for (const samples of pending) r.write(samples);
-        pending = [];
-      });
-      opening = ready.catch(() => undefined);
-      ready.catch((cause: unknown) => {
-        const error = cause instanceof Error ? cause : new Error(String(cause));
-        ctx.log(`${id} recognizer could not start: ${error.message}`);
-        pending = [];
-        if (handlers.onUnavailable) handlers.onUnavailable(error);
-        else conn.close(1011, 'Recognizer could not start');
-      });
-      return {
-        ready,
+      let ready: Promise<void> | null = null;
+      const open = (): Promise<void> => {
+        if (ready) return ready;
+        ready = ctx.engine.open(events).then((r) => {
+          if (closed) {
+            void r.close();
+            return;
+          }
+          recognizer = r;
+          for (const samples of pending) r.write(samples);
+          pending = [];
+        });
+        opening = ready.catch(() => undefined);
+        ready.catch((cause: unknown) => {
+          const error = cause instanceof Error ? cause : new Error(String(cause));
+          ctx.log(`${id} recognizer could not start: ${error.message}`);
+          pending = [];
+          if (handlers.onUnavailable) handlers.onUnavailable(error);
+          else conn.close(1011, 'Recognizer could not start');
+        });
+        return ready;
+      };
+      if (!handlers.lazy) void open().catch(() => undefined);
+      const stream: AudioStream = {
+        get ready() {
+          return open();
+        },
         write(samples) {
           if (closed || samples.length === 0) return;
+          lastAudioAt = Date.now();
           ctx.tap?.(id, samples);
           if (recognizer) recognizer.write(samples);
-          else pending.push(samples);
+          else {
+            pending.push(samples);
+            void open().catch(() => undefined);
+          }
         },
         async finish() {
+          if (!ready) return; // nothing was written: nothing to finish
           await ready;
           await recognizer?.finish();
         },
       };
+      audio = stream;
+      return stream;
     },
   };
 
@@ -229,8 +287,11 @@ export function serveConnection(ws: WebSocket, ctx: ServerContext, id: string, d
     }
   });
 
+  ctx.sessions?.open.add(conn);
   ws.on('close', () => {
     closed = true;
+    clearInterval(idleCheck);
+    ctx.sessions?.open.delete(conn);
     ctx.log(`${id} closed`);
     const drained = dialect.drain?.() ?? Promise.resolve();
     void Promise.all([drained.catch(() => undefined), opening]).then(() => recognizer?.close());
@@ -258,7 +319,7 @@ export function upgradeCheckedEndpoint<Options>(
   unauthorized: (missing: boolean) => string,
   handle: (ws: WebSocket, options: Options, ctx: ServerContext) => void,
 ): Endpoint {
-  const parse = (request: IncomingMessage) => rules.parse(new URL(request.url ?? '/', 'http://localhost'));
+  const parse = (request: IncomingMessage) => rules.parse(requestUrl(request) ?? new URL('http://localhost/'));
   const refuse = (status: 400 | 401 | 500, message: string): Rejection => ({
     status,
     body: { error: { code: rules.codes[status], message } },

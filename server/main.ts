@@ -1,11 +1,14 @@
 /**
  * `npm start` / `npm run serve`: serves the built app and the local engine on PORT (default 8787).
  * Environment: PORT, HOST (default localhost; HOST=0.0.0.0 for every interface),
- * DICTATE_API_KEY (require this key from clients), DICTATE_PS_MODEL_DIR, DICTATE_STATIC_DIR.
+ * DICTATE_API_KEY (require this key from clients), DICTATE_ALLOWED_ORIGINS (other origins whose pages
+ * may connect, comma-separated, `*` for any), DICTATE_MAX_SESSIONS (default 2),
+ * DICTATE_IDLE_TIMEOUT_S (default 60), DICTATE_PS_MODEL_DIR, DICTATE_STATIC_DIR.
  */
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { createDictateServer } from './app';
+import { createDictateServer, DEFAULT_MAX_SESSIONS } from './app';
+import { isLoopback, loopbackHosts } from './http';
 import { loadPocketSphinx } from './engine/pocketsphinx';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,6 +19,14 @@ const staticDir = process.env.DICTATE_STATIC_DIR ?? join(root, 'dist');
 const quiet = process.env.DICTATE_QUIET === '1';
 /** Test-only fault injection (see `DictateServerOptions.faults`). */
 const faults = process.env.DICTATE_FAULTS === '1';
+const allowedOrigins = (process.env.DICTATE_ALLOWED_ORIGINS ?? '')
+  .split(',')
+  .map((o) => o.trim())
+  .filter(Boolean);
+const maxSessions = Math.max(1, Number(process.env.DICTATE_MAX_SESSIONS) || DEFAULT_MAX_SESSIONS);
+const idleTimeoutMs = Math.max(1, Number(process.env.DICTATE_IDLE_TIMEOUT_S) || 60) * 1000;
+if (allowedOrigins.includes('*'))
+  console.warn('[dictate] DICTATE_ALLOWED_ORIGINS=*: any web page may use this server from its visitors’ browsers.');
 
 const engine = loadPocketSphinx();
 const health = engine.health();
@@ -26,6 +37,11 @@ const server = createDictateServer({
   apiKey,
   staticDir,
   faults,
+  allowedOrigins,
+  maxSessions,
+  idleTimeoutMs,
+  // Bound to loopback: only requests naming this machine, which defeats DNS rebinding.
+  ...(isLoopback(host) ? { allowedHosts: loopbackHosts(host) } : {}),
   log: (line) => {
     if (!quiet) console.log(`[dictate] ${line}`);
   },
@@ -44,9 +60,14 @@ server.listen(port, host, () => {
   if (faults) console.warn('  fault injection ON (DICTATE_FAULTS=1): POST /__faults/drop kills connections. For tests only.');
 });
 
+// First signal: stop accepting, finish open sessions (finals, then 1001), exit within 5 s. Second: at once.
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    server.close();
-    process.exit(0);
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log(`[dictate] ${signal}: finishing ${server.listening ? 'open sessions' : ''}…`);
+    setTimeout(() => process.exit(0), 5000).unref();
+    void server.shutdown(4000).then(() => process.exit(0));
   });
 }

@@ -113,16 +113,19 @@ function handle(ws: WebSocket, options: Reson8Options, ctx: ServerContext): void
     },
     drain: () => flushes,
   });
-  const audio = conn.startAudio({
-    speechStarted() {},
-    speechStopped() {},
-    partial: (text) => {
-      if (options.includeInterim) conn.send(transcriptMessage({ text }, false, options));
+  const audio = conn.startAudio(
+    {
+      speechStarted() {},
+      speechStopped() {},
+      partial: (text) => {
+        if (options.includeInterim) conn.send(transcriptMessage({ text }, false, options));
+      },
+      final: (utterance) => {
+        if (utterance.text) conn.send(transcriptMessage(utterance, true, options));
+      },
     },
-    final: (utterance) => {
-      if (utterance.text) conn.send(transcriptMessage(utterance, true, options));
-    },
-  });
+    { lazy: true },
+  );
   ctx.log(`${id} connected (reson8${options.includeInterim ? ', interim' : ''})`);
 }
 

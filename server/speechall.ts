@@ -133,14 +133,17 @@ function handle(ws: WebSocket, options: SpeechallOptions, ctx: ServerContext): v
     binary: (_conn, bytes) => audio.write(reader.read(bytes)),
     text: (conn) => conn.close(1003, 'Send audio as binary PCM16 frames'),
   });
-  const audio = conn.startAudio({
-    speechStarted() {},
-    speechStopped() {},
-    partial() {},
-    final: (utterance) => {
-      if (utterance.text) conn.send(resultMessage(utterance, options));
+  const audio = conn.startAudio(
+    {
+      speechStarted() {},
+      speechStopped() {},
+      partial() {},
+      final: (utterance) => {
+        if (utterance.text) conn.send(resultMessage(utterance, options));
+      },
     },
-  });
+    { lazy: true },
+  );
   ctx.log(`${id} connected (speechall, ${options.outputFormat})`);
 }
 

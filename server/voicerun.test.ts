@@ -21,6 +21,7 @@ async function start(options: { apiKey?: string; unavailable?: boolean } = {}): 
   const server = createDictateServer({
     engine: options.unavailable ? unavailableEngine(INSTALL_HINT) : engine,
     apiKey: options.apiKey,
+    maxSessions: 32, // many connections at once; the cap has tests of its own
     log: () => {},
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

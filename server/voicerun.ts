@@ -25,6 +25,8 @@ export const LOCAL_MODEL = 'pocketsphinx-en-us';
 export const CLOSE_UNAUTHORIZED = 4001;
 /** How long a client that presented no key on the handshake has to send `auth`, ms. */
 export const AUTH_TIMEOUT_MS = 10_000;
+/** How long a client has to send `session.update` after `session.created`, ms. */
+export const CONFIGURE_TIMEOUT_MS = 10_000;
 
 type ErrorCode = 'invalid_message' | 'invalid_config' | 'invalid_model' | 'invalid_provider' | 'provider_error' | 'internal_error';
 
@@ -106,9 +108,18 @@ export function handleVoiceRun(ws: WebSocket, request: IncomingMessage, ctx: Ser
     drain() {
       phase = 'closed';
       clearTimeout(authTimer);
+      clearTimeout(configureTimer);
       return Promise.resolve();
     },
+    // The server shuts down: the last finals, `session.closed`, then 1001.
+    async shutdown(conn, stream) {
+      await stream?.finish().catch(() => undefined);
+      conn.send({ type: 'session.closed' });
+      phase = 'closed';
+      conn.close(1001, 'Server shutting down');
+    },
   });
+  let configureTimer: NodeJS.Timeout | undefined;
 
   function error(c: Connection, code: ErrorCode, message: string) {
     c.send({ type: 'error', error: { code, message } });
@@ -121,6 +132,9 @@ export function handleVoiceRun(ws: WebSocket, request: IncomingMessage, ctx: Ser
   function created() {
     phase = 'created';
     conn.send({ type: 'session.created', session: { id } });
+    configureTimer = setTimeout(() => {
+      if (phase === 'created') conn.close(1008, `No session.update within ${CONFIGURE_TIMEOUT_MS / 1000} s`);
+    }, CONFIGURE_TIMEOUT_MS);
   }
 
   const auth = checkHandshake(request, ctx.apiKey);
@@ -168,6 +182,7 @@ export function handleVoiceRun(ws: WebSocket, request: IncomingMessage, ctx: Ser
     const result = validateSessionUpdate(session);
     if ('code' in result) return error(c, result.code, result.message);
     phase = 'configuring';
+    clearTimeout(configureTimer);
     const stream = c.startAudio(
       {
         speechStarted: () => c.send({ type: 'speech.started' }),

@@ -33,6 +33,8 @@ export type DictationErrorCode =
   | 'connection-lost'
   /** The service ended the session without being asked to. */
   | 'server-ended'
+  /** The service is at capacity (close 1013); Dictate tries again. */
+  | 'server-busy'
   /** Audio the journal could not keep while the connection was down. */
   | 'audio-lost'
   /** The service refused the credentials. */

@@ -88,6 +88,15 @@ export const gaveUp = (server: string, attempts: number): DictationError =>
     { service: server, retryable: true },
   );
 
+/** The service is at capacity (close 1013, "try again later"): its own reason, and that Dictate retries. */
+export const serverBusy = (server: string, reason: string): DictationError =>
+  dictationError(
+    'server-busy',
+    `${reason ? reason.replace(/\.?$/, '.') : `${server} is busy.`} Dictate keeps recording and tries again.`,
+    undefined,
+    { service: server, retryable: true },
+  );
+
 /** The journal overflowed while the audio could not be delivered. */
 export const audioLost = (seconds: number): DictationError =>
   dictationError(

@@ -523,6 +523,18 @@ describe('a dictation session that loses its connection', () => {
     expect(service.request?.protocols).toEqual([]); // nothing in the handshake: the key goes in the first message
   });
 
+  it('shows the reason of a busy server (1013) and tries again', async () => {
+    setup({}, {}, quick);
+    state().start();
+    await waitForStatus('recording');
+    service.serverClose(1013, 'The local engine is busy (2 sessions); try again shortly.');
+    expect(state().error?.message).toBe(
+      'The local engine is busy (2 sessions); try again shortly. Dictate keeps recording and tries again.',
+    );
+    await waitForStatus('recording');
+    expect(service.connections).toBe(2);
+  });
+
   it('closes with a code other than 1000 when it ends after an error', async () => {
     setup();
     state().start();

@@ -41,6 +41,7 @@ import {
   localEngineRefused,
   noAudio,
   protocolErrorToUser,
+  serverBusy,
   serverEnded,
 } from './errors';
 import { AudioJournal, JOURNAL_DEFAULT_SECONDS } from './journal';
@@ -502,7 +503,10 @@ class DictationRun {
     if (!opened) return void this.onRefused();
     const error = link.protocol.describeClose(code, reason);
     if (!error || (this.stopRequested && link.finishSent && code === 1000)) return this.end({ kind: 'completed' });
-    if (error.retryable) return this.reconnect();
+    if (error.retryable) {
+      if (code === 1013) this.sink.notice(serverBusy(this.server, reason.slice(0, 200)));
+      return this.reconnect();
+    }
     this.end({ kind: 'failed', error: protocolErrorToUser(error, this.server, this.settings.apiKey) });
   }
 
