@@ -12,6 +12,8 @@
  *    clip, and how long Stop takes until the last words are in. `--skip-browser` leaves it out.
  * 5. Faults (bench/faults.ts): audio lost across a forced drop, counted at the server, and the time
  *    to stream again, per dialect; memory of a session whose server stopped reading for 60 s.
+ * 6. Capacity (bench/capacity.ts): final lag p50/p95 for 1, 2, 4 and 8 concurrent real-time sessions,
+ *    and a session beyond the default cap refused (1013) rather than slowed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +31,7 @@ import { voiceRunService } from '../src/protocol/voicerun';
 import type { SpeechEngine } from '../server/engine/engine';
 import { loadPocketSphinx } from '../server/engine/pocketsphinx';
 import { chromiumLaunchOptions } from '../e2e/support/chromium';
+import { benchCapacity } from './capacity';
 import { benchDrop, benchStall } from './faults';
 import { transcribeDirect } from '../e2e/support/direct';
 import { FIXTURES_DIR, references } from '../e2e/support/fixtures';
@@ -272,6 +275,11 @@ async function main() {
       `  server that stops reading, ${stall.audioSeconds} s of audio: peak extra memory ${stall.peakExtraMiB} MiB (journal bound ${stall.journalBoundMiB} MiB); ${stall.statuses.join(' → ')}`,
     );
     results.faults = { drop, stall };
+    console.log('Capacity (concurrent real-time sessions, Reson8 dialect; final lag p50 / p95)');
+    const capacity = await benchCapacity(engine);
+    for (const row of capacity.rows) console.log(`  ${row.sessions} session(s): ${row.finalLagP50Ms} / ${row.finalLagP95Ms} ms`);
+    console.log(`  beyond the default cap of ${capacity.defaultCap}: ${capacity.beyondCap.notices[0] ?? 'not refused'}`);
+    results.capacity = capacity;
   }
   const file = join(root, 'bench', 'results.json');
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');

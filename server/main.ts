@@ -3,7 +3,8 @@
  * Environment: PORT, HOST (default localhost; HOST=0.0.0.0 for every interface),
  * DICTATE_API_KEY (require this key from clients), DICTATE_ALLOWED_ORIGINS (other origins whose pages
  * may connect, comma-separated, `*` for any), DICTATE_MAX_SESSIONS (default 2),
- * DICTATE_IDLE_TIMEOUT_S (default 60), DICTATE_PS_MODEL_DIR, DICTATE_STATIC_DIR.
+ * DICTATE_IDLE_TIMEOUT_S (default 60), DICTATE_ALLOWED_HOSTS (public host names behind a proxy),
+ * DICTATE_PS_MODEL_DIR, DICTATE_STATIC_DIR.
  */
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -23,6 +24,11 @@ const allowedOrigins = (process.env.DICTATE_ALLOWED_ORIGINS ?? '')
   .split(',')
   .map((o) => o.trim())
   .filter(Boolean);
+/** Host names besides this machine's that requests may carry (a reverse proxy's public name). */
+const extraHosts = (process.env.DICTATE_ALLOWED_HOSTS ?? '')
+  .split(',')
+  .map((h) => h.trim().toLowerCase())
+  .filter(Boolean);
 const maxSessions = Math.max(1, Number(process.env.DICTATE_MAX_SESSIONS) || DEFAULT_MAX_SESSIONS);
 const idleTimeoutMs = Math.max(1, Number(process.env.DICTATE_IDLE_TIMEOUT_S) || 60) * 1000;
 if (allowedOrigins.includes('*'))
@@ -41,7 +47,7 @@ const server = createDictateServer({
   maxSessions,
   idleTimeoutMs,
   // Bound to loopback: only requests naming this machine, which defeats DNS rebinding.
-  ...(isLoopback(host) ? { allowedHosts: loopbackHosts(host) } : {}),
+  ...(isLoopback(host) ? { allowedHosts: [...loopbackHosts(host), ...extraHosts] } : {}),
   log: (line) => {
     if (!quiet) console.log(`[dictate] ${line}`);
   },

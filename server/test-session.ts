@@ -105,6 +105,8 @@ export async function dictate(
     until?: Promise<void>;
     /** Abandon the run then (the page going away) instead of pressing Stop. */
     abandon?: boolean;
+    /** Called as each final arrives. */
+    onFinal?: (final: FinalResult) => void;
   } = {},
 ): Promise<DictationResult> {
   const entry = providerEntry(provider);
@@ -127,7 +129,10 @@ export async function dictate(
       if (status === 'idle') ended();
     },
     transcript(update) {
-      if (update.type === 'final') finals.push(update);
+      if (update.type === 'final') {
+        finals.push(update);
+        options.onFinal?.(update);
+      }
     },
     fail(e) {
       error = e.message;

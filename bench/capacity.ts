@@ -1,0 +1,58 @@
+/**
+ * `npm run bench`, capacity: N concurrent real-time sessions (the app's session in Node, Reson8 dialect,
+ * two LibriVox sentences each) against one local server with the cap lifted. Final lag: when a final
+ * arrives, minus when the last audio it covers was captured. Then, with the cap at its default, one
+ * session more than the cap is refused (1013), not slowed.
+ */
+import type { AddressInfo } from 'node:net';
+import { twoSentences } from '../e2e/support/audio';
+import { createDictateServer, DEFAULT_MAX_SESSIONS } from '../server/app';
+import type { SpeechEngine } from '../server/engine/engine';
+import { dictate } from '../server/test-session';
+
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length - 1) * p))];
+
+async function serve(engine: SpeechEngine, maxSessions: number) {
+  const server = createDictateServer({ engine, maxSessions, log: () => undefined });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, base: `ws://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+export async function benchCapacity(engine: SpeechEngine, counts = [1, 2, 4, 8]) {
+  const { samples } = twoSentences();
+  const rows = [];
+  for (const n of counts) {
+    const { server, base } = await serve(engine, 64);
+    const lags: number[] = [];
+    const runs = Array.from({ length: n }, async () => {
+      const started = Date.now();
+      const result = await dictate(base, 'local-reson8', samples, {
+        intervalMs: 20,
+        onFinal: (f) => {
+          if (f.startMs !== undefined) lags.push(Date.now() - (started + f.startMs + (f.durationMs ?? 0)));
+        },
+      });
+      return result.error;
+    });
+    const errors = (await Promise.all(runs)).filter(Boolean);
+    server.close();
+    rows.push({
+      sessions: n,
+      finalLagP50Ms: percentile(lags, 0.5),
+      finalLagP95Ms: percentile(lags, 0.95),
+      finals: lags.length,
+      errors: errors.length,
+    });
+  }
+  // At the default cap, one more session is refused at once rather than slowing everyone.
+  const { server, base } = await serve(engine, DEFAULT_MAX_SESSIONS);
+  const held = Array.from({ length: DEFAULT_MAX_SESSIONS }, () => dictate(base, 'local-reson8', samples, { intervalMs: 20 }));
+  await new Promise((r) => setTimeout(r, 1000));
+  const extra = await dictate(base, 'local-reson8', samples.subarray(0, 16_000), {
+    intervalMs: 20,
+    reconnect: { maxAttempts: 1, baseDelayMs: 10 },
+  });
+  await Promise.all(held);
+  server.close();
+  return { rows, defaultCap: DEFAULT_MAX_SESSIONS, beyondCap: { notices: extra.notices.slice(0, 1), error: extra.error } };
+}
