@@ -56,3 +56,28 @@ export async function benchCapacity(engine: SpeechEngine, counts = [1, 2, 4, 8])
   server.close();
   return { rows, defaultCap: DEFAULT_MAX_SESSIONS, beyondCap: { notices: extra.notices.slice(0, 1), error: extra.error } };
 }
+
+/** RSS with `count` idle connections (Reson8: connected, no audio), MiB above the baseline. */
+export async function benchIdle(engine: SpeechEngine, count = 200) {
+  const { default: WebSocket } = await import('ws');
+  const { server, base } = await serve(engine, count + 1);
+  global.gc?.();
+  const before = process.memoryUsage().rss;
+  const sockets = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<InstanceType<typeof WebSocket>>((resolve, reject) => {
+          const ws = new WebSocket(`${base}/v1/speech-to-text/realtime?encoding=pcm_s16le&sample_rate=16000&channels=1`);
+          ws.once('open', () => resolve(ws));
+          ws.once('error', reject);
+        }),
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  global.gc?.();
+  const extraMiB = (process.memoryUsage().rss - before) / 2 ** 20;
+  for (const ws of sockets) ws.close();
+  server.close();
+  return { idleConnections: count, rssAboveBaselineMiB: Number(extraMiB.toFixed(1)) };
+}

@@ -13,7 +13,7 @@
  * 5. Faults (bench/faults.ts): audio lost across a forced drop, counted at the server, and the time
  *    to stream again, per dialect; memory of a session whose server stopped reading for 60 s.
  * 6. Capacity (bench/capacity.ts): final lag p50/p95 for 1, 2, 4 and 8 concurrent real-time sessions,
- *    and a session beyond the default cap refused (1013) rather than slowed.
+ *    and a session beyond the default cap refused (1013) rather than slowed; RSS with 200 idle connections.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,7 +31,7 @@ import { voiceRunService } from '../src/protocol/voicerun';
 import type { SpeechEngine } from '../server/engine/engine';
 import { loadPocketSphinx } from '../server/engine/pocketsphinx';
 import { chromiumLaunchOptions } from '../e2e/support/chromium';
-import { benchCapacity } from './capacity';
+import { benchCapacity, benchIdle } from './capacity';
 import { benchDrop, benchStall } from './faults';
 import { transcribeDirect } from '../e2e/support/direct';
 import { FIXTURES_DIR, references } from '../e2e/support/fixtures';
@@ -279,7 +279,11 @@ async function main() {
     const capacity = await benchCapacity(engine);
     for (const row of capacity.rows) console.log(`  ${row.sessions} session(s): ${row.finalLagP50Ms} / ${row.finalLagP95Ms} ms`);
     console.log(`  beyond the default cap of ${capacity.defaultCap}: ${capacity.beyondCap.notices[0] ?? 'not refused'}`);
-    results.capacity = capacity;
+    const idle = await benchIdle(engine, 200);
+    console.log(
+      `  ${idle.idleConnections} idle connections: RSS ${idle.rssAboveBaselineMiB} MiB above the baseline (no decoder until audio)`,
+    );
+    results.capacity = { ...capacity, idle };
   }
   const file = join(root, 'bench', 'results.json');
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');

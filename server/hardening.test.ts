@@ -184,3 +184,50 @@ describe('graceful shutdown', () => {
     expect(types.lastIndexOf('transcription.completed')).toBeLessThan(types.indexOf('session.closed'));
   });
 });
+
+describe('resources and secrets', () => {
+  it('frees the decoder of a client that disconnects within 1 s, even while reading is paused', async () => {
+    let closedAt = 0;
+    const watching: SpeechEngine = {
+      health: () => engine.health(),
+      open: async (events) => {
+        const r = await engine.open(events);
+        return { write: (s) => r.write(s), finish: () => r.finish(), close: () => ((closedAt = Date.now()), r.close()) };
+      },
+    };
+    const { base } = await start({}, watching);
+    const client = await TestClient.connect(`${base}${RESON8}`);
+    const clip = readWav(join(FIXTURES_DIR, 'sense_and_sensibility_01_austen_64kb-0920.wav')).samples;
+    for (let i = 0; i < 4; i++) client.ws.send(pcmBytes(clip)); // 24 s at once: far past the backlog limit, reading pauses
+    await new Promise((r) => setTimeout(r, 300));
+    const gone = Date.now();
+    client.ws.terminate();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(closedAt).toBeGreaterThanOrEqual(gone);
+    expect(closedAt - gone).toBeLessThan(1000);
+  });
+
+  it('never writes a key into its log, whatever the faults', async () => {
+    const KEY = 'sk-server-secret-42';
+    const WRONG = 'sk-wrong-guess-17';
+    const { base, port, logs } = await start({ apiKey: KEY });
+    for (const url of [
+      `${base}/ws?api_key=${WRONG}`,
+      `${base}/ws?token=${KEY}`,
+      `${base}${RESON8}`,
+      `${base}/v1/transcribe?model=x&api_key=${WRONG}`,
+    ]) {
+      await TestClient.upgradeStatus(url, { protocols: ['bearer', WRONG] }).catch(() => undefined);
+    }
+    const firstMessage = await TestClient.connect(`${base}/ws`);
+    firstMessage.send({ type: 'auth', token: WRONG });
+    await firstMessage.closed();
+    await raw(
+      port,
+      `GET http://a:99999/ws?api_key=${KEY} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(logs.length).toBeGreaterThan(3);
+    expect(logs.join('\n')).not.toMatch(new RegExp(`${KEY}|${WRONG}`));
+  });
+});
