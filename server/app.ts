@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
-import { selectSubprotocol } from './auth';
+import { keyMatches, presentedKey, selectSubprotocol } from './auth';
+import { issueToken, TokenLedger } from './tokens';
 import { RESON8_PATH, reson8Endpoint } from './reson8';
 import { SPEECHALL_PATH, speechallEndpoint } from './speechall';
 import { MAX_MESSAGE_BYTES, rejectUpgrade, SessionRegistry, type Endpoint, type ServerContext } from './connection';
@@ -53,7 +54,7 @@ function json(res: ServerResponse, status: number, body: object, headers: Record
 /** Creates (but does not start) the HTTP server. */
 export function createDictateServer(options: DictateServerOptions): DictateServer {
   const sessions = options.sessions ?? new SessionRegistry(options.maxSessions ?? DEFAULT_MAX_SESSIONS);
-  const ctx: ServerContext = { ...options, sessions };
+  const ctx: ServerContext = { ...options, sessions, tokens: options.tokens ?? new TokenLedger() };
   let shuttingDown = false;
   const assets =
     options.staticDir && existsSync(options.staticDir)
@@ -67,6 +68,21 @@ export function createDictateServer(options: DictateServerOptions): DictateServe
             res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
         })
       : null;
+
+  /**
+   * `POST /v1/auth/token`: a token for one connection within 60 s, for a backend that holds
+   * `DICTATE_API_KEY` (as `Authorization: Bearer` or `ApiKey`) to hand to a page.
+   */
+  function tokenEndpoint(req: IncomingMessage, res: ServerResponse) {
+    if (req.method !== 'POST') return json(res, 405, { error: { code: 'method_not_allowed', message: 'Use POST.' } }, { Allow: 'POST' });
+    if (!options.apiKey)
+      return json(res, 404, { error: { code: 'not_found', message: 'No DICTATE_API_KEY is set: this server needs no token.' } });
+    const presented = presentedKey(req, { header: ['Bearer', 'ApiKey'], query: [], subprotocol: false });
+    if (presented === null || !keyMatches(presented, options.apiKey)) {
+      return json(res, 401, { error: { code: 'unauthorized', message: 'Send DICTATE_API_KEY as Authorization: Bearer <key>.' } });
+    }
+    return json(res, 200, issueToken(options.apiKey), { 'Cache-Control': 'no-store' });
+  }
 
   /** Upgrades wait until this time (fault injection), ms since the epoch. */
   let holdUpgradesUntil = 0;
@@ -85,6 +101,7 @@ export function createDictateServer(options: DictateServerOptions): DictateServe
       options.log(`fault: dropped ${dropped} connection(s), holding upgrades for ${holdMs} ms`);
       return json(res, 200, { dropped, holdMs });
     }
+    if (url.pathname === '/v1/auth/token') return tokenEndpoint(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return json(
         res,

@@ -7,6 +7,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { requestUrl } from './http';
+import type { TokenLedger } from './tokens';
 
 /** Result of checking an upgrade request. */
 export type HandshakeAuth =
@@ -67,16 +68,22 @@ export function presentedKey(request: IncomingMessage, sources: CredentialSource
   return null;
 }
 
-/** Checks the handshake against the configured key (`undefined`: no key needed). */
+/** True when `presented` is the configured key, or a valid token for it (which is then used up). */
+export function credentialValid(presented: string, apiKey: string, tokens?: TokenLedger): boolean {
+  return keyMatches(presented, apiKey) || (tokens?.accept(apiKey, presented) ?? false);
+}
+
+/** Checks the handshake against the configured key or a token for it (`undefined` key: none needed). */
 export function checkHandshake(
   request: IncomingMessage,
   apiKey: string | undefined,
   sources: CredentialSources = VOICERUN_CREDENTIALS,
+  tokens?: TokenLedger,
 ): HandshakeAuth {
   if (!apiKey) return 'accepted';
   const key = presentedKey(request, sources);
   if (key === null) return 'missing';
-  return keyMatches(key, apiKey) ? 'accepted' : 'rejected';
+  return credentialValid(key, apiKey, tokens) ? 'accepted' : 'rejected';
 }
 
 /**

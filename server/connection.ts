@@ -13,6 +13,7 @@ import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { checkHandshake, type CredentialSources } from './auth';
 import { requestUrl } from './http';
+import type { TokenLedger } from './tokens';
 import type { Recognizer, RecognizerEvents, SpeechEngine } from './engine/engine';
 
 /** Largest WebSocket message any dialect accepts, bytes (1 MiB: 32 s of PCM16). */
@@ -31,6 +32,8 @@ export interface ServerContext {
   readonly sessions?: SessionRegistry;
   /** A connection that sends no audio for this long is closed, ms (default 60 000). */
   readonly idleTimeoutMs?: number;
+  /** Tokens this replica has accepted (each works for one connection). */
+  readonly tokens?: TokenLedger;
 }
 
 /** The open connections of one server. */
@@ -326,7 +329,7 @@ export function upgradeCheckedEndpoint<Options>(
   });
   return {
     check(request, ctx) {
-      const auth = checkHandshake(request, ctx.apiKey, rules.credentials);
+      const auth = checkHandshake(request, ctx.apiKey, rules.credentials, ctx.tokens);
       if (auth !== 'accepted') return refuse(401, unauthorized(auth === 'missing'));
       const options = parse(request);
       if (options instanceof Error) return refuse(400, options.message);

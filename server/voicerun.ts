@@ -15,7 +15,7 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { isObject } from '../src/core/json';
 import { decodeMulaw } from '../src/protocol/mulaw';
-import { checkHandshake, keyMatches } from './auth';
+import { checkHandshake, credentialValid } from './auth';
 import { MAX_MESSAGE_BYTES, pcm16Samples, serveConnection, type AudioStream, type Connection, type ServerContext } from './connection';
 
 /** Provider and model names of the local engine. */
@@ -137,7 +137,7 @@ export function handleVoiceRun(ws: WebSocket, request: IncomingMessage, ctx: Ser
     }, CONFIGURE_TIMEOUT_MS);
   }
 
-  const auth = checkHandshake(request, ctx.apiKey);
+  const auth = checkHandshake(request, ctx.apiKey, undefined, ctx.tokens);
   ctx.log(`${id} connected (${auth === 'missing' ? 'awaiting auth message' : auth})`);
   if (auth === 'rejected') return unauthorized();
   if (auth === 'accepted') created();
@@ -156,7 +156,12 @@ export function handleVoiceRun(ws: WebSocket, request: IncomingMessage, ctx: Ser
       return error(c, 'invalid_message', 'Malformed message: expected a JSON object with a string "type".');
     }
     if (phase === 'auth') {
-      if (message.type === 'auth' && typeof message.token === 'string' && ctx.apiKey && keyMatches(message.token, ctx.apiKey)) {
+      if (
+        message.type === 'auth' &&
+        typeof message.token === 'string' &&
+        ctx.apiKey &&
+        credentialValid(message.token, ctx.apiKey, ctx.tokens)
+      ) {
         clearTimeout(authTimer);
         created();
         return;
