@@ -254,6 +254,24 @@ export function SettingsForm() {
             </Field>
           )}
           {profile.auth !== 'none' && <KeyField key={entry.id} provider={entry.id} label={service.keyLabel} />}
+          {profile.auth !== 'none' && (
+            <div className="sm:col-span-2">
+              <Field
+                label="Token URL"
+                hint="Optional: your own backend's address that answers a short-lived token ({token}). Fetched before each connection, instead of the key above."
+              >
+                <input
+                  className={input}
+                  type="text"
+                  inputMode="url"
+                  spellCheck={false}
+                  placeholder="https://your-backend.example/dictate-token"
+                  value={profile.tokenUrl ?? ''}
+                  onChange={(e) => updateProfile({ tokenUrl: e.target.value })}
+                />
+              </Field>
+            </div>
+          )}
           {profile.auth === 'query' && (
             <p className="text-xs text-amber-700 sm:col-span-2" role="note">
               A key in the URL can appear in server and proxy logs. Prefer a short-lived token.

@@ -41,6 +41,8 @@ export type DictationErrorCode =
   | 'unauthorized'
   /** The settings cannot form a connection (bad URL, missing key, out-of-range option). */
   | 'bad-settings'
+  /** The provider's Token URL gave no token. */
+  | 'token-failed'
   // What the service said.
   /** The service refused the session configuration. */
   | 'rejected-settings'

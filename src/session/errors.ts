@@ -5,6 +5,7 @@
  */
 import { dictationError, type DictationError, type DictationErrorCode } from '../core/errors';
 import type { ProtocolError } from '../core/events';
+import { serverLabel } from './settings';
 
 /** Removes a credential from a text (a service may echo it back). */
 export function redact(text: string, secret: string): string {
@@ -95,6 +96,15 @@ export const serverBusy = (server: string, reason: string): DictationError =>
     `${reason ? reason.replace(/\.?$/, '.') : `${server} is busy.`} Dictate keeps recording and tries again.`,
     undefined,
     { service: server, retryable: true },
+  );
+
+/** The provider's Token URL gave no token. `detail`: what it answered (never a token). */
+export const tokenFailed = (tokenUrl: string, detail: string): DictationError =>
+  dictationError(
+    'token-failed',
+    `Could not get a token from ${serverLabel(tokenUrl)}. Check the Token URL in Settings and that you are signed in there.`,
+    detail,
+    { service: serverLabel(tokenUrl), retryable: true },
   );
 
 /** The journal overflowed while the audio could not be delivered. */

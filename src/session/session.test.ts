@@ -523,6 +523,37 @@ describe('a dictation session that loses its connection', () => {
     expect(service.request?.protocols).toEqual([]); // nothing in the handshake: the key goes in the first message
   });
 
+  it('fetches a fresh token from the Token URL before each connection, reconnects included, and never stores it', async () => {
+    const tokens = ['dt1.first', 'dt1.second'];
+    const asked: string[] = [];
+    setup(
+      {},
+      { serverUrl: 'wss://stt.example.com/ws', apiKey: '' },
+      { ...quick, fetchToken: (url: string) => (asked.push(url), Promise.resolve(tokens.shift() ?? '')) },
+    );
+    state().updateProfile({ tokenUrl: 'https://backend.example/dictate-token' });
+    state().start();
+    await waitForStatus('recording');
+    service.serverClose(1006);
+    await waitForStatus('recording');
+    expect(asked).toEqual(['https://backend.example/dictate-token', 'https://backend.example/dictate-token']);
+    expect(service.received.filter((m) => m.type === 'auth').map((m) => m.token)).toEqual(['dt1.first', 'dt1.second']);
+    expect(JSON.stringify({ ...localStorage, ...sessionStorage })).not.toContain('dt1.');
+  });
+
+  it('says when the Token URL gives no token', async () => {
+    setup({}, { serverUrl: 'wss://stt.example.com/ws' }, { fetchToken: () => Promise.reject(new Error('backend.example answered 401.')) });
+    state().updateProfile({ tokenUrl: 'https://backend.example/dictate-token' });
+    state().start();
+    await waitForStatus('error');
+    expect(state().error).toMatchObject({
+      code: 'token-failed',
+      message: expect.stringMatching(/^Could not get a token from backend\.example\./),
+      detail: 'backend.example answered 401.',
+    });
+    expect(service.connections).toBe(0);
+  });
+
   it('shows the reason of a busy server (1013) and tries again', async () => {
     setup({}, {}, quick);
     state().start();

@@ -43,9 +43,11 @@ import {
   protocolErrorToUser,
   serverBusy,
   serverEnded,
+  tokenFailed,
 } from './errors';
 import { AudioJournal, JOURNAL_DEFAULT_SECONDS } from './journal';
 import { comparable, overlap, withoutLeadingWords } from './stitch';
+import { fetchToken } from './token';
 import { createProtocol as defaultCreateProtocol, serverLabel, type PageLocation, type SessionSettings } from './settings';
 import type { Connect, Transport } from './transport';
 
@@ -100,6 +102,8 @@ export interface SessionDeps {
   /** Page location, for the local engine's URL. */
   readonly location: PageLocation;
   readonly createProtocol?: (settings: SessionSettings, location: PageLocation) => StreamingProtocol;
+  /** Gets a short-lived token from a provider's Token URL (default: `token.ts`). */
+  readonly fetchToken?: (tokenUrl: string) => Promise<string>;
   /** Whether the local engine at this WebSocket endpoint answers `GET /healthz` (asked after it refused a connection). */
   readonly probeLocalEngine?: (endpoint: string) => Promise<boolean>;
   /** Longest wait from connecting to the service's `ready`, ms (default 10 000). */
@@ -203,6 +207,8 @@ class DictationRun {
   private refusalHint: string | undefined = undefined;
   /** The endpoint of the last connection (may carry a key in its query: never shown or logged). */
   private endpoint = '';
+  /** The key or token of the current connection, removed from anything the service says. */
+  private secret = '';
   private attempt = 0;
   private refusals = 0;
   private everReady = false;
@@ -255,12 +261,31 @@ class DictationRun {
     );
   }
 
-  /** Opens a connection: the first, or a reconnect. */
+  /** Opens a connection, the first or a reconnect: with a fresh token when the provider has a Token URL. */
   private openLink(): void {
+    const tokenUrl = this.settings.profile.tokenUrl?.trim();
+    if (!tokenUrl) return this.connectWith(this.settings.apiKey);
+    (this.deps.fetchToken ?? fetchToken)(tokenUrl).then(
+      (token) => {
+        if (this.state !== 'ended') this.connectWith(token);
+      },
+      (cause: unknown) => {
+        if (this.state === 'ended') return;
+        const error = tokenFailed(tokenUrl, cause instanceof Error ? cause.message : 'No answer.');
+        if (this.everReady) {
+          this.sink.notice(error);
+          this.reconnect();
+        } else this.end({ kind: 'failed', error });
+      },
+    );
+  }
+
+  private connectWith(credential: string): void {
+    this.secret = credential;
     let protocol: StreamingProtocol;
     let transport: Transport;
     try {
-      protocol = (this.deps.createProtocol ?? defaultCreateProtocol)(this.settings, this.deps.location);
+      protocol = (this.deps.createProtocol ?? defaultCreateProtocol)({ ...this.settings, apiKey: credential }, this.deps.location);
       const request = protocol.connection();
       this.server = serverLabel(request.url);
       this.endpoint = request.url;
@@ -484,7 +509,7 @@ class DictationRun {
   }
 
   private onProtocolError(link: Link, error: ProtocolError): void {
-    const user = protocolErrorToUser(error, this.server, this.settings.apiKey);
+    const user = protocolErrorToUser(error, this.server, this.secret);
     if (!error.fatal) {
       if (error.code === 'unknown-message') console.warn(`Dictate: ${error.message}`);
       else this.sink.notice(user);
@@ -507,7 +532,7 @@ class DictationRun {
       if (code === 1013) this.sink.notice(serverBusy(this.server, reason.slice(0, 200)));
       return this.reconnect();
     }
-    this.end({ kind: 'failed', error: protocolErrorToUser(error, this.server, this.settings.apiKey) });
+    this.end({ kind: 'failed', error: protocolErrorToUser(error, this.server, this.secret) });
   }
 
   /**

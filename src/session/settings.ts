@@ -11,6 +11,11 @@ export interface ProviderProfile {
   /** WebSocket endpoint; for a local entry, empty means this page's server. */
   readonly url: string;
   readonly auth: AuthMethod;
+  /**
+   * Where to get a short-lived token before each connection (the user's own backend, answering
+   * `{token}`); empty: use the stored key. Optional in what older versions saved.
+   */
+  readonly tokenUrl?: string;
   /** The service's own options (see its `fields()`). */
   readonly options: OptionValues;
 }
@@ -48,7 +53,7 @@ export function profileOf(settings: Settings, entry: ProviderEntry = currentEntr
   const base = defaultProfile(entry);
   const saved = settings.profiles[entry.id];
   if (!saved) return base;
-  return { url: saved.url, auth: saved.auth, options: { ...base.options, ...saved.options } };
+  return { url: saved.url, auth: saved.auth, tokenUrl: saved.tokenUrl ?? '', options: { ...base.options, ...saved.options } };
 }
 
 function sanitizeProfile(raw: unknown, entry: ProviderEntry): ProviderProfile | null {
@@ -64,6 +69,7 @@ function sanitizeProfile(raw: unknown, entry: ProviderEntry): ProviderProfile | 
   }
   return {
     url: typeof r.url === 'string' ? r.url : base.url,
+    tokenUrl: typeof r.tokenUrl === 'string' ? r.tokenUrl : '',
     auth: entry.authMethods.includes(r.auth as AuthMethod) ? (r.auth as AuthMethod) : base.auth,
     options,
   };

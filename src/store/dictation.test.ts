@@ -79,6 +79,7 @@ describe('the dictation store', () => {
     expect(profileOf(state().settings)).toEqual({
       url: 'wss://stt.example.com/ws',
       auth: 'subprotocol',
+      tokenUrl: '',
       options: { model: 'OPENAI:gpt-4o-transcribe', language: 'multi', prompt: 'Dashwood', audioFormat: 'pcm16' },
     });
   });

@@ -41,6 +41,7 @@ export interface Segment {
 export interface ProfilePatch {
   readonly url?: string;
   readonly auth?: ProviderProfile['auth'];
+  readonly tokenUrl?: string;
   readonly options?: Readonly<Record<string, OptionValue>>;
 }
 
@@ -212,6 +213,7 @@ export const useDictation = create<DictationState>()(
           const next: ProviderProfile = {
             url: patch.url ?? profile.url,
             auth: patch.auth ?? profile.auth,
+            tokenUrl: patch.tokenUrl ?? profile.tokenUrl ?? '',
             options: patch.options ? { ...profile.options, ...patch.options } : profile.options,
           };
           return { settings: { ...s.settings, profiles: { ...s.settings.profiles, [entry.id]: next } } };

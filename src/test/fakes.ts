@@ -166,15 +166,13 @@ export class FakeVoiceRunService extends FakeServerEnd {
       this.handlers!.close(1006, '', false);
       return;
     }
-    this.open = true;
-    this.handlers!.open();
+    // The server decides on the handshake's credentials before the client can send anything.
     const required = this.options.apiKey;
     const presented = this.keyFromHandshake();
-    if (!required) this.authenticated = true;
-    else if (presented !== null) {
-      if (presented !== required) return this.serverClose(4001, 'Unauthorized');
-      this.authenticated = true;
-    }
+    this.authenticated = !required || (presented !== null && presented === required);
+    this.open = true;
+    this.handlers!.open();
+    if (required && presented !== null && presented !== required) return this.serverClose(4001, 'Unauthorized');
     if (this.authenticated && this.options.greet !== false) this.created();
   }
 
