@@ -81,3 +81,35 @@ export async function benchIdle(engine: SpeechEngine, count = 200) {
   server.close();
   return { idleConnections: count, rssAboveBaselineMiB: Number(extraMiB.toFixed(1)) };
 }
+
+/**
+ * RSS above the baseline after the first burst of sessions (which loads the pool) and after ten:
+ * with pooled decoders, bursts reuse them and memory goes back to the pool's size.
+ */
+export async function benchBursts(bursts = 10, perBurst = DEFAULT_MAX_SESSIONS) {
+  const { loadPocketSphinx } = await import('../server/engine/pocketsphinx');
+  const engine = loadPocketSphinx({ poolSize: DEFAULT_MAX_SESSIONS });
+  const { server, base } = await serve(engine, perBurst);
+  const { samples } = twoSentences();
+  const clip = samples.subarray(0, 16_000 * 4);
+  const rss = () => {
+    global.gc?.();
+    return process.memoryUsage().rss / 2 ** 20;
+  };
+  const baseline = rss();
+  let afterFirst = 0;
+  for (let b = 0; b < bursts; b++) {
+    await Promise.all(Array.from({ length: perBurst }, () => dictate(base, 'local-reson8', clip, { intervalMs: 5 })));
+    await new Promise((r) => setTimeout(r, 200));
+    if (b === 0) afterFirst = rss() - baseline;
+  }
+  const afterAll = rss() - baseline;
+  server.close();
+  return {
+    bursts,
+    sessionsPerBurst: perBurst,
+    poolSize: DEFAULT_MAX_SESSIONS,
+    rssAfterFirstBurstMiB: Number(afterFirst.toFixed(1)),
+    rssAfterAllBurstsMiB: Number(afterAll.toFixed(1)),
+  };
+}

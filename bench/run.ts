@@ -13,7 +13,8 @@
  * 5. Faults (bench/faults.ts): audio lost across a forced drop, counted at the server, and the time
  *    to stream again, per dialect; memory of a session whose server stopped reading for 60 s.
  * 6. Capacity (bench/capacity.ts): final lag p50/p95 for 1, 2, 4 and 8 concurrent real-time sessions,
- *    and a session beyond the default cap refused (1013) rather than slowed; RSS with 200 idle connections.
+ *    and a session beyond the default cap refused (1013) rather than slowed; RSS with 200 idle connections
+ *    and after 10 bursts of sessions on pooled decoders.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,7 +32,7 @@ import { voiceRunService } from '../src/protocol/voicerun';
 import type { SpeechEngine } from '../server/engine/engine';
 import { loadPocketSphinx } from '../server/engine/pocketsphinx';
 import { chromiumLaunchOptions } from '../e2e/support/chromium';
-import { benchCapacity, benchIdle } from './capacity';
+import { benchBursts, benchCapacity, benchIdle } from './capacity';
 import { benchDrop, benchStall } from './faults';
 import { transcribeDirect } from '../e2e/support/direct';
 import { FIXTURES_DIR, references } from '../e2e/support/fixtures';
@@ -283,7 +284,11 @@ async function main() {
     console.log(
       `  ${idle.idleConnections} idle connections: RSS ${idle.rssAboveBaselineMiB} MiB above the baseline (no decoder until audio)`,
     );
-    results.capacity = { ...capacity, idle };
+    const bursts = await benchBursts();
+    console.log(
+      `  ${bursts.bursts} bursts of ${bursts.sessionsPerBurst} sessions (pool ${bursts.poolSize}): RSS +${bursts.rssAfterFirstBurstMiB} MiB after the first, +${bursts.rssAfterAllBurstsMiB} MiB after all`,
+    );
+    results.capacity = { ...capacity, idle, bursts };
   }
   const file = join(root, 'bench', 'results.json');
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');

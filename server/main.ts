@@ -31,10 +31,11 @@ const extraHosts = (process.env.DICTATE_ALLOWED_HOSTS ?? '')
   .filter(Boolean);
 const maxSessions = Math.max(1, Number(process.env.DICTATE_MAX_SESSIONS) || DEFAULT_MAX_SESSIONS);
 const idleTimeoutMs = Math.max(1, Number(process.env.DICTATE_IDLE_TIMEOUT_S) || 60) * 1000;
+// One decoder per session at most, kept loaded between sessions.
+const engine = loadPocketSphinx({ poolSize: maxSessions });
 if (allowedOrigins.includes('*'))
   console.warn('[dictate] DICTATE_ALLOWED_ORIGINS=*: any web page may use this server from its visitors’ browsers.');
 
-const engine = loadPocketSphinx();
 const health = engine.health();
 if (!health.ready) console.warn(`[dictate] ${health.reason}`);
 

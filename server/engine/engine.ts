@@ -60,7 +60,14 @@ export interface Recognizer {
 }
 
 /** Whether an engine can run, and if not, what to install. */
-export type EngineHealth = { readonly ready: true; readonly name: string } | { readonly ready: false; readonly reason: string };
+export type EngineHealth =
+  | {
+      readonly ready: true;
+      readonly name: string;
+      /** Decoders loaded and free for the next session, where the engine pools them. */
+      readonly idleDecoders?: number;
+    }
+  | { readonly ready: false; readonly reason: string };
 
 /** A speech engine. */
 export interface SpeechEngine {

@@ -48,7 +48,7 @@ describe('loading PocketSphinx', () => {
   });
 
   it('loads with Debian’s packages installed', () => {
-    expect(loadPocketSphinx().health()).toEqual({ ready: true, name: expect.stringContaining('PocketSphinx') });
+    expect(loadPocketSphinx().health()).toEqual({ ready: true, name: expect.stringContaining('PocketSphinx'), idleDecoders: 0 });
   });
 });
 
@@ -99,5 +99,45 @@ describe('a PocketSphinx recognizer', () => {
       for (let w = 1; w < u.words.length; w++)
         expect(u.words[w].startMs).toBeGreaterThanOrEqual(u.words[w - 1].startMs + u.words[w - 1].durationMs);
     }
+  });
+});
+
+describe('the decoder pool', () => {
+  it('keeps a decoder a session is done with for the next one (reset, not reloaded), up to the pool size', async () => {
+    const pooled = loadPocketSphinx({ poolSize: 1 });
+    const idle = () => (pooled.health() as { idleDecoders: number }).idleDecoders;
+    const a = await pooled.open(collector().events);
+    const b = await pooled.open(collector().events);
+    expect(idle()).toBe(0);
+    await a.close();
+    await b.close();
+    expect(idle()).toBe(1); // the second is freed: the pool holds one
+    await pooled.open(collector().events);
+    expect(idle()).toBe(0); // taken from the pool
+  });
+
+  it('gives a reused decoder’s stream its own times and words', async () => {
+    const pooled = loadPocketSphinx({ poolSize: 1 });
+    const first = collector();
+    const r1 = await pooled.open(first.events);
+    r1.write(clip('sense_and_sensibility_01_austen_64kb-0880.wav'));
+    r1.write(silence(1000));
+    await r1.finish();
+    await r1.close();
+
+    const second = collector();
+    const r2 = await pooled.open(second.events);
+    const sentence = clip('sense_and_sensibility_01_austen_64kb-0920.wav');
+    r2.write(silence(1500));
+    r2.write(sentence);
+    r2.write(silence(1000));
+    await r2.finish();
+    await r2.close();
+    const [u] = second.finals.filter((f) => f.text);
+    const span = speechSpan(sentence);
+    expect(Math.abs(u.startMs - (1500 + span.startMs))).toBeLessThan(200);
+    expect(Math.abs(u.startMs + u.durationMs - (1500 + span.endMs))).toBeLessThan(300);
+    expect(u.text).toMatch(/had he married a more amiable woman/);
+    expect([...first.failures, ...second.failures]).toEqual([]);
   });
 });

@@ -6,8 +6,12 @@
  * the decoder's own VAD (`ps_get_in_speech`): an utterance starts when it reports speech and ends,
  * with a final hypothesis, when it reports silence again.
  *
- * Times are the decoder's own: in continuous mode its frame counter runs from the first sample
- * written, across utterances (10 ms frames), so a word's segment frames are its stream time.
+ * Times are the decoder's own: in continuous mode its frame counter runs from the first sample it
+ * ever decoded, across utterances and across the sessions a pooled decoder serves (10 ms frames), so
+ * a word's segment frames, less the samples decoded before this stream, are its stream time.
+ *
+ * Decoders are pooled: one that a session is done with is reset (its utterance ended) and kept for the
+ * next session, up to `poolSize`; more are freed.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -76,6 +80,15 @@ export interface EngineOptions {
   readonly modelDir?: string;
   /** Shortest audio between two partials, ms (default 200). */
   readonly partialIntervalMs?: number;
+  /** Decoders kept loaded for reuse between sessions (the session cap; default 2). */
+  readonly poolSize?: number;
+}
+
+/** A loaded decoder and how much audio it has decoded in its life, samples (its frame counter runs on). */
+interface LoadedDecoder {
+  readonly config: Pointer;
+  readonly decoder: Pointer;
+  decodedSamples: number;
 }
 
 function promisify<T>(fn: AsyncFn, ...args: unknown[]): Promise<T> {
@@ -88,21 +101,41 @@ function promisify<T>(fn: AsyncFn, ...args: unknown[]): Promise<T> {
 
 /** The loaded engine; {@link loadPocketSphinx} returns one, or an engine that cannot run. */
 class PocketSphinxEngine implements SpeechEngine {
+  /** Decoders free for the next session: reset, not reloaded (a load takes ~100–300 ms and ~25–90 MiB). */
+  private readonly idle: LoadedDecoder[] = [];
+
   constructor(
     private readonly c: Bindings,
     readonly modelDir: string,
     private readonly partialIntervalMs: number,
+    private readonly poolSize: number,
   ) {}
 
   health(): EngineHealth {
-    return { ready: true, name: `PocketSphinx (${this.modelDir})` };
+    return { ready: true, name: `PocketSphinx (${this.modelDir})`, idleDecoders: this.idle.length };
   }
 
   /**
-   * Creates a decoder for one stream (loads the model: ~100–300 ms, off the event loop).
-   * @throws Error if the decoder cannot be initialised.
+   * A recognizer for one stream, on a pooled decoder or a newly loaded one.
+   * @throws Error if a decoder cannot be initialised.
    */
   async open(events: RecognizerEvents): Promise<Recognizer> {
+    const loaded = this.idle.pop() ?? (await this.load());
+    const interval = (this.partialIntervalMs * ENGINE_SAMPLE_RATE) / 1000;
+    return new PocketSphinxRecognizer(this.c, loaded, events, interval, (d, healthy) => this.release(d, healthy));
+  }
+
+  /** A decoder back from a session: kept for the next one while the pool has room, else freed. */
+  private release(loaded: LoadedDecoder, healthy: boolean): void {
+    if (healthy && this.idle.length < this.poolSize) this.idle.push(loaded);
+    else {
+      this.c.ps_free(loaded.decoder);
+      this.c.cmd_ln_free_r(loaded.config);
+    }
+  }
+
+  /** Loads the model into a new decoder (~100–300 ms, off the event loop). */
+  private async load(): Promise<LoadedDecoder> {
     const c = this.c;
     const dir = this.modelDir;
     const config = c.cmd_ln_init(
@@ -138,7 +171,7 @@ class PocketSphinxEngine implements SpeechEngine {
       c.cmd_ln_free_r(config);
       throw new Error(`PocketSphinx could not load the model from ${dir}.`);
     }
-    return new PocketSphinxRecognizer(c, config, decoder, events, (this.partialIntervalMs * ENGINE_SAMPLE_RATE) / 1000);
+    return { config, decoder, decodedSamples: 0 };
   }
 }
 
@@ -183,7 +216,7 @@ export function loadPocketSphinx(options: EngineOptions = {}): SpeechEngine {
       `The PocketSphinx English model is missing from ${modelDir} (${missing.join(', ')}): run \`sudo apt-get install pocketsphinx-en-us\` and restart the server.`,
     );
   }
-  return new PocketSphinxEngine(c, modelDir, options.partialIntervalMs ?? 200);
+  return new PocketSphinxEngine(c, modelDir, options.partialIntervalMs ?? 200, options.poolSize ?? 2);
 }
 
 /**
@@ -208,14 +241,20 @@ class PocketSphinxRecognizer implements Recognizer {
   /** Stream position where the decoder's VAD reported speech, samples (the end of that batch). */
   private speechStartSample = 0;
 
+  private readonly decoder: Pointer;
+  /** Samples the decoder had decoded before this stream: its frame counter starts there. */
+  private readonly origin: number;
+
   constructor(
     private readonly c: Bindings,
-    private readonly config: Pointer,
-    private readonly decoder: Pointer,
+    private readonly loaded: LoadedDecoder,
     private readonly events: RecognizerEvents,
     private readonly partialIntervalSamples: number,
+    private readonly release: (loaded: LoadedDecoder, healthy: boolean) => void,
   ) {
-    this.c.ps_start_utt(decoder);
+    this.decoder = loaded.decoder;
+    this.origin = loaded.decodedSamples;
+    this.c.ps_start_utt(this.decoder);
   }
 
   write(samples: Int16Array): void {
@@ -250,8 +289,10 @@ class PocketSphinxRecognizer implements Recognizer {
     this.queue = [];
     this.queuedSamples = 0;
     await this.idle();
-    this.c.ps_free(this.decoder);
-    this.c.cmd_ln_free_r(this.config);
+    // Ends the utterance in progress (its words are not wanted) so the decoder can serve another stream.
+    if (!this.failed) this.c.ps_end_utt(this.decoder);
+    this.loaded.decodedSamples = this.origin + this.decodedSamples;
+    this.release(this.loaded, !this.failed);
   }
 
   /** Resolves when no decode is in flight and nothing is queued (or the decoder has failed). */
@@ -343,10 +384,10 @@ class PocketSphinxRecognizer implements Recognizer {
       c.ps_seg_frames(seg, sf, ef);
       const logProb = c.ps_seg_prob(seg, scores[0], scores[1], scores[2]) as number;
       const confidence = Math.min(1, Math.max(0, c.logmath_exp(logmath, logProb) as number));
-      // Segment frames count from the stream's first sample (see the module comment).
+      // Segment frames count from the decoder's first sample ever (see the module comment): less this stream's origin.
       words.push({
         text: raw.replace(ALTERNATE_PRONUNCIATION, ''),
-        startMs: samplesToMs(sf[0] * SAMPLES_PER_FRAME),
+        startMs: samplesToMs(sf[0] * SAMPLES_PER_FRAME - this.origin),
         durationMs: samplesToMs((ef[0] + 1 - sf[0]) * SAMPLES_PER_FRAME),
         confidence: Math.round(confidence * 1000) / 1000,
       });
