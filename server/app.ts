@@ -22,6 +22,8 @@ export interface DictateServerOptions extends ServerContext, AccessPolicy {
   readonly staticDir?: string;
   /** Most concurrent sessions (`DICTATE_MAX_SESSIONS`); more are closed with 1013 (default 2). */
   readonly maxSessions?: number;
+  /** A request (an upgrade included) must have sent all its headers within this, ms (default 10 000). */
+  readonly handshakeTimeoutMs?: number;
   /**
    * Test-only fault injection, off unless set (`DICTATE_FAULTS=1`): `POST /__faults/drop?holdMs=N`
    * kills every WebSocket connection as a network loss would (the client sees 1006) and holds new
@@ -87,40 +89,49 @@ export function createDictateServer(options: DictateServerOptions): DictateServe
   /** Upgrades wait until this time (fault injection), ms since the epoch. */
   let holdUpgradesUntil = 0;
 
-  const server = createServer((req, res) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-    const url = requestUrl(req);
-    if (!url) return json(res, 400, { error: { code: 'bad_request', message: 'The request URL cannot be parsed.' } });
-    const refused = refusal(req, options, false);
-    if (refused) return json(res, 403, { error: { code: 'forbidden', message: refused } });
-    if (options.faults && req.method === 'POST' && url.pathname === '/__faults/drop') {
-      const holdMs = Math.min(60_000, Math.max(0, Number(url.searchParams.get('holdMs')) || 0));
-      holdUpgradesUntil = Date.now() + holdMs;
-      const dropped = wss.clients.size;
-      for (const client of wss.clients) client.terminate();
-      options.log(`fault: dropped ${dropped} connection(s), holding upgrades for ${holdMs} ms`);
-      return json(res, 200, { dropped, holdMs });
-    }
-    if (url.pathname === '/v1/auth/token') return tokenEndpoint(req, res);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return json(
-        res,
-        405,
-        { error: { code: 'method_not_allowed', message: `${String(req.method).slice(0, 10)} is not allowed here.` } },
-        { Allow: 'GET, HEAD' },
-      );
-    }
-    if (url.pathname === '/healthz') {
-      const health = options.engine.health();
-      return json(res, 200, { ok: true, ...(health.ready ? { engine: 'ready' } : { engine: 'unavailable', reason: health.reason }) });
-    }
-    if (url.pathname === '/readyz') {
-      const ready = !shuttingDown && !sessions.full && options.engine.health().ready;
-      return json(res, ready ? 200 : 503, { ready, sessions: sessions.open.size, max_sessions: sessions.max, shutting_down: shuttingDown });
-    }
-    if (assets) return assets(req, res, () => notFound(res));
-    notFound(res);
-  });
+  const handshakeMs = options.handshakeTimeoutMs ?? 10_000;
+  const server = createServer(
+    { headersTimeout: handshakeMs, requestTimeout: handshakeMs * 3, connectionsCheckingInterval: Math.min(1000, handshakeMs) },
+    (req, res) => {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+      const url = requestUrl(req);
+      if (!url) return json(res, 400, { error: { code: 'bad_request', message: 'The request URL cannot be parsed.' } });
+      const refused = refusal(req, options, false);
+      if (refused) return json(res, 403, { error: { code: 'forbidden', message: refused } });
+      if (options.faults && req.method === 'POST' && url.pathname === '/__faults/drop') {
+        const holdMs = Math.min(60_000, Math.max(0, Number(url.searchParams.get('holdMs')) || 0));
+        holdUpgradesUntil = Date.now() + holdMs;
+        const dropped = wss.clients.size;
+        for (const client of wss.clients) client.terminate();
+        options.log(`fault: dropped ${dropped} connection(s), holding upgrades for ${holdMs} ms`);
+        return json(res, 200, { dropped, holdMs });
+      }
+      if (url.pathname === '/v1/auth/token') return tokenEndpoint(req, res);
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        return json(
+          res,
+          405,
+          { error: { code: 'method_not_allowed', message: `${String(req.method).slice(0, 10)} is not allowed here.` } },
+          { Allow: 'GET, HEAD' },
+        );
+      }
+      if (url.pathname === '/healthz') {
+        const health = options.engine.health();
+        return json(res, 200, { ok: true, ...(health.ready ? { engine: 'ready' } : { engine: 'unavailable', reason: health.reason }) });
+      }
+      if (url.pathname === '/readyz') {
+        const ready = !shuttingDown && !sessions.full && options.engine.health().ready;
+        return json(res, ready ? 200 : 503, {
+          ready,
+          sessions: sessions.open.size,
+          max_sessions: sessions.max,
+          shutting_down: shuttingDown,
+        });
+      }
+      if (assets) return assets(req, res, () => notFound(res));
+      notFound(res);
+    },
+  );
 
   // Messages up to 16 MiB are read so an oversized one gets a protocol error before the close;
   // anything larger is closed by ws itself with 1009.

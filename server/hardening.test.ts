@@ -154,6 +154,15 @@ describe('admission control', () => {
     client.ws.close();
   });
 
+  it('drops a client that does not finish its handshake in time', async () => {
+    const { port, http } = await start({ handshakeTimeoutMs: 300 });
+    const started = Date.now();
+    const answer = await raw(port, 'GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n'); // never ends its headers
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(answer).toMatch(/^(HTTP\/1\.1 408|$)/);
+    expect(await alive(http)).toBe(200);
+  });
+
   it('closes a connection that sends no audio for the idle timeout', async () => {
     const { base } = await start({ idleTimeoutMs: 400 });
     const client = await TestClient.connect(`${base}${RESON8}`);

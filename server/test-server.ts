@@ -8,7 +8,10 @@ import { INSTALL_HINT } from './engine/pocketsphinx';
 export async function startTestServer(
   engine: SpeechEngine,
   options: Partial<
-    Pick<DictateServerOptions, 'apiKey' | 'faults' | 'maxSessions' | 'allowedOrigins' | 'allowedHosts' | 'idleTimeoutMs' | 'log'>
+    Pick<
+      DictateServerOptions,
+      'apiKey' | 'faults' | 'maxSessions' | 'allowedOrigins' | 'allowedHosts' | 'idleTimeoutMs' | 'handshakeTimeoutMs' | 'log'
+    >
   > & {
     unavailable?: boolean;
   } = {},
