@@ -64,6 +64,9 @@ describe('the audio journal', () => {
     expect(j.endOfSpeechBefore(35, 0.03, 25)).toBe(35);
     expect(j.hasSpeech(10, 30, 0.03)).toBe(false);
     expect(j.hasSpeech(10, 31, 0.03)).toBe(true);
+    // A run shorter than the minimum (a breath, a click) is not speech to wait for.
+    expect(j.hasSpeech(10, 35, 0.03, 10)).toBe(false);
+    expect(j.hasSpeech(0, 35, 0.03, 10)).toBe(true);
   });
 
   it('refuses a capacity that is not a positive whole number of frames', () => {

@@ -104,9 +104,16 @@ export class AudioJournal {
     return sent;
   }
 
-  /** True when any frame in `[from, to)` has a peak at or above `threshold` (speech not yet answered). */
-  hasSpeech(from: number, to: number, threshold: number): boolean {
-    for (let i = Math.max(from, this.oldest); i < Math.min(to, this.next); i++) if (this.peakAt(i) >= threshold) return true;
+  /**
+   * True when `[from, to)` holds speech: at least `minFrames` frames in a row with a peak at or above
+   * `threshold` (a breath or a click after the last word is shorter, and is not speech to wait for).
+   */
+  hasSpeech(from: number, to: number, threshold: number, minFrames = 1): boolean {
+    let run = 0;
+    for (let i = Math.max(from, this.oldest); i < Math.min(to, this.next); i++) {
+      run = this.peakAt(i) >= threshold ? run + 1 : 0;
+      if (run >= minFrames) return true;
+    }
     return false;
   }
 }

@@ -131,6 +131,8 @@ export interface SessionDeps {
 const LEVEL_EVERY_FRAMES = 5;
 /** A frame whose peak reaches this counts as speech (−30 dBFS), for acknowledgement and watchdogs. */
 const SPEECH_PEAK = 0.03;
+/** Loud frames in a row that count as speech still to be answered (200 ms; a breath or click is shorter). */
+const SPEECH_RUN_FRAMES = 10;
 /** A quiet stretch this long (300 ms) ends an utterance when a final carries no times. */
 const QUIET_FRAMES = 15;
 /** Digital silence for this long (3 s) means the microphone delivers nothing. */
@@ -667,7 +669,7 @@ class DictationRun {
     // Once the service has answered the end of the stream, a word's end may come a little before the
     // signal falls quiet: a 300 ms tail after the last final is not unanswered speech.
     const from = this.journal.acknowledged + (link.finalAfterFinish ? QUIET_FRAMES : 0);
-    if (this.journal.hasSpeech(from, link.cursor, SPEECH_PEAK)) return;
+    if (this.journal.hasSpeech(from, link.cursor, SPEECH_PEAK, SPEECH_RUN_FRAMES)) return;
     this.quietTimer = setTimeout(() => this.end({ kind: 'completed' }), link.protocol.finishQuietMs);
   }
 
