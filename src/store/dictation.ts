@@ -8,7 +8,7 @@ import { createJSONStorage, persist, type PersistStorage } from 'zustand/middlew
 import { dictationError, type DictationError } from '../core/errors';
 import { onStorageFailure, reportStorageFailure } from './errors';
 import { isObject } from '../core/json';
-import type { Word } from '../core/events';
+import type { FinalResult } from '../core/events';
 import { providerEntry } from '../protocol/registry';
 import type { OptionValue } from '../protocol/service';
 import type { SessionControl, SessionSink, SessionStatus, TranscriptUpdate } from '../session/session';
@@ -23,19 +23,8 @@ import {
 } from '../session/settings';
 import { useCredentials } from './credentials';
 
-/** One final utterance, with timing and words where the service gives them. */
-export interface Segment {
-  readonly id: number;
-  readonly text: string;
-  readonly language?: string;
-  /** ms since its session's stream began */
-  readonly startMs?: number;
-  /** ms */
-  readonly durationMs?: number;
-  readonly words?: readonly Word[];
-  /** Who spoke, where the service diarizes. */
-  readonly speaker?: string;
-}
+/** One final utterance as the transcript keeps it: a final result (times in ms since the run began) and its number. */
+export type Segment = Omit<FinalResult, 'type'> & { readonly id: number };
 
 /** A change to the current provider's profile; `options` are merged into the saved ones. */
 export interface ProfilePatch {
