@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
@@ -60,6 +60,9 @@ describe('Dictate', () => {
     service.push({ type: 'transcription.partial', text: 'hello how are' });
     const partial = await within(log).findByText('hello how are');
     expect(partial).toHaveClass('italic');
+    // Shown, but not announced: a screen reader hears each final once, never the partials.
+    expect(partial).toHaveAttribute('aria-live', 'off');
+    expect(log).toHaveAttribute('aria-live', 'polite');
 
     service.push({ type: 'transcription.completed', text: 'hello how are you doing today', language: 'en' });
     service.push({ type: 'speech.stopped' });
@@ -81,6 +84,36 @@ describe('Dictate', () => {
     expect(await screen.findByRole('button', { name: 'Start recording' })).toBeEnabled();
     expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent('Stopped');
     expect(screen.getByRole('log', { name: 'Transcript' })).toHaveTextContent('the last');
+  });
+
+  it('keeps the reader’s place when they scroll up, offers "Jump to latest", and the log can be reached by keyboard', async () => {
+    const user = await renderRecording();
+    const log = screen.getByRole('log', { name: 'Transcript' });
+    expect(log).toHaveAttribute('tabindex', '0');
+    // jsdom has no layout: give the log a size, and scroll it up.
+    Object.defineProperty(log, 'scrollHeight', { configurable: true, value: 2000 });
+    Object.defineProperty(log, 'clientHeight', { configurable: true, value: 300 });
+    log.scrollTop = 400;
+    fireEvent.scroll(log);
+    service.push({ type: 'transcription.completed', text: 'new words arrive' });
+    await screen.findByText('new words arrive');
+    expect(log.scrollTop).toBe(400); // not pulled to the bottom
+    await user.click(screen.getByRole('button', { name: 'Jump to latest' }));
+    expect(log.scrollTop).toBe(2000);
+    expect(log).toHaveFocus();
+    expect(screen.queryByRole('button', { name: 'Jump to latest' })).not.toBeInTheDocument();
+  });
+
+  it('keeps the record button focusable while finishing, so focus is still on it after Stop', async () => {
+    service.options.answerClose = false; // the service takes its time: Dictate waits (finishTimeoutMs)
+    const user = await renderRecording();
+    await user.click(screen.getByRole('button', { name: 'Stop recording' }));
+    // A disabled button would drop focus to the page; this one says it is busy instead.
+    const finishing = screen.getByRole('button', { name: 'Stop recording' });
+    expect(finishing).toHaveAttribute('aria-disabled', 'true');
+    expect(finishing).toBeEnabled();
+    await user.click(finishing); // a second click while finishing does nothing
+    expect(await screen.findByRole('button', { name: 'Start recording' })).toHaveFocus();
   });
 
   it('asks nothing before Clear but offers Undo, which brings the words back', async () => {
@@ -209,6 +242,8 @@ describe('Dictate', () => {
       words: RESON8_TRANSCRIPT_EXAMPLE.words.map((w) => (w.text === 'chest' ? { ...w, confidence: 0.31 } : w)),
     });
     expect(await screen.findByTitle('Low confidence: 31%')).toHaveTextContent('chest');
+    // Described, not spoken inline after the word.
+    expect(screen.getByRole('log', { name: 'Transcript' })).not.toHaveTextContent('uncertain');
     expect(screen.getByText(/words are ones the recognizer was unsure of/)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Stop recording' }));
     await screen.findByRole('button', { name: 'Start recording' });

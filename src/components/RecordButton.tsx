@@ -10,9 +10,10 @@ export function RecordButton() {
   return (
     <button
       type="button"
-      onClick={active ? stop : start}
-      disabled={status === 'stopping'}
-      className={`group inline-flex items-center gap-3 rounded-full px-6 py-3 text-base font-semibold shadow-sm transition focus-visible:outline-2 focus-visible:outline-offset-2 disabled:cursor-wait disabled:opacity-60 ${
+      // While finishing the button stays focusable (not `disabled`), so focus is still on it after Stop.
+      onClick={status === 'stopping' ? undefined : active ? stop : start}
+      aria-disabled={status === 'stopping'}
+      className={`group inline-flex items-center gap-3 rounded-full px-6 py-3 text-base font-semibold shadow-sm transition focus-visible:outline-2 focus-visible:outline-offset-2 aria-disabled:cursor-wait aria-disabled:opacity-60 ${
         active
           ? 'bg-rose-600 text-white hover:bg-rose-700 focus-visible:outline-rose-600'
           : 'bg-indigo-600 text-white hover:bg-indigo-700 focus-visible:outline-indigo-600'
