@@ -172,8 +172,11 @@ export async function dictate(
   const auth = options.apiKey ? (entry.authMethods.find((m) => m !== 'none') ?? 'none') : profile.auth;
   control.start({ provider, profile: { ...profile, auth, url: options.url ?? profile.url }, apiKey: options.apiKey ?? '' }, sink);
   await Promise.race([options.until ?? mic.played, over]); // a run that fails stops the microphone first
-  if (options.abandon) control.abort();
-  else control.stop();
-  await Promise.race([over, options.abandon ? Promise.resolve() : over]);
+  if (options.abandon) {
+    control.abort(); // the page going away: no end to wait for
+  } else {
+    control.stop();
+    await over;
+  }
   return { finals, text: finals.map((f) => f.text).join(' '), statuses, notices, error, recoveryMs };
 }
