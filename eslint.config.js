@@ -48,7 +48,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
     },
   },
-  // Imports run one way: core ← audio, protocol ← session ← store ← components; server ← core and codecs.
+  // Imports run one way: core ← audio, protocol, transcript ← history, session ← store ← components; server ← core and codecs.
   { files: ['src/core/**'], ignores: TESTS, rules: onlyDown('^\\.\\./', 'src/core is the ground floor: it imports nothing above it.') },
   {
     files: ['src/audio/**'],
@@ -59,6 +59,16 @@ export default tseslint.config(
     files: ['src/protocol/**'],
     ignores: TESTS,
     rules: onlyDown('^\\.\\./(audio|session|store|components)/', 'src/protocol imports only src/core.'),
+  },
+  {
+    files: ['src/transcript/**'],
+    ignores: TESTS,
+    rules: onlyDown('^\\.\\./(?!core/)', 'src/transcript is pure transcript logic: it imports only src/core.'),
+  },
+  {
+    files: ['src/history/**'],
+    ignores: TESTS,
+    rules: onlyDown('^\\.\\./(?!core/|transcript/)', 'src/history keeps sessions: it imports only core and transcript.'),
   },
   {
     files: ['src/session/**'],
@@ -73,7 +83,7 @@ export default tseslint.config(
   {
     files: ['src/components/**'],
     ignores: TESTS,
-    rules: onlyDown('^\\.\\./audio/', 'Components render state and call actions; capture belongs to the session.'),
+    rules: onlyDown('^\\.\\./(audio|history)/', 'Components render state and call actions; capture and storage are below the store.'),
   },
   {
     files: ['server/**'],

@@ -1,0 +1,87 @@
+/**
+ * The transcript as Dictate keeps it: sessions of final segments. Pure types and text helpers, used by
+ * the history database, the store, the export formats and the components.
+ */
+import type { FinalResult } from '../core/events';
+
+/**
+ * One final utterance of a session: a final result with its number in the session. Times (`startMs`,
+ * `durationMs`, and the words' times) are ms since the session began, counting only time spent recording.
+ */
+export type Segment = Omit<FinalResult, 'type'> & {
+  /** 1-based, unique in its session, in order. */
+  readonly id: number;
+  /** What the service sent, where the text shown differs (spoken commands applied, or edited by hand). */
+  readonly raw?: string;
+  /** True once the user changed the text by hand. */
+  readonly edited?: boolean;
+};
+
+/** A dictation session as History lists it (its segments are stored apart, one record each). */
+export interface SessionMeta {
+  /** Random id (UUID). */
+  readonly id: string;
+  /** Set by the user; '' shows the first words instead. */
+  readonly title: string;
+  /** Epoch ms of the first recording. */
+  readonly startedAt: number;
+  /** Epoch ms of the last change. */
+  readonly updatedAt: number;
+  /** The provider's label when it was last recorded, e.g. "Local engine (VoiceRun protocol)". */
+  readonly provider: string;
+  /** Time spent recording, ms, summed over every run of the session. */
+  readonly durationMs: number;
+  readonly segmentCount: number;
+  /** The first words, up to {@link PREVIEW_CHARS} characters. */
+  readonly preview: string;
+  /** True while a recording is under way; a session found so after a reload was interrupted. */
+  readonly recording: boolean;
+  /** The tab closed or crashed while recording: words up to the last final are kept, the partial is not. */
+  readonly interrupted: boolean;
+}
+
+/** How much of a session's text History shows. */
+export const PREVIEW_CHARS = 120;
+
+/** The transcript as plain text: segments in order, space-joined (none after a spoken line break). */
+export function transcriptText(segments: readonly Pick<Segment, 'text'>[]): string {
+  let out = '';
+  for (const s of segments) {
+    const text = s.text.replace(/^ +| +$/g, '');
+    if (!text) continue;
+    out += out === '' || out.endsWith('\n') || /^[\n.,?!;:]/.test(text) ? text : ' ' + text;
+  }
+  return out.replace(/^\s+|\s+$/g, '');
+}
+
+/** The first words of a transcript, cut at a word boundary to at most {@link PREVIEW_CHARS} characters. */
+export function previewOf(segments: readonly Pick<Segment, 'text'>[]): string {
+  const text = transcriptText(segments.slice(0, 20)).replace(/\s+/g, ' ');
+  if (text.length <= PREVIEW_CHARS) return text;
+  const cut = text.slice(0, PREVIEW_CHARS);
+  return cut.slice(0, Math.max(cut.lastIndexOf(' '), 1)) + '…';
+}
+
+/** What History calls a session: its title, else its first words, else its date. */
+export function sessionTitle(meta: Pick<SessionMeta, 'title' | 'preview' | 'startedAt'>): string {
+  if (meta.title.trim()) return meta.title.trim();
+  if (meta.preview) return meta.preview.length > 48 ? meta.preview.slice(0, 48).replace(/\s+\S*$/, '') + '…' : meta.preview;
+  return `Dictation of ${new Date(meta.startedAt).toLocaleString()}`;
+}
+
+/** h:mm:ss or m:ss for a duration in ms. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** End of a segment, ms since the session began (its start when it has no duration; undefined without times). */
+export function segmentEndMs(segment: Segment): number | undefined {
+  if (segment.startMs === undefined) return undefined;
+  const lastWord = segment.words?.at(-1);
+  const wordsEnd = lastWord?.startMs !== undefined ? lastWord.startMs + (lastWord.durationMs ?? 0) : 0;
+  return Math.max(segment.startMs + (segment.durationMs ?? 0), wordsEnd);
+}
