@@ -70,11 +70,12 @@ describe('Dictate', () => {
     expect(within(log).getByText('hello how are you doing today')).not.toHaveClass('italic');
     service.push({ type: 'transcription.partial', text: 'and more' });
     expect(await within(log).findByText('and more')).toBeInTheDocument();
-    expect(log).toHaveTextContent('hello how are you doing today and more');
+    // The final is its own paragraph; the partial follows on its own line.
+    expect(log).toHaveTextContent(/^hello how are you doing today\s*and more$/);
 
     await user.click(screen.getByRole('button', { name: 'Copy transcript' }));
     expect(await navigator.clipboard.readText()).toBe('hello how are you doing today');
-    expect(screen.getByRole('status', { name: 'Copy result' })).toHaveTextContent('Copied');
+    expect(screen.getByRole('status', { name: 'Transcript action result' })).toHaveTextContent('Copied');
   });
 
   it('stops on a second click and returns to Start recording once the last words are in', async () => {
@@ -116,16 +117,19 @@ describe('Dictate', () => {
     expect(await screen.findByRole('button', { name: 'Start recording' })).toHaveFocus();
   });
 
-  it('asks nothing before Clear but offers Undo, which brings the words back', async () => {
-    const user = userEvent.setup();
-    useDictation.setState({ segments: [{ id: 1, text: 'Marianne would have thought' }] });
-    render(<App />);
-    await user.click(screen.getByRole('button', { name: 'Clear' }));
+  it('starts a new session when asked, keeping the last one in History', async () => {
+    const user = await renderRecording();
+    service.push({ type: 'transcription.completed', text: 'Marianne would have thought' });
+    await screen.findByText('Marianne would have thought');
+    expect(screen.getByRole('button', { name: 'New session' })).toBeDisabled(); // not while recording
+    await user.click(screen.getByRole('button', { name: 'Stop recording' }));
+    await user.click(await screen.findByRole('button', { name: 'New session' }));
     expect(screen.getByRole('log', { name: 'Transcript' })).not.toHaveTextContent('Marianne');
-    expect(screen.getByText('Transcript cleared.')).toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'Undo' }));
-    expect(screen.getByRole('log', { name: 'Transcript' })).toHaveTextContent('Marianne would have thought');
-    expect(screen.queryByRole('button', { name: 'Undo' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'History' }));
+    const history = screen.getByRole('region', { name: 'History' });
+    expect(await within(history).findByRole('heading', { name: 'Marianne would have thought' })).toBeInTheDocument();
+    await user.click(within(history).getByRole('button', { name: 'Open Marianne would have thought' }));
+    expect(await within(screen.getByRole('log', { name: 'Transcript' })).findByText('Marianne would have thought')).toBeInTheDocument();
   });
 
   it('shows a denied microphone as a sentence that says what to do', async () => {

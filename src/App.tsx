@@ -1,5 +1,7 @@
+import { useState } from 'react';
 import { ConnectionStatus } from './components/ConnectionStatus';
 import { ErrorAlert } from './components/ErrorAlert';
+import { HistoryPanel } from './components/HistoryPanel';
 import { LeaveGuard } from './components/LeaveGuard';
 import { RecordButton } from './components/RecordButton';
 import { SettingsForm } from './components/SettingsForm';
@@ -8,6 +10,7 @@ import { TranscriptActions } from './components/TranscriptActions';
 import { VoiceActivity } from './components/VoiceActivity';
 
 export function App() {
+  const [showHistory, setShowHistory] = useState(false);
   return (
     <div className="min-h-screen">
       <LeaveGuard />
@@ -17,11 +20,27 @@ export function App() {
             <img src="/favicon.svg" alt="" className="h-7 w-7" />
             Dictate
           </h1>
-          <ConnectionStatus />
+          <div className="flex items-center gap-3">
+            <ConnectionStatus />
+            <button
+              type="button"
+              aria-expanded={showHistory}
+              aria-controls="history"
+              onClick={() => setShowHistory((v) => !v)}
+              className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+            >
+              History
+            </button>
+          </div>
         </div>
       </header>
       <main className="mx-auto max-w-3xl space-y-4 px-4 py-6">
         <ErrorAlert />
+        {showHistory && (
+          <div id="history">
+            <HistoryPanel />
+          </div>
+        )}
         <section
           aria-label="Recorder"
           className="flex flex-wrap items-center justify-between gap-4 rounded-xl border border-slate-200 bg-white p-4"

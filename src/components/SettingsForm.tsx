@@ -285,6 +285,16 @@ export function SettingsForm() {
               onChange={(value) => updateProfile({ options: { [field.key]: value } })}
             />
           ))}
+          <Check
+            label="Spoken punctuation"
+            hint={
+              entry.local
+                ? 'Say “period”, “comma”, “question mark”, “new line” or “new paragraph” to write them: this engine writes no punctuation of its own.'
+                : 'Say “period”, “comma”, “question mark”, “new line” or “new paragraph” to write them. Off by default: this service punctuates by itself.'
+            }
+            checked={profile.spokenCommands ?? entry.local}
+            onChange={(spokenCommands) => updateProfile({ spokenCommands })}
+          />
           <div className="sm:col-span-2">
             <button
               type="button"

@@ -1,8 +1,11 @@
-import { Fragment, memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { transcriptText, useDictation, type Segment } from '../store/dictation';
 
 /** Words below this confidence (0–1) are marked as uncertain. */
 export const LOW_CONFIDENCE = 0.5;
+
+/** Segments per rendered block: a block is skipped by React when its segments did not change, and by layout when off screen. */
+const BLOCK = 40;
 
 /** m:ss.s */
 function clock(ms: number): string {
@@ -10,87 +13,239 @@ function clock(ms: number): string {
   return `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, '0')}`;
 }
 
-/** A final utterance: plain text, or its words with the uncertain ones underlined. */
-const SegmentText = memo(function SegmentText({ segment }: { segment: Segment }) {
-  const timing =
-    segment.startMs !== undefined ? `${clock(segment.startMs)}–${clock(segment.startMs + (segment.durationMs ?? 0))}` : undefined;
+/** A final utterance's text: plain, or its words with the uncertain ones underlined. */
+function SegmentWords({ segment }: { segment: Segment }) {
   const words = segment.words;
-  // Word detail only when it is the same text (a service may punctuate text but not words).
+  // Word detail only when it is the same text (a service may punctuate text but not words; an edit changes it).
   const byWord =
     words &&
     words.length > 0 &&
     words.some((w) => w.confidence !== undefined) &&
-    transcriptText([{ id: 0, text: words.map((w) => w.text).join(' ') }]) === segment.text;
-  if (!byWord) {
-    return <span title={timing}>{segment.text} </span>;
-  }
+    transcriptText([{ text: words.map((w) => w.text).join(' ') }]) === segment.text;
+  if (!byWord) return <>{segment.text}</>;
   return (
-    <span title={timing}>
+    <>
       {words.map((w, i) =>
         w.confidence !== undefined && w.confidence < LOW_CONFIDENCE ? (
-          <Fragment key={i}>
-            <span
-              className="underline decoration-amber-500 decoration-wavy decoration-1 underline-offset-4"
-              title={`Low confidence: ${Math.round(w.confidence * 100)}%`}
-            >
-              {w.text}
-            </span>{' '}
-          </Fragment>
+          <span
+            key={i}
+            className="underline decoration-amber-500 decoration-wavy decoration-1 underline-offset-4"
+            title={`Low confidence: ${Math.round(w.confidence * 100)}%`}
+          >
+            {w.text}{' '}
+          </span>
         ) : (
           <span key={i}>{w.text} </span>
         ),
       )}
-    </span>
+    </>
   );
-});
+}
 
-/** The live transcript: final text plain (uncertain words underlined), the utterance in progress muted and italic. */
-export function Transcript() {
-  const segments = useDictation((s) => s.segments);
-  const partial = useDictation((s) => s.partial);
-  const status = useDictation((s) => s.status);
-  const ref = useRef<HTMLDivElement>(null);
-  // Follow new text only while the reader is at the bottom; scrolled up, they keep their place.
-  const [following, setFollowing] = useState(true);
-  // The same elements while only the partial changes (5 times a second): React skips them.
-  const finals = useMemo(() => segments.map((s) => <SegmentText key={s.id} segment={s} />), [segments]);
+interface EditorProps {
+  readonly segment: Segment;
+  readonly onDone: (text: string | null) => void;
+}
+
+/** Edits one segment: Enter saves, Shift+Enter is a line break, Escape cancels; leaving the field saves. */
+function SegmentEditor({ segment, onDone }: EditorProps) {
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const done = useRef(false);
   useEffect(() => {
     const el = ref.current;
-    if (el && following) el.scrollTop = el.scrollHeight;
-  }, [segments, partial, following]);
+    el?.focus();
+    el?.setSelectionRange(el.value.length, el.value.length);
+  }, []);
+  const finish = (text: string | null) => {
+    if (done.current) return;
+    done.current = true;
+    onDone(text);
+  };
+  return (
+    <textarea
+      ref={ref}
+      aria-label={`Edit segment ${segment.id}`}
+      defaultValue={segment.text}
+      rows={Math.max(1, Math.ceil(segment.text.length / 60))}
+      className="block w-full resize-y rounded-md border border-indigo-400 bg-white p-1 text-lg leading-relaxed text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
+      onKeyDown={(e) => {
+        e.stopPropagation();
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          finish(null);
+        } else if (e.key === 'Enter' && !e.shiftKey) {
+          e.preventDefault();
+          finish(e.currentTarget.value);
+        }
+      }}
+      onBlur={(e) => finish(e.currentTarget.value)}
+    />
+  );
+}
+
+interface BlockProps {
+  readonly segments: readonly Segment[];
+  /** The segment being edited, when it is in this block. */
+  readonly editing: number | null;
+  readonly onEdit: (id: number | null, text?: string | null) => void;
+}
+
+/** A run of final segments, one paragraph each; off-screen blocks skip layout and paint (`content-visibility`). */
+const Block = memo(
+  function Block({ segments, editing, onEdit }: BlockProps) {
+    return (
+      <div className="[contain-intrinsic-size:auto_40rem] [content-visibility:auto]">
+        {segments.map((segment) => {
+          const timing =
+            segment.startMs !== undefined ? `${clock(segment.startMs)}–${clock(segment.startMs + (segment.durationMs ?? 0))}` : undefined;
+          if (segment.id === editing) return <SegmentEditor key={segment.id} segment={segment} onDone={(text) => onEdit(null, text)} />;
+          return (
+            <p
+              key={segment.id}
+              data-segment={segment.id}
+              tabIndex={-1}
+              title={timing}
+              onDoubleClick={() => onEdit(segment.id)}
+              className="mb-1 rounded-sm focus-visible:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-600"
+            >
+              <SegmentWords segment={segment} />
+              {segment.edited && <span className="sr-only"> (edited)</span>}
+            </p>
+          );
+        })}
+      </div>
+    );
+  },
+  (a, b) =>
+    a.editing === b.editing &&
+    a.onEdit === b.onEdit &&
+    a.segments.length === b.segments.length &&
+    a.segments.every((s, i) => s === b.segments[i]),
+);
+
+/** The utterance in progress, on its own: a new partial re-renders only this line. */
+function Partial({ onChange }: { onChange: () => void }) {
+  const partial = useDictation((s) => s.partial);
+  useLayoutEffect(onChange, [partial, onChange]);
+  if (!partial) return null;
+  // Shown as it changes, announced only once it is final.
+  return (
+    <p aria-live="off" className="text-slate-600 italic">
+      {partial}
+    </p>
+  );
+}
+
+/**
+ * The live transcript: final segments as paragraphs (uncertain words underlined), the utterance in progress
+ * muted and italic. A segment is edited in place: double-click it, or pick it with ↑/↓ and press Enter.
+ */
+export function Transcript() {
+  const segments = useDictation((s) => s.segments);
+  const status = useDictation((s) => s.status);
+  const interrupted = useDictation((s) => s.session?.interrupted ?? false);
+  const hasPartial = useDictation((s) => s.partial !== '');
+  const editSegment = useDictation((s) => s.editSegment);
+  const ref = useRef<HTMLDivElement>(null);
+  const [editing, setEditing] = useState<number | null>(null);
+  const lastEdited = useRef<number | null>(null);
+  // Follow new text only while the reader is at the bottom; scrolled up, they keep their place.
+  const [following, setFollowing] = useState(true);
+  const followingRef = useRef(true);
+  const follow = useCallback(() => {
+    const el = ref.current;
+    if (el && followingRef.current) el.scrollTop = el.scrollHeight;
+  }, []);
+  useLayoutEffect(follow, [segments, follow]);
   const onScroll = () => {
     const el = ref.current;
-    if (el) setFollowing(el.scrollHeight - el.scrollTop - el.clientHeight < 24);
+    if (!el) return;
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+    followingRef.current = atBottom;
+    setFollowing(atBottom);
   };
   const jumpToLatest = () => {
+    followingRef.current = true;
     setFollowing(true);
+    follow();
     ref.current?.focus();
   };
-  const empty = segments.length === 0 && !partial;
+  const onEdit = useCallback(
+    (id: number | null, text?: string | null) => {
+      if (id !== null) {
+        setEditing(id);
+        return;
+      }
+      setEditing((current) => {
+        if (current !== null && typeof text === 'string') editSegment(current, text);
+        lastEdited.current = current;
+        return null;
+      });
+    },
+    [editSegment],
+  );
+  // After an edit, focus goes back to the segment.
+  useEffect(() => {
+    if (editing !== null || lastEdited.current === null) return;
+    ref.current?.querySelector<HTMLElement>(`[data-segment="${lastEdited.current}"]`)?.focus();
+    lastEdited.current = null;
+  }, [editing]);
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement;
+    const all = [...(ref.current?.querySelectorAll<HTMLElement>('[data-segment]') ?? [])];
+    const at = all.indexOf(target);
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      const next = at < 0 ? (e.key === 'ArrowUp' ? all.at(-1) : all[0]) : all[at + (e.key === 'ArrowDown' ? 1 : -1)];
+      if (!next) return;
+      e.preventDefault();
+      next.focus();
+    } else if (e.key === 'Enter' && at >= 0) {
+      e.preventDefault();
+      onEdit(Number(target.dataset.segment));
+    }
+  };
+  const blocks = useMemo(() => {
+    const out: Segment[][] = [];
+    for (let i = 0; i < segments.length; i += BLOCK) out.push(segments.slice(i, i + BLOCK));
+    return out;
+  }, [segments]);
+  const empty = segments.length === 0 && !hasPartial;
   const uncertain = useMemo(
     () => segments.some((s) => s.words?.some((w) => w.confidence !== undefined && w.confidence < LOW_CONFIDENCE)),
     [segments],
   );
   return (
     <div className="relative">
+      {interrupted && status !== 'recording' && (
+        <p className="mb-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          This session was interrupted: the tab closed while recording. Every final sentence was kept; the last words in progress were not.
+          Start recording to continue it.
+        </p>
+      )}
+      {/* The log is also where segments are chosen (↑ ↓) and opened for editing (Enter): it takes those keys. */}
+      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions */}
       <div
         ref={ref}
         role="log"
         aria-label="Transcript"
         aria-live="polite"
+        aria-describedby="transcript-help"
         onScroll={onScroll}
-        // The log scrolls: keyboard users must be able to reach it (a log is not interactive by itself).
+        onKeyDown={onKeyDown}
+        // The log scrolls and holds the segments to edit: keyboard users must be able to reach it.
         // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
         tabIndex={0}
-        className="h-64 overflow-y-auto rounded-xl border border-slate-200 bg-white p-4 text-lg leading-relaxed whitespace-pre-wrap focus-visible:outline-2 focus-visible:outline-indigo-600 sm:h-80"
+        className="h-[max(16rem,calc(100dvh-26rem))] overflow-y-auto rounded-xl border border-slate-200 bg-white p-4 text-lg leading-relaxed whitespace-pre-wrap text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
       >
-        {finals}
-        {/* Shown as it changes, announced only once it is final. */}
-        {partial && (
-          <span aria-live="off" className="text-slate-600 italic">
-            {partial}
-          </span>
-        )}
+        {blocks.map((block, i) => (
+          <Block
+            key={i}
+            segments={block}
+            editing={editing !== null && block.some((s) => s.id === editing) ? editing : null}
+            onEdit={onEdit}
+          />
+        ))}
+        <Partial onChange={follow} />
       </div>
       {!following && (
         <button
@@ -101,12 +256,16 @@ export function Transcript() {
           Jump to latest
         </button>
       )}
-      {uncertain && (
-        <p className="mt-1 text-xs text-slate-500">
-          <span className="underline decoration-amber-500 decoration-wavy underline-offset-4">Underlined</span> words are ones the
-          recognizer was unsure of.
-        </p>
-      )}
+      <p id="transcript-help" className="mt-1 text-xs text-slate-600">
+        To fix a sentence, double-click it, or focus the transcript, choose it with ↑ ↓ and press Enter (Enter saves, Escape cancels).
+        {uncertain && (
+          <>
+            {' '}
+            <span className="underline decoration-amber-500 decoration-wavy underline-offset-4">Underlined</span> words are ones the
+            recognizer was unsure of.
+          </>
+        )}
+      </p>
       {empty && (
         <p className="pointer-events-none absolute inset-0 flex items-center justify-center p-6 text-center text-slate-500">
           {status === 'recording' ? 'Listening… start speaking.' : 'Press Start recording and speak. Your words appear here.'}

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { transcriptText, useDictation } from '../store/dictation';
+import type { ExportFormat } from '../transcript/export';
 
 async function writeClipboard(text: string): Promise<boolean> {
   try {
@@ -10,21 +11,101 @@ async function writeClipboard(text: string): Promise<boolean> {
   }
 }
 
-function download(text: string) {
-  const url = URL.createObjectURL(new Blob([text + '\n'], { type: 'text/plain;charset=utf-8' }));
+/** Saves text as a file through the browser's download. */
+function download(text: string, fileName: string, type: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url;
-  a.download = `dictation-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.txt`;
+  a.download = fileName;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** Copy, download and clear the transcript. */
+/** The Export menu's entries. */
+const FORMATS: readonly { readonly format: ExportFormat; readonly label: string }[] = [
+  { format: 'txt', label: 'Text (.txt)' },
+  { format: 'md', label: 'Markdown (.md)' },
+  { format: 'srt', label: 'Subtitles (.srt)' },
+  { format: 'vtt', label: 'WebVTT subtitles (.vtt)' },
+  { format: 'json', label: 'JSON with times (.json)' },
+];
+
+const button =
+  'rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 shadow-xs hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed disabled:opacity-50';
+
+/** Export: a disclosure of formats for the open session; the file is written when one is chosen. */
+function ExportMenu({ onDone }: { onDone: (message: string) => void }) {
+  const segments = useDictation((s) => s.segments);
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const outside = (e: PointerEvent) => {
+      if (!ref.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', outside);
+    return () => document.removeEventListener('pointerdown', outside);
+  }, [open]);
+  const escape = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || !open) return;
+    setOpen(false);
+    toggle.current?.focus();
+  };
+  const choose = async (format: ExportFormat) => {
+    setOpen(false);
+    toggle.current?.focus();
+    const { session, segments: now } = useDictation.getState();
+    if (!session) return;
+    // Export formats load on first use: they are not needed to dictate.
+    const { exportSession, exportFileName, EXPORT_TYPES } = await import('../transcript/export');
+    const name = exportFileName(session, format);
+    download(exportSession(format, session, now), name, EXPORT_TYPES[format]);
+    onDone(`Saved ${name}`);
+  };
+  return (
+    <div ref={ref} className="relative">
+      <button
+        ref={toggle}
+        type="button"
+        className={button}
+        aria-expanded={open}
+        aria-controls="export-formats"
+        onKeyDown={escape}
+        disabled={segments.length === 0}
+        onClick={() => setOpen((o) => !o)}
+      >
+        Export ▾
+      </button>
+      {open && (
+        <ul
+          id="export-formats"
+          aria-label="Export formats"
+          className="absolute z-10 mt-1 w-60 rounded-lg border border-slate-200 bg-white p-1 shadow-lg"
+        >
+          {FORMATS.map(({ format, label }) => (
+            <li key={format}>
+              <button
+                type="button"
+                className="w-full rounded-md px-3 py-1.5 text-left text-sm text-slate-800 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                onKeyDown={escape}
+                onClick={() => void choose(format)}
+              >
+                {label}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** Copy, export, and start a new session (the open one stays in History). */
 export function TranscriptActions() {
   const segments = useDictation((s) => s.segments);
-  const clear = useDictation((s) => s.clear);
-  const cleared = useDictation((s) => s.cleared !== null);
-  const undoClear = useDictation((s) => s.undoClear);
+  const status = useDictation((s) => s.status);
+  const newSession = useDictation((s) => s.newSession);
   const [feedback, setFeedback] = useState('');
   const text = transcriptText(segments);
   useEffect(() => {
@@ -32,9 +113,8 @@ export function TranscriptActions() {
     const timer = setTimeout(() => setFeedback(''), 2500);
     return () => clearTimeout(timer);
   }, [feedback]);
+  const busy = status !== 'idle' && status !== 'error';
 
-  const button =
-    'rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 shadow-xs hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50';
   return (
     <div className="flex flex-wrap items-center gap-2">
       <button
@@ -47,21 +127,17 @@ export function TranscriptActions() {
       >
         Copy transcript
       </button>
-      <button type="button" className={button} disabled={!text} onClick={() => download(text)}>
-        Download .txt
+      <ExportMenu onDone={setFeedback} />
+      <button
+        type="button"
+        className={button}
+        disabled={busy || segments.length === 0}
+        title={busy ? 'Stop recording first' : 'Start an empty transcript; this one stays in History'}
+        onClick={newSession}
+      >
+        New session
       </button>
-      <button type="button" className={button} disabled={segments.length === 0} onClick={clear}>
-        Clear
-      </button>
-      {cleared && (
-        <span className="flex items-center gap-2 text-sm text-slate-700">
-          Transcript cleared.
-          <button type="button" className={button} onClick={undoClear}>
-            Undo
-          </button>
-        </span>
-      )}
-      <span role="status" aria-label="Copy result" className="text-sm text-emerald-700">
+      <span role="status" aria-label="Transcript action result" className="text-sm text-emerald-800">
         {feedback}
       </span>
     </div>

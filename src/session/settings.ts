@@ -18,6 +18,11 @@ export interface ProviderProfile {
   readonly tokenUrl?: string;
   /** The service's own options (see its `fields()`). */
   readonly options: OptionValues;
+  /**
+   * Turn spoken "period", "comma", "question mark", "new line" and "new paragraph" into text (default:
+   * on for the local engine, which writes no punctuation). Optional in what older versions saved.
+   */
+  readonly spokenCommands?: boolean;
 }
 
 /** What the user configures: the chosen provider, and a profile for each provider they touched. */
@@ -40,7 +45,12 @@ export interface SessionSettings {
 
 /** A provider's profile on first use. */
 export function defaultProfile(entry: ProviderEntry): ProviderProfile {
-  return { url: entry.local ? '' : entry.service.cloudUrl, auth: entry.authMethods[0], options: entry.service.defaults(entry.local) };
+  return {
+    url: entry.local ? '' : entry.service.cloudUrl,
+    auth: entry.authMethods[0],
+    options: entry.service.defaults(entry.local),
+    spokenCommands: entry.local,
+  };
 }
 
 /** The entry for `settings.provider` (the default when unknown). */
@@ -72,6 +82,7 @@ function sanitizeProfile(raw: unknown, entry: ProviderEntry): ProviderProfile | 
     tokenUrl: typeof r.tokenUrl === 'string' ? r.tokenUrl : '',
     auth: entry.authMethods.includes(r.auth as AuthMethod) ? (r.auth as AuthMethod) : base.auth,
     options,
+    spokenCommands: typeof r.spokenCommands === 'boolean' ? r.spokenCommands : base.spokenCommands,
   };
 }
 

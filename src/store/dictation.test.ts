@@ -3,22 +3,33 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { providerEntry } from '../protocol/registry';
 import { profileOf } from '../session/settings';
 import { useCredentials } from './credentials';
-import { sessionSink, transcriptText, useDictation } from './dictation';
+import { legacyTranscript, sessionSink, transcriptText, useDictation } from './dictation';
+import { currentHistory, settled } from './persistence';
 
 const state = () => useDictation.getState();
+
+/** The open session as History has it, once every write has landed. */
+async function savedSession() {
+  await settled();
+  const id = state().session?.id;
+  return id ? (await currentHistory())?.load(id) : undefined;
+}
 
 beforeEach(resetStores);
 
 describe('the dictation store', () => {
-  it('persists settings and the transcript, never the API key', () => {
+  it('persists settings in localStorage and the transcript in History, never the API key', async () => {
     state().selectProvider('voicerun');
     state().updateProfile({ url: 'wss://stt.example.com/ws', auth: 'query' });
     useCredentials.getState().setKey('voicerun', 'sk-secret');
     sessionSink.transcript({ type: 'final', text: 'kept' });
     const stored = localStorage.getItem('dictate') ?? '';
     expect(stored).toContain('wss://stt.example.com/ws');
-    expect(stored).toContain('kept');
+    expect(stored).not.toContain('kept');
     expect(JSON.stringify({ ...localStorage })).not.toContain('sk-secret');
+    const saved = await savedSession();
+    expect(saved?.segments.map((s) => s.text)).toEqual(['kept']);
+    expect(JSON.stringify(saved)).not.toContain('sk-secret');
   });
 
   it('keeps each provider’s settings apart, and brings them back when it is chosen again', () => {
@@ -50,7 +61,7 @@ describe('the dictation store', () => {
       }),
     );
     await useDictation.persist.rehydrate();
-    expect(state().segments).toEqual([{ id: 1, text: 'good' }]);
+    expect(legacyTranscript()).toEqual([{ id: 1, text: 'good' }]);
     expect(state().settings.provider).toBe('local-voicerun');
     expect(profileOf(state().settings).auth).toBe('none');
     expect(JSON.stringify(state().settings)).not.toContain('leaked');
@@ -107,15 +118,15 @@ describe('the dictation store', () => {
     expect(reson8.options).not.toHaveProperty('junk');
   });
 
-  it('writes storage when the transcript or settings change, not for level or partial updates', () => {
+  it('writes localStorage only when settings change, not for level, partial or final updates', () => {
     const writes = vi.spyOn(Storage.prototype, 'setItem');
     for (let i = 0; i < 50; i++) sessionSink.level(0.3);
     sessionSink.transcript({ type: 'partial', text: 'in progress' });
     sessionSink.transcript({ type: 'speech-started' });
-    expect(writes).not.toHaveBeenCalled();
     sessionSink.transcript({ type: 'final', text: 'done' });
+    expect(writes).not.toHaveBeenCalled();
+    state().selectProvider('reson8');
     expect(writes).toHaveBeenCalledTimes(1);
-    expect(localStorage.getItem('dictate')).toContain('done');
     writes.mockRestore();
   });
 
@@ -137,37 +148,91 @@ describe('the dictation store', () => {
     ]);
   });
 
-  it('shows a full storage instead of failing silently, keeps the words in memory, and saves again once there is room', async () => {
-    const setItem = vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
-      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    });
+  it('shows a full storage instead of failing silently, keeps the words in memory, and saves them all once there is room', async () => {
+    const history = (await currentHistory())!;
+    const saveSegment = vi
+      .spyOn(history, 'saveSegment')
+      .mockRejectedValue(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
     sessionSink.transcript({ type: 'final', text: 'precious words' });
+    await settled();
     await Promise.resolve();
     expect(state().error?.code).toBe('storage-failed');
-    expect(state().error?.message).toMatch(/storage for Dictate is full.*Download or copy it now/);
+    expect(state().error?.message).toMatch(/storage for Dictate is full.*Export or copy it now/);
     expect(transcriptText(state().segments)).toBe('precious words');
-    setItem.mockRestore();
+    saveSegment.mockRestore();
     sessionSink.transcript({ type: 'final', text: 'more' });
-    expect(localStorage.getItem('dictate')).toContain('precious words');
+    expect((await savedSession())?.segments.map((s) => s.text)).toEqual(['precious words', 'more']);
   });
 
-  it('undoes a Clear, putting the cleared words before anything said since', () => {
-    sessionSink.transcript({ type: 'final', text: 'one' });
-    sessionSink.transcript({ type: 'final', text: 'two' });
-    state().clear();
-    expect(state().segments).toEqual([]);
-    sessionSink.transcript({ type: 'final', text: 'three' });
-    state().undoClear();
-    expect(transcriptText(state().segments)).toBe('one two three');
-    expect(state().segments.map((s) => s.id)).toEqual([1, 2, 3]);
-    expect(state().cleared).toBeNull();
+  it('saves each final as it comes, with the session’s totals', async () => {
+    sessionSink.transcript({ type: 'final', text: 'one', startMs: 0, durationMs: 800 });
+    sessionSink.transcript({ type: 'final', text: 'two', startMs: 1000, durationMs: 900 });
+    const saved = await savedSession();
+    expect(saved?.meta).toMatchObject({
+      segmentCount: 2,
+      preview: 'one two',
+      durationMs: 1900,
+      provider: 'Local engine (VoiceRun protocol)',
+    });
   });
 
-  it('clears the transcript', () => {
-    useDictation.setState({ segments: [{ id: 1, text: 'a' }], partial: 'b' });
-    state().clear();
+  it('turns spoken commands into text for the local engine, keeping the raw words', async () => {
+    sessionSink.transcript({ type: 'final', text: 'hello comma world period' });
+    expect(state().segments[0]).toMatchObject({ text: 'hello, world.', raw: 'hello comma world period' });
+    state().updateProfile({ spokenCommands: false });
+    sessionSink.transcript({ type: 'final', text: 'new line' });
+    expect(state().segments[1].text).toBe('new line');
+    expect((await savedSession())?.segments[0].raw).toBe('hello comma world period');
+  });
+
+  it('leaves spoken commands alone for a cloud service unless asked', () => {
+    state().selectProvider('reson8');
+    sessionSink.transcript({ type: 'final', text: 'a period of time' });
+    expect(state().segments[0].text).toBe('a period of time');
+  });
+
+  it('edits a segment in place: its times stay, the raw text is kept, and History has the edit', async () => {
+    sessionSink.transcript({ type: 'final', text: 'helo world', startMs: 500, durationMs: 700 });
+    state().editSegment(1, 'hello world');
+    expect(state().segments[0]).toEqual({ id: 1, text: 'hello world', raw: 'helo world', edited: true, startMs: 500, durationMs: 700 });
+    state().editSegment(1, '   ');
+    expect(state().segments[0].text).toBe('hello world');
+    expect((await savedSession())?.segments[0]).toMatchObject({ text: 'hello world', raw: 'helo world', edited: true });
+  });
+
+  it('starts a new session, leaving the last one in History', async () => {
+    sessionSink.transcript({ type: 'final', text: 'first session' });
+    const first = state().session!.id;
+    vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 60_000);
+    state().newSession();
     expect(state().segments).toEqual([]);
-    expect(state().partial).toBe('');
+    expect(state().session).toBeNull();
+    sessionSink.transcript({ type: 'final', text: 'second session' });
+    expect(state().session!.id).not.toBe(first);
+    const history = (await currentHistory())!;
+    await settled();
+    expect((await history.list()).map((s) => s.preview)).toEqual(['second session', 'first session']);
+    vi.restoreAllMocks();
+  });
+
+  it('moves a transcript saved before History into localStorage for migration, once', async () => {
+    localStorage.setItem(
+      'dictate',
+      JSON.stringify({
+        state: {
+          settings: { provider: 'reson8', profiles: {} },
+          segments: [
+            { id: 1, text: 'old words' },
+            { id: 2, text: 7 },
+          ],
+        },
+        version: 2,
+      }),
+    );
+    await useDictation.persist.rehydrate();
+    expect(state().settings.provider).toBe('reson8');
+    expect(legacyTranscript()).toEqual([{ id: 1, text: 'old words' }]);
+    expect(localStorage.getItem('dictate')).not.toContain('old words');
   });
 
   it('says dictation is unavailable when no session is attached', () => {

@@ -8,8 +8,10 @@ import { createJSONStorage, persist, type PersistStorage } from 'zustand/middlew
 import { dictationError, type DictationError } from '../core/errors';
 import { onStorageFailure, reportStorageFailure } from './errors';
 import { isObject } from '../core/json';
-import type { FinalResult } from '../core/events';
 import { providerEntry } from '../protocol/registry';
+import { applySpokenCommands } from '../transcript/commands';
+import { previewOf, segmentEndMs, type Segment, type SessionMeta } from '../transcript/model';
+import { persist as persistWrite } from './persistence';
 import type { OptionValue } from '../protocol/service';
 import type { SessionControl, SessionSink, SessionStatus, TranscriptUpdate } from '../session/session';
 import {
@@ -23,8 +25,8 @@ import {
 } from '../session/settings';
 import { useCredentials } from './credentials';
 
-/** One final utterance as the transcript keeps it: a final result (times in ms since the run began) and its number. */
-export type Segment = Omit<FinalResult, 'type'> & { readonly id: number };
+export type { Segment, SessionMeta } from '../transcript/model';
+export { transcriptText } from '../transcript/model';
 
 /** A change to the current provider's profile; `options` are merged into the saved ones. */
 export interface ProfilePatch {
@@ -32,6 +34,7 @@ export interface ProfilePatch {
   readonly auth?: ProviderProfile['auth'];
   readonly tokenUrl?: string;
   readonly options?: Readonly<Record<string, OptionValue>>;
+  readonly spokenCommands?: boolean;
 }
 
 /** Voice activity as the service reports it. */
@@ -39,21 +42,23 @@ export type VadState = 'speech' | 'silence';
 
 export interface DictationState {
   readonly status: SessionStatus;
-  /** Final utterances, in order. */
+  /** The open session (what the transcript shows, and what recording continues); null before the first recording. */
+  readonly session: SessionMeta | null;
+  /** Final utterances of the open session, in order. */
   readonly segments: readonly Segment[];
   /** Interim text of the utterance in progress ('' when none). */
   readonly partial: string;
   readonly vad: VadState;
   /** The last error, until dismissed or a new session starts. */
   readonly error: DictationError | null;
-  /** What the last Clear removed, until it is undone or the transcript is cleared again (not persisted). */
-  readonly cleared: readonly Segment[] | null;
   /** Microphone input level, 0–1. */
   readonly level: number;
   /** The reconnect attempt under way (1-based); 0 when connected. */
   readonly reconnectAttempt: number;
   /** True while audio waits because the network does not take it fast enough. */
   readonly networkSlow: boolean;
+  /** The recording under way: where its times start in the session (ms), and when it began (epoch ms). */
+  readonly run: { readonly offsetMs: number; readonly startedAt: number } | null;
   /** While finishing: seconds left to wait for the service's last words; null when not waiting. */
   readonly waitingSeconds: number | null;
   readonly settings: Settings;
@@ -63,10 +68,12 @@ export interface DictationState {
   readonly start: () => void;
   /** Stops dictating; the last words still arrive before the status returns to `idle`. */
   readonly stop: () => void;
-  /** Empties the transcript; `undoClear` brings it back. */
-  readonly clear: () => void;
-  /** Puts back what the last `clear` removed, before anything added since. */
-  readonly undoClear: () => void;
+  /** Starts a new, empty session (when not recording); the open one stays in History. */
+  readonly newSession: () => void;
+  /** Opens a session (its meta and segments, from History) when not recording. */
+  readonly openSession: (meta: SessionMeta, segments: readonly Segment[]) => void;
+  /** Replaces a final segment's text (its times and raw words stay); saved to History. Empty text is ignored. */
+  readonly editSegment: (id: number, text: string) => void;
   /** Chooses the provider (a registry entry id); its own profile comes back as it was left. */
   readonly selectProvider: (id: string) => void;
   /** Changes the current provider's profile. */
@@ -83,22 +90,15 @@ export function attachSession(control: SessionControl | null): void {
   session = control;
 }
 
-/** The transcript as plain text: final utterances in order, space-joined. */
-export function transcriptText(segments: readonly Segment[]): string {
-  return segments
-    .map((s) => s.text.trim())
-    .filter(Boolean)
-    .join(' ');
-}
-
 /** State on first load (tests reset the store with `useDictation.getInitialState()`). */
 const initialDictationState = {
   status: 'idle' as SessionStatus,
+  session: null as SessionMeta | null,
+  run: null as DictationState['run'],
   segments: [] as readonly Segment[],
   partial: '',
   vad: 'silence' as VadState,
   error: null as DictationError | null,
-  cleared: null as readonly Segment[] | null,
   level: 0,
   reconnectAttempt: 0,
   networkSlow: false,
@@ -106,16 +106,96 @@ const initialDictationState = {
   settings: DEFAULT_SETTINGS,
 };
 
-/** Ends the utterance in progress with a final segment (none if its text is empty); clears the partial. */
+/** Shifts a run's times (ms since the run began) to the session's (ms since the session began). */
+function shiftTimes(final: Omit<Segment, 'id'>, offsetMs: number): Omit<Segment, 'id'> {
+  if (offsetMs === 0) return final;
+  const at = (ms: number | undefined) => (ms === undefined ? undefined : ms + offsetMs);
+  return {
+    ...final,
+    startMs: at(final.startMs),
+    words: final.words?.map((w) => ({ ...w, startMs: at(w.startMs) })),
+  };
+}
+
+/** A new, empty session, not yet recording. */
+function newSessionMeta(settings: Settings): SessionMeta {
+  const now = Date.now();
+  return {
+    id: crypto.randomUUID(),
+    title: '',
+    startedAt: now,
+    updatedAt: now,
+    provider: currentEntry(settings).label,
+    durationMs: 0,
+    segmentCount: 0,
+    preview: '',
+    recording: false,
+    interrupted: false,
+  };
+}
+
+/** The session's totals after its segments changed; the duration never shrinks. */
+function withTotals(meta: SessionMeta, segments: readonly Segment[], endMs = 0): SessionMeta {
+  return {
+    ...meta,
+    updatedAt: Date.now(),
+    segmentCount: segments.length,
+    preview: segments.length <= 20 || !meta.preview ? previewOf(segments) : meta.preview,
+    durationMs: Math.max(meta.durationMs, endMs),
+  };
+}
+
+/** True after a segment could not be saved: the next save writes the whole session, so what failed is not lost. */
+let resave = false;
+
+/** Saves one segment (new or edited) of the open session, or the whole session after a failed save. */
+function saveSegment(session: SessionMeta, segments: readonly Segment[], segment: Segment): void {
+  void persistWrite(async (h) => {
+    try {
+      await (resave ? h.restore({ meta: session, segments }) : h.saveSegment(session, segment));
+      resave = false;
+    } catch (cause) {
+      resave = true;
+      throw cause;
+    }
+  });
+}
+
+/**
+ * Ends the utterance in progress with a final segment (none if its text is empty), saved to History as
+ * it is; clears the partial.
+ */
 function appendFinal(s: DictationState, final: Omit<Segment, 'id'>): Partial<DictationState> {
-  const text = final.text.trim();
-  if (!text) return { partial: '' };
+  const raw = final.text.trim();
+  if (!raw) return { partial: '' };
   const id = (s.segments.at(-1)?.id ?? 0) + 1;
-  return { partial: '', segments: [...s.segments, { ...final, id, text }] };
+  const commands = profileOf(s.settings).spokenCommands ?? false;
+  const text = commands ? applySpokenCommands(raw) : raw;
+  const segment: Segment = { ...shiftTimes(final, s.run?.offsetMs ?? 0), id, text, ...(text !== raw && { raw }) };
+  const segments = [...s.segments, segment];
+  const session = withTotals(s.session ?? newSessionMeta(s.settings), segments, segmentEndMs(segment));
+  saveSegment(session, segments, segment);
+  return { partial: '', segments, session };
 }
 
 /** Moves an unfinished partial into the transcript, so words already shown are never lost. */
 const keepPartial = (s: DictationState) => appendFinal(s, { text: s.partial });
+
+/** The run ended (stopped, failed or given up): its time is added and the session is no longer recording. */
+function endRun(s: DictationState, patch: Partial<DictationState>): Partial<DictationState> {
+  const session = patch.session ?? s.session;
+  const run = s.run;
+  if (!run || !session) return patch;
+  const now = Date.now();
+  const ended = {
+    ...session,
+    recording: false,
+    updatedAt: now,
+    durationMs: Math.max(session.durationMs, run.offsetMs + now - run.startedAt),
+  };
+  void persistWrite((h) => h.saveMeta(ended));
+  return { ...patch, session: ended, run: null };
+}
 
 function reduceTranscript(s: DictationState, update: TranscriptUpdate): Partial<DictationState> {
   switch (update.type) {
@@ -132,8 +212,11 @@ function reduceTranscript(s: DictationState, update: TranscriptUpdate): Partial<
   }
 }
 
-/** What is kept across reloads: settings (keys are kept apart, in the credentials store) and the final transcript. */
-type Persisted = Pick<DictationState, 'settings' | 'segments'>;
+/** What localStorage keeps across reloads: settings (keys are kept apart, in the credentials store; sessions in History). */
+type Persisted = Pick<DictationState, 'settings'>;
+
+/** Where a transcript saved by version 2 (in localStorage, before History) waits to be moved into History. */
+export const LEGACY_TRANSCRIPT_KEY = 'dictate-transcript-v2';
 
 /**
  * localStorage, written only when the persisted slice changed. `persist` saves on every `setState`,
@@ -144,7 +227,7 @@ function changeOnlyStorage(): PersistStorage<Persisted> | undefined {
   const json = createJSONStorage<Persisted>(() => localStorage);
   if (!json) return undefined;
   let last: Persisted | null = null;
-  const same = (a: Persisted, b: Persisted) => a.segments === b.segments && a.settings === b.settings;
+  const same = (a: Persisted, b: Persisted) => a.settings === b.settings;
   return {
     getItem: json.getItem,
     removeItem: json.removeItem,
@@ -175,20 +258,42 @@ export const useDictation = create<DictationState>()(
           set({ status: 'error', error: dictationError('no-session', 'Dictation is not available in this page. Reload and try again.') });
           return;
         }
-        set({ error: null, partial: '', vad: 'silence' });
+        const now = Date.now();
+        const open = get().session;
+        const meta: SessionMeta = {
+          ...(open ?? newSessionMeta(settings)),
+          provider: entry.label,
+          updatedAt: now,
+          recording: true,
+          interrupted: false,
+        };
+        void persistWrite((h) => h.saveMeta(meta));
+        set({ error: null, partial: '', vad: 'silence', session: meta, run: { offsetMs: meta.durationMs, startedAt: now } });
         session.start({ provider: entry.id, profile: profileOf(settings, entry), apiKey }, sessionSink);
       },
       stop() {
         session?.stop();
       },
-      clear() {
-        set((s) => ({ segments: [], partial: '', cleared: s.segments.length > 0 ? s.segments : s.cleared }));
+      newSession() {
+        const { status } = get();
+        if (status !== 'idle' && status !== 'error') return;
+        set({ session: null, segments: [], partial: '' });
       },
-      undoClear() {
+      openSession(meta, segments) {
+        const { status } = get();
+        if (status !== 'idle' && status !== 'error') return;
+        set({ session: meta, segments, partial: '' });
+      },
+      editSegment(id, text) {
         set((s) => {
-          if (!s.cleared) return {};
-          const restored = [...s.cleared, ...s.segments].map((segment, i) => ({ ...segment, id: i + 1 }));
-          return { segments: restored, cleared: null };
+          const old = s.segments.find((seg) => seg.id === id);
+          const next = text.replace(/^ +| +$/g, '');
+          if (!old || !s.session || !next.trim() || next === old.text) return {};
+          const segment: Segment = { ...old, text: next, raw: old.raw ?? old.text, edited: true };
+          const segments = s.segments.map((seg) => (seg.id === id ? segment : seg));
+          const session = withTotals(s.session, segments);
+          saveSegment(session, segments, segment);
+          return { segments, session };
         });
       },
       selectProvider(id) {
@@ -204,6 +309,7 @@ export const useDictation = create<DictationState>()(
             auth: patch.auth ?? profile.auth,
             tokenUrl: patch.tokenUrl ?? profile.tokenUrl ?? '',
             options: patch.options ? { ...profile.options, ...patch.options } : profile.options,
+            spokenCommands: patch.spokenCommands ?? profile.spokenCommands,
           };
           return { settings: { ...s.settings, profiles: { ...s.settings.profiles, [entry.id]: next } } };
         });
@@ -220,29 +326,51 @@ export const useDictation = create<DictationState>()(
     }),
     {
       name: 'dictate',
-      version: 2,
+      version: 3,
       storage: changeOnlyStorage(),
-      partialize: (s): Persisted => ({ settings: s.settings, segments: s.segments }),
-      // Version 1 had one flat VoiceRun connection.
+      partialize: (s): Persisted => ({ settings: s.settings }),
+      // Version 1 had one flat VoiceRun connection; version 2 kept the transcript here, before History.
       migrate: (persisted, version) => {
-        const p = (persisted ?? {}) as Persisted;
-        return version < 2 ? { ...p, settings: migrateSettingsV1(p.settings) } : p;
+        const p = (persisted ?? {}) as Persisted & { segments?: unknown };
+        if (version < 3 && Array.isArray(p.segments) && p.segments.length > 0) stashLegacyTranscript(p.segments);
+        return { settings: version < 2 ? migrateSettingsV1(p.settings) : p.settings };
       },
       merge: (persisted, current) => {
-        const p = (persisted ?? {}) as Partial<DictationState>;
-        // Storage is user-editable: keep only well-formed segments.
-        const segments = Array.isArray(p.segments)
-          ? (p.segments as unknown[]).filter((s): s is Segment => isObject(s) && typeof s.id === 'number' && typeof s.text === 'string')
-          : current.segments;
-        return {
-          ...current,
-          segments,
-          settings: p.settings ? sanitizeSettings(p.settings) : current.settings,
-        };
+        const p = (persisted ?? {}) as Partial<Persisted>;
+        return { ...current, settings: p.settings ? sanitizeSettings(p.settings) : current.settings };
       },
     },
   ),
 );
+
+/**
+ * Keeps a version-2 transcript under {@link LEGACY_TRANSCRIPT_KEY} until it is in History: the settings
+ * key is rewritten without it on the next save, before IndexedDB is even open.
+ */
+function stashLegacyTranscript(segments: unknown[]): void {
+  try {
+    localStorage.setItem(LEGACY_TRANSCRIPT_KEY, JSON.stringify(segments));
+  } catch (cause) {
+    reportStorageFailure(cause);
+  }
+}
+
+/**
+ * Segments saved by version 2, if any are waiting to be moved into History. Storage is user-editable:
+ * only well-formed segments are kept.
+ */
+export function legacyTranscript(): Segment[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(localStorage.getItem(LEGACY_TRANSCRIPT_KEY) ?? '[]');
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .filter((s): s is Segment => isObject(s) && typeof s.text === 'string' && s.text.trim() !== '')
+    .map((s, i) => ({ ...s, id: i + 1 }));
+}
 
 onStorageFailure((error) => useDictation.setState({ error }));
 
@@ -253,7 +381,7 @@ export const sessionSink: SessionSink = {
       // A partial of a dropped connection is stale: the replay brings its words back as a final.
       if (status === 'reconnecting') return { status, partial: '', vad: 'silence' };
       // At the end, words shown that the service never finalised are kept.
-      if (status === 'idle') return { status, vad: 'silence', ...keepPartial(s) };
+      if (status === 'idle') return endRun(s, { status, vad: 'silence', ...keepPartial(s) });
       return { status };
     });
   },
@@ -261,7 +389,7 @@ export const sessionSink: SessionSink = {
     useDictation.setState((s) => reduceTranscript(s, update));
   },
   fail(error) {
-    useDictation.setState((s) => ({ status: 'error', error, vad: 'silence', ...keepPartial(s) }));
+    useDictation.setState((s) => endRun(s, { status: 'error', error, vad: 'silence', ...keepPartial(s) }));
   },
   notice(error) {
     useDictation.setState({ error });

@@ -2,7 +2,8 @@
 import { dictationError, type DictationError } from '../core/errors';
 
 /**
- * localStorage refused a write: full (`QuotaExceededError`) or disabled (private browsing).
+ * Browser storage (IndexedDB or localStorage) refused: full (`QuotaExceededError`) or disabled (private
+ * browsing, blocked site data).
  * @returns a `storage-failed` error saying what is at risk and what to do
  */
 export function storageFailed(cause: unknown): DictationError {
@@ -10,8 +11,8 @@ export function storageFailed(cause: unknown): DictationError {
   return dictationError(
     'storage-failed',
     full
-      ? "This browser's storage for Dictate is full, so the transcript is no longer saved: it would be gone after a reload. Download or copy it now, then clear some of it (or other sites' data) to make room."
-      : 'This browser does not let Dictate save (private browsing?), so the transcript would be gone after a reload. Download or copy it before you close the tab.',
+      ? "This browser's storage for Dictate is full, so the transcript is no longer saved: it would be gone after a reload. Export or copy it now, then delete old sessions in History (or other sites' data) to make room."
+      : 'This browser does not let Dictate save (private browsing, or site data blocked?), so the transcript and History would be gone after a reload. Export or copy it before you close the tab.',
     cause instanceof Error ? cause.message : undefined,
   );
 }

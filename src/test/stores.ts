@@ -1,10 +1,18 @@
-/** Resets what persists between tests: both stores (module singletons) and the browser storage behind them. */
+/** Resets what persists between tests: the stores (module singletons), the browser storage behind them, and History. */
+import { openHistory } from '../history/db';
 import { useCredentials } from '../store/credentials';
 import { useDictation } from '../store/dictation';
+import { useHistory } from '../store/history';
+import { attachHistory } from '../store/persistence';
+
+let databases = 0;
 
 export function resetStores(): void {
   localStorage.clear();
   sessionStorage.clear();
   useDictation.setState(useDictation.getInitialState(), true);
   useCredentials.setState(useCredentials.getInitialState(), true);
+  useHistory.setState(useHistory.getInitialState(), true);
+  // A new, empty History (fake-indexeddb, see setup.ts) for each test.
+  attachHistory(openHistory(`dictate-test-${++databases}`));
 }

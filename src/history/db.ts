@@ -1,0 +1,149 @@
+/**
+ * Session history in IndexedDB, through `idb`. Two object stores: `sessions` (one {@link SessionMeta}
+ * each) and `segments` (one record per final segment, keyed `[sessionId, id]`), so saving a final writes
+ * one small record and the session's totals, never the whole transcript.
+ *
+ * Every method rejects with the browser's `DOMException` when storage refuses (`QuotaExceededError` when
+ * full, `InvalidStateError` when IndexedDB is disabled); callers show it.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Segment, SessionMeta } from '../transcript/model';
+
+/** A segment as stored: with the session it belongs to. */
+type StoredSegment = Segment & { readonly sessionId: string };
+
+interface HistorySchema extends DBSchema {
+  sessions: { key: string; value: SessionMeta; indexes: { startedAt: number } };
+  segments: { key: [string, number]; value: StoredSegment; indexes: { session: string } };
+}
+
+/** A session with its segments, in order. */
+export interface SessionRecord {
+  readonly meta: SessionMeta;
+  readonly segments: readonly Segment[];
+}
+
+/** What the store needs of session history (the IndexedDB one below, or a test's). */
+export interface History {
+  /** Every session, newest first. */
+  list(): Promise<SessionMeta[]>;
+  /** One session with its segments; undefined when there is none with this id. */
+  load(id: string): Promise<SessionRecord | undefined>;
+  /** Writes a session's metadata (created or updated). */
+  saveMeta(meta: SessionMeta): Promise<void>;
+  /** Writes one segment (new or edited) and its session's metadata, in one transaction. */
+  saveSegment(meta: SessionMeta, segment: Segment): Promise<void>;
+  /** Deletes a session and its segments. */
+  remove(id: string): Promise<void>;
+  /** Writes a whole session back (after Undo, or a migration). */
+  restore(record: SessionRecord): Promise<void>;
+  /** Deletes every session. */
+  clear(): Promise<void>;
+  /** Ids of the sessions whose title or text holds `query` (case-insensitive), newest first. */
+  search(query: string): Promise<string[]>;
+  /**
+   * Marks sessions left `recording` (the tab closed or crashed mid-dictation) as interrupted.
+   * @returns the sessions so marked
+   */
+  recoverInterrupted(): Promise<SessionMeta[]>;
+}
+
+const VERSION = 1;
+
+const withoutSessionId = ({ sessionId: _sessionId, ...segment }: StoredSegment): Segment => segment;
+
+/** Session history in IndexedDB. */
+class IndexedDbHistory implements History {
+  constructor(private readonly db: IDBPDatabase<HistorySchema>) {}
+
+  async list(): Promise<SessionMeta[]> {
+    return (await this.db.getAllFromIndex('sessions', 'startedAt')).reverse();
+  }
+
+  async load(id: string): Promise<SessionRecord | undefined> {
+    const tx = this.db.transaction(['sessions', 'segments']);
+    const [meta, segments] = await Promise.all([
+      tx.objectStore('sessions').get(id),
+      tx.objectStore('segments').getAll(IDBKeyRange.bound([id, -Infinity], [id, Infinity])),
+      tx.done,
+    ]);
+    return meta ? { meta, segments: segments.map(withoutSessionId) } : undefined;
+  }
+
+  async saveMeta(meta: SessionMeta): Promise<void> {
+    await this.db.put('sessions', meta);
+  }
+
+  async saveSegment(meta: SessionMeta, segment: Segment): Promise<void> {
+    const tx = this.db.transaction(['sessions', 'segments'], 'readwrite');
+    await Promise.all([tx.objectStore('segments').put({ ...segment, sessionId: meta.id }), tx.objectStore('sessions').put(meta), tx.done]);
+  }
+
+  async remove(id: string): Promise<void> {
+    const tx = this.db.transaction(['sessions', 'segments'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('sessions').delete(id),
+      tx.objectStore('segments').delete(IDBKeyRange.bound([id, -Infinity], [id, Infinity])),
+      tx.done,
+    ]);
+  }
+
+  async restore({ meta, segments }: SessionRecord): Promise<void> {
+    const tx = this.db.transaction(['sessions', 'segments'], 'readwrite');
+    const store = tx.objectStore('segments');
+    await Promise.all([tx.objectStore('sessions').put(meta), ...segments.map((s) => store.put({ ...s, sessionId: meta.id })), tx.done]);
+  }
+
+  async clear(): Promise<void> {
+    const tx = this.db.transaction(['sessions', 'segments'], 'readwrite');
+    await Promise.all([tx.objectStore('sessions').clear(), tx.objectStore('segments').clear(), tx.done]);
+  }
+
+  async search(query: string): Promise<string[]> {
+    const needle = query.trim().toLowerCase();
+    const sessions = await this.list();
+    if (!needle) return sessions.map((s) => s.id);
+    const found = new Set(sessions.filter((s) => s.title.toLowerCase().includes(needle)).map((s) => s.id));
+    // One pass over the segments, reading only their text.
+    let cursor = await this.db.transaction('segments').store.openCursor();
+    while (cursor) {
+      const { sessionId, text } = cursor.value;
+      if (!found.has(sessionId) && text.toLowerCase().includes(needle)) found.add(sessionId);
+      cursor = await cursor.continue();
+    }
+    return sessions.filter((s) => found.has(s.id)).map((s) => s.id);
+  }
+
+  async recoverInterrupted(): Promise<SessionMeta[]> {
+    const tx = this.db.transaction('sessions', 'readwrite');
+    const marked: SessionMeta[] = [];
+    for (const meta of await tx.store.getAll()) {
+      if (!meta.recording) continue;
+      const next = { ...meta, recording: false, interrupted: true };
+      marked.push(next);
+      void tx.store.put(next);
+    }
+    await tx.done;
+    return marked;
+  }
+}
+
+/**
+ * Opens (creating on first use) the history database.
+ * @param name - the IndexedDB database name (tests use their own)
+ * @throws the browser's `DOMException` when IndexedDB is unavailable or refuses
+ */
+export async function openHistory(name = 'dictate-history'): Promise<History> {
+  if (typeof indexedDB === 'undefined') throw new DOMException('IndexedDB is not available in this browser', 'InvalidStateError');
+  const db = await openDB<HistorySchema>(name, VERSION, {
+    upgrade(db) {
+      db.createObjectStore('sessions', { keyPath: 'id' }).createIndex('startedAt', 'startedAt');
+      db.createObjectStore('segments', { keyPath: ['sessionId', 'id'] }).createIndex('session', 'sessionId');
+    },
+    // A newer version of Dictate opened in another tab needs the database: let it go.
+    blocking() {
+      db.close();
+    },
+  });
+  return new IndexedDbHistory(db);
+}
