@@ -157,6 +157,16 @@ export function Transcript() {
     if (el && followingRef.current) el.scrollTop = el.scrollHeight;
   }, []);
   useLayoutEffect(follow, [segments, follow]);
+  // Blocks off screen are laid out at an estimated height until seen: when the real one is known the
+  // content grows or shrinks, and a reader at the bottom stays there.
+  const content = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = content.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(follow);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [follow]);
   const onScroll = () => {
     const el = ref.current;
     if (!el) return;
@@ -237,15 +247,17 @@ export function Transcript() {
         tabIndex={0}
         className="h-[max(16rem,calc(100dvh-26rem))] overflow-y-auto rounded-xl border border-slate-200 bg-white p-4 text-lg leading-relaxed whitespace-pre-wrap text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
       >
-        {blocks.map((block, i) => (
-          <Block
-            key={i}
-            segments={block}
-            editing={editing !== null && block.some((s) => s.id === editing) ? editing : null}
-            onEdit={onEdit}
-          />
-        ))}
-        <Partial onChange={follow} />
+        <div ref={content}>
+          {blocks.map((block, i) => (
+            <Block
+              key={i}
+              segments={block}
+              editing={editing !== null && block.some((s) => s.id === editing) ? editing : null}
+              onEdit={onEdit}
+            />
+          ))}
+          <Partial onChange={follow} />
+        </div>
       </div>
       {!following && (
         <button

@@ -176,6 +176,22 @@ describe('the dictation store', () => {
     });
   });
 
+  it('times finals in the session: service times shifted past earlier recordings, and the browser clock where a service sends none', () => {
+    const now = vi.spyOn(Date, 'now').mockReturnValue(1_000_000);
+    // A second recording of a session that already holds 60 s.
+    useDictation.setState({ run: { offsetMs: 60_000, startedAt: 1_000_000 } });
+    sessionSink.transcript({ type: 'final', text: 'timed', startMs: 500, durationMs: 1000, words: [{ text: 'timed', startMs: 500 }] });
+    now.mockReturnValue(1_003_000);
+    sessionSink.transcript({ type: 'partial', text: 'untimed' });
+    now.mockReturnValue(1_004_500);
+    sessionSink.transcript({ type: 'final', text: 'untimed words' });
+    expect(state().segments.map(({ startMs, durationMs, words }) => ({ startMs, durationMs, words }))).toEqual([
+      { startMs: 60_500, durationMs: 1000, words: [{ text: 'timed', startMs: 60_500 }] },
+      { startMs: 63_000, durationMs: 1500, words: undefined },
+    ]);
+    now.mockRestore();
+  });
+
   it('turns spoken commands into text for the local engine, keeping the raw words', async () => {
     sessionSink.transcript({ type: 'final', text: 'hello comma world period' });
     expect(state().segments[0]).toMatchObject({ text: 'hello, world.', raw: 'hello comma world period' });

@@ -57,6 +57,8 @@ export interface DictationState {
   readonly reconnectAttempt: number;
   /** True while audio waits because the network does not take it fast enough. */
   readonly networkSlow: boolean;
+  /** When the utterance in progress began (epoch ms: its first partial or speech start); null between utterances. */
+  readonly utteranceAt: number | null;
   /** The recording under way: where its times start in the session (ms), and when it began (epoch ms). */
   readonly run: { readonly offsetMs: number; readonly startedAt: number } | null;
   /** While finishing: seconds left to wait for the service's last words; null when not waiting. */
@@ -95,6 +97,7 @@ const initialDictationState = {
   status: 'idle' as SessionStatus,
   session: null as SessionMeta | null,
   run: null as DictationState['run'],
+  utteranceAt: null as number | null,
   segments: [] as readonly Segment[],
   partial: '',
   vad: 'silence' as VadState,
@@ -106,8 +109,20 @@ const initialDictationState = {
   settings: DEFAULT_SETTINGS,
 };
 
-/** Shifts a run's times (ms since the run began) to the session's (ms since the session began). */
-function shiftTimes(final: Omit<Segment, 'id'>, offsetMs: number): Omit<Segment, 'id'> {
+/**
+ * Times a final in the session (ms since the session began). The service's own times (ms since the run
+ * began) are shifted by where the run starts; a final without times (VoiceRun sends none) is placed by
+ * this browser's clock, from the utterance's first partial or speech start to its arrival.
+ */
+function sessionTimes(s: DictationState, final: Omit<Segment, 'id'>): Omit<Segment, 'id'> {
+  const run = s.run;
+  if (!run) return final;
+  if (final.startMs === undefined) {
+    const now = Date.now();
+    const from = Math.min(s.utteranceAt ?? now, now);
+    return { ...final, startMs: Math.max(0, run.offsetMs + from - run.startedAt), durationMs: now - from };
+  }
+  const offsetMs = run.offsetMs;
   if (offsetMs === 0) return final;
   const at = (ms: number | undefined) => (ms === undefined ? undefined : ms + offsetMs);
   return {
@@ -167,15 +182,15 @@ function saveSegment(session: SessionMeta, segments: readonly Segment[], segment
  */
 function appendFinal(s: DictationState, final: Omit<Segment, 'id'>): Partial<DictationState> {
   const raw = final.text.trim();
-  if (!raw) return { partial: '' };
+  if (!raw) return { partial: '', utteranceAt: null };
   const id = (s.segments.at(-1)?.id ?? 0) + 1;
   const commands = profileOf(s.settings).spokenCommands ?? false;
   const text = commands ? applySpokenCommands(raw) : raw;
-  const segment: Segment = { ...shiftTimes(final, s.run?.offsetMs ?? 0), id, text, ...(text !== raw && { raw }) };
+  const segment: Segment = { ...sessionTimes(s, final), id, text, ...(text !== raw && { raw }) };
   const segments = [...s.segments, segment];
   const session = withTotals(s.session ?? newSessionMeta(s.settings), segments, segmentEndMs(segment));
   saveSegment(session, segments, segment);
-  return { partial: '', segments, session };
+  return { partial: '', segments, session, utteranceAt: null };
 }
 
 /** Moves an unfinished partial into the transcript, so words already shown are never lost. */
@@ -200,11 +215,11 @@ function endRun(s: DictationState, patch: Partial<DictationState>): Partial<Dict
 function reduceTranscript(s: DictationState, update: TranscriptUpdate): Partial<DictationState> {
   switch (update.type) {
     case 'speech-started':
-      return { vad: 'speech' };
+      return { vad: 'speech', utteranceAt: s.utteranceAt ?? Date.now() };
     case 'speech-stopped':
       return { vad: 'silence' };
     case 'partial':
-      return { partial: update.text };
+      return { partial: update.text, utteranceAt: s.utteranceAt ?? Date.now() };
     case 'final': {
       const { type: _type, ...final } = update;
       return appendFinal(s, final);
@@ -379,7 +394,7 @@ export const sessionSink: SessionSink = {
   status(status) {
     useDictation.setState((s) => {
       // A partial of a dropped connection is stale: the replay brings its words back as a final.
-      if (status === 'reconnecting') return { status, partial: '', vad: 'silence' };
+      if (status === 'reconnecting') return { status, partial: '', vad: 'silence', utteranceAt: null };
       // At the end, words shown that the service never finalised are kept.
       if (status === 'idle') return endRun(s, { status, vad: 'silence', ...keepPartial(s) });
       return { status };
