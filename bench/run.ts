@@ -15,6 +15,9 @@
  * 6. Capacity (bench/capacity.ts): final lag p50/p95 for 1, 2, 4 and 8 concurrent real-time sessions,
  *    and a session beyond the default cap refused (1013) rather than slowed; RSS with 200 idle connections
  *    and after 10 bursts of sessions on pooled decoders.
+ * 7. Transcript workspace (bench/workspace.ts): partial-update cost with 100/300/700 segments, heap,
+ *    IndexedDB save per final and History with 200 sessions. `--only workspace` runs just this one
+ *    (`--root <checkout> --no-history` measures older code the same way).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,6 +37,7 @@ import { loadPocketSphinx } from '../server/engine/pocketsphinx';
 import { chromiumLaunchOptions } from '../e2e/support/chromium';
 import { benchBursts, benchCapacity, benchIdle } from './capacity';
 import { benchDrop, benchStall } from './faults';
+import { benchWorkspace, printWorkspace } from './workspace';
 import { transcribeDirect } from '../e2e/support/direct';
 import { FIXTURES_DIR, references } from '../e2e/support/fixtures';
 import { readWav } from '../e2e/support/wav';
@@ -176,7 +180,7 @@ async function dictateInBrowser(
     await page.getByRole('button', { name: 'Stop recording' }).click();
     await page.getByRole('button', { name: 'Start recording' }).waitFor({ timeout: 15_000 });
     const stopMs = performance.now() - t0;
-    const text = ((await page.getByRole('log', { name: 'Transcript' }).textContent()) ?? '')
+    const text = (await page.getByRole('log', { name: 'Transcript' }).innerText())
       .replace(/ \(uncertain\)/g, '')
       .replace(/\s+/g, ' ')
       .trim();
@@ -290,12 +294,34 @@ async function main() {
     );
     results.capacity = { ...capacity, idle, bursts };
   }
+  if (!skipBrowser) {
+    results.workspace = await benchWorkspace(root);
+    printWorkspace('this checkout', results.workspace as Awaited<ReturnType<typeof benchWorkspace>>);
+  }
   const file = join(root, 'bench', 'results.json');
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   console.log(`Written to ${file}`);
 }
 
-main().catch((error) => {
+/** `--only workspace`: the workspace benchmark alone, merged into the results of the last full run. */
+async function onlyWorkspace() {
+  // `--root <checkout>`: measure another checkout (older code, with bench/workspace copied in), print only.
+  const other = process.argv.indexOf('--root');
+  if (other >= 0) {
+    const checkout = process.argv[other + 1];
+    printWorkspace(checkout, await benchWorkspace(checkout, { history: !process.argv.includes('--no-history') }));
+    return;
+  }
+  const file = join(root, 'bench', 'results.json');
+  const results = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  results.workspace = await benchWorkspace(root);
+  printWorkspace('this checkout', results.workspace as Awaited<ReturnType<typeof benchWorkspace>>);
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  console.log(`Written to ${file}`);
+}
+
+const only = process.argv.indexOf('--only');
+(only >= 0 && process.argv[only + 1] === 'workspace' ? onlyWorkspace() : main()).catch((error) => {
   console.error(error);
   process.exit(1);
 });

@@ -245,7 +245,9 @@ describe('Dictate', () => {
       ...RESON8_TRANSCRIPT_EXAMPLE,
       words: RESON8_TRANSCRIPT_EXAMPLE.words.map((w) => (w.text === 'chest' ? { ...w, confidence: 0.31 } : w)),
     });
-    expect(await screen.findByTitle('Low confidence: 31%')).toHaveTextContent('chest');
+    expect(await screen.findByTitle('Low confidence: 31%')).toHaveTextContent(/^chest$/);
+    // The words read exactly as the text: one space between each, none doubled around the marked one.
+    expect(log.querySelector('[data-segment="1"]')?.textContent).toBe(RESON8_TRANSCRIPT_EXAMPLE.text);
     // Described, not spoken inline after the word.
     expect(screen.getByRole('log', { name: 'Transcript' })).not.toHaveTextContent('uncertain');
     expect(screen.getByText(/words are ones the recognizer was unsure of/)).toBeInTheDocument();

@@ -1,4 +1,5 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { Word } from '../core/events';
 import { transcriptText, useDictation, type Segment } from '../store/dictation';
 
 /** Words below this confidence (0–1) are marked as uncertain. */
@@ -23,19 +24,30 @@ function SegmentWords({ segment }: { segment: Segment }) {
     words.some((w) => w.confidence !== undefined) &&
     transcriptText([{ text: words.map((w) => w.text).join(' ') }]) === segment.text;
   if (!byWord) return <>{segment.text}</>;
+  // Runs of confident words are one text node; only the uncertain ones are elements of their own.
+  const parts: (string | Word)[] = [];
+  for (const w of words) {
+    const last = parts.at(-1);
+    if (w.confidence !== undefined && w.confidence < LOW_CONFIDENCE) {
+      if (typeof last === 'string') parts[parts.length - 1] = `${last} `;
+      else if (last !== undefined) parts.push(' ');
+      parts.push(w);
+    } else if (typeof last === 'string') parts[parts.length - 1] = `${last} ${w.text}`;
+    else parts.push(last === undefined ? w.text : ` ${w.text}`);
+  }
   return (
     <>
-      {words.map((w, i) =>
-        w.confidence !== undefined && w.confidence < LOW_CONFIDENCE ? (
+      {parts.map((part, i) =>
+        typeof part === 'string' ? (
+          part
+        ) : (
           <span
             key={i}
             className="underline decoration-amber-500 decoration-wavy decoration-1 underline-offset-4"
-            title={`Low confidence: ${Math.round(w.confidence * 100)}%`}
+            title={`Low confidence: ${Math.round((part.confidence ?? 0) * 100)}%`}
           >
-            {w.text}{' '}
+            {part.text}
           </span>
-        ) : (
-          <span key={i}>{w.text} </span>
         ),
       )}
     </>
