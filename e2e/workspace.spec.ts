@@ -191,3 +191,21 @@ test('a long transcript scrolls: the reader keeps their place, and "Jump to late
     page.getByRole('region', { name: 'History' }).getByRole('heading', { name: /Transcript from before History/ }),
   ).toBeVisible();
 });
+
+test('reloading mid-dictation keeps every final: the session comes back marked as interrupted', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Start recording' }).click();
+  await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Listening', { timeout: 15_000 });
+  const log = page.getByRole('log', { name: 'Transcript' });
+  const first = log.locator('[data-segment]').first();
+  await expect(first).toBeVisible({ timeout: 30_000 });
+  const kept = (await first.innerText()).trim();
+  // The tab goes away while the microphone is still on.
+  await page.reload();
+  await expect(page.getByText(/This session was interrupted/)).toBeVisible();
+  await expect(log).toContainText(kept);
+  await page.getByRole('button', { name: 'History' }).click();
+  const item = page.getByRole('region', { name: 'History' }).getByRole('listitem').first();
+  await expect(item).toContainText('Interrupted');
+  await expect(item.getByRole('heading')).toContainText(kept.split(' ')[0]);
+});
