@@ -118,6 +118,8 @@ test('a dictation is kept in History across a reload, renamed, searched, deleted
   await editor.fill('Edited by hand.');
   await editor.press('Enter');
   await expect(log.locator('[data-segment="1"]')).toHaveText('Edited by hand. (edited)');
+  // A reload before the write lands would lose it: the page says when it is in History.
+  await expect(page.getByText('Saved in History')).toBeVisible();
   await page.reload();
   await expect(log.locator('[data-segment="1"]')).toContainText('Edited by hand.');
 

@@ -62,6 +62,15 @@ describe('editing the transcript', () => {
   });
 });
 
+describe('saving', () => {
+  it('says "Saving…" until the session is in History, then "Saved in History"', async () => {
+    renderWith(['first words']);
+    expect(screen.getByText('Saving…')).toBeInTheDocument();
+    expect(await screen.findByText('Saved in History')).toBeInTheDocument();
+    expect((await (await currentHistory())!.load(useDictation.getState().session!.id))?.segments[0].text).toBe('first words');
+  });
+});
+
 describe('exporting', () => {
   it('offers every format, and writes the chosen one as a file named by the session date', async () => {
     const blobs: Blob[] = [];

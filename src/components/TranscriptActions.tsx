@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { transcriptText, useDictation } from '../store/dictation';
+import { useSaving } from '../store/persistence';
 import type { ExportFormat } from '../transcript/export';
 
 async function writeClipboard(text: string): Promise<boolean> {
@@ -101,6 +102,12 @@ function ExportMenu({ onDone }: { onDone: (message: string) => void }) {
   );
 }
 
+/** Whether the open session is in History yet: "Saving…" while writes are waiting, then "Saved". */
+function SaveState() {
+  const saving = useSaving((s) => s.pending > 0);
+  return <span className="ml-auto text-xs text-slate-600">{saving ? 'Saving…' : 'Saved in History'}</span>;
+}
+
 /** Copy, export, and start a new session (the open one stays in History). */
 export function TranscriptActions() {
   const segments = useDictation((s) => s.segments);
@@ -140,6 +147,7 @@ export function TranscriptActions() {
       <span role="status" aria-label="Transcript action result" className="text-sm text-emerald-800">
         {feedback}
       </span>
+      {segments.length > 0 && <SaveState />}
     </div>
   );
 }
