@@ -100,7 +100,8 @@ function benchProtocols() {
     () => new Int16Array(FRAME_BYTES / 2).map(() => Math.round((Math.random() - 0.5) * 20000)).buffer,
   );
   return cases.map(([name, protocol]) => {
-    const size = (m: string | ArrayBuffer) => (typeof m === 'string' ? new TextEncoder().encode(m).length : m.byteLength);
+    const size = (m: string | ArrayBuffer | null) =>
+      m === null ? 0 : typeof m === 'string' ? new TextEncoder().encode(m).length : m.byteLength;
     const bytesPerSecond = frames.reduce((n, f) => n + size(protocol.encodeAudio(f)), 0);
     for (let i = 0; i < 20; i++) for (const f of frames) protocol.encodeAudio(f); // warm-up
     const runs: number[] = [];

@@ -28,7 +28,7 @@ test('the worklet loads and streams under vite dev', async ({ page }) => {
   await page.goto(url!);
   await page.getByRole('button', { name: 'Start recording' }).click();
   await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Listening', { timeout: 20_000 });
-  const meter = page.getByRole('meter', { name: 'Microphone level' });
+  const meter = page.getByRole('meter', { name: 'Input level' });
   await expect.poll(async () => Number(await meter.getAttribute('aria-valuenow')), { timeout: 10_000, intervals: [50] }).toBeGreaterThan(5);
   await expect(page.getByRole('log', { name: 'Transcript' })).toContainText(/married|amiable|woman|respectable/, { timeout: 20_000 });
   await page.getByRole('button', { name: 'Stop recording' }).click();

@@ -10,6 +10,7 @@ import { E2E_CLIP } from '../playwright.config';
 import { loadPocketSphinx } from '../server/engine/pocketsphinx';
 import { transcribeDirect } from './support/direct';
 import { referenceFor } from './support/fixtures';
+import { chooseProvider } from './support/settings';
 import { readWav } from './support/wav';
 import { wordErrorRate } from './support/wer';
 
@@ -37,15 +38,14 @@ for (const { provider, partials } of DIALECTS) {
     page.on('pageerror', (e) => pageErrors.push(e.message));
 
     await page.goto('/');
-    await page.locator('summary', { hasText: 'Settings' }).click();
-    await page.getByRole('combobox', { name: 'Provider' }).selectOption({ label: provider });
+    await chooseProvider(page, provider);
     await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Stopped');
     await page.getByRole('button', { name: 'Start recording' }).click();
     await expect(page.getByRole('button', { name: 'Stop recording' })).toBeVisible();
     await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Listening', { timeout: 15_000 });
 
     // The fake microphone is not silent (a bad WAV path would give silence, not an error).
-    const meter = page.getByRole('meter', { name: 'Microphone level' });
+    const meter = page.getByRole('meter', { name: 'Input level' });
     await expect
       .poll(async () => Number(await meter.getAttribute('aria-valuenow')), { timeout: 10_000, intervals: [50] })
       .toBeGreaterThan(5);
@@ -95,7 +95,7 @@ test('an unreachable server gives a sentence that says what to do, and recording
   });
   await expect(page.getByRole('button', { name: 'Start recording' })).toBeEnabled();
   await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Stopped');
-  await expect(page.getByRole('meter', { name: 'Microphone level' })).toHaveAttribute('aria-valuenow', '0');
+  await expect(page.getByRole('meter', { name: 'Input level' })).toHaveAttribute('aria-valuenow', '0');
 
   // The setting survives a reload; Reset puts the default back.
   await page.reload();

@@ -11,20 +11,20 @@ import { transcribeDirect } from './support/direct';
 import { referenceFor } from './support/fixtures';
 import { readWav } from './support/wav';
 import { wordErrorRate } from './support/wer';
+import { chooseProvider } from './support/settings';
 
 const reference = referenceFor(basename(E2E_CLIP));
 
-async function chooseProvider(page: Page, provider: string) {
+async function openWith(page: Page, provider: string) {
   await page.goto('/');
-  await page.locator('summary', { hasText: 'Settings' }).click();
-  await page.getByRole('combobox', { name: 'Provider' }).selectOption({ label: provider });
+  await chooseProvider(page, provider);
 }
 
 for (const provider of ['Local engine (VoiceRun protocol)', 'Local engine (Reson8 protocol)', 'Local engine (Speechall protocol)']) {
   test(`a connection killed mid-dictation through the ${provider}: "Reconnecting…", recording goes on, no word lost`, async ({ page }) => {
     const direct = await transcribeDirect(loadPocketSphinx(), readWav(E2E_CLIP).samples);
     const baselineWer = wordErrorRate(reference, direct.text);
-    await chooseProvider(page, provider);
+    await openWith(page, provider);
     const status = page.getByRole('status', { name: 'Connection' });
     await page.getByRole('button', { name: 'Start recording' }).click();
     await expect(status).toHaveText('Listening', { timeout: 15_000 });
@@ -103,7 +103,7 @@ test('a key never appears in the console or in the page', async ({ page }) => {
   const console: string[] = [];
   page.on('console', (m) => console.push(m.text()));
   page.on('pageerror', (e) => console.push(e.message));
-  await chooseProvider(page, 'Local engine (Speechall protocol)');
+  await openWith(page, 'Local engine (Speechall protocol)');
   await page.getByLabel('Auth method').selectOption({ label: 'Query parameter (api_key)' });
   await page.getByLabel('API key').fill(KEY);
   await page.getByRole('button', { name: 'Start recording' }).click();

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { chooseProvider } from './support/settings';
 
 /** Serious or critical accessibility violations on the page as it is now, as readable lines. */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -57,8 +58,7 @@ test('a dictation is kept in History across a reload, renamed, searched, deleted
   await page.goto('/');
   expect(await seriousViolations(page), 'idle view').toEqual([]);
   // The Reson8 dialect: word times and confidences (word-detail mode).
-  await page.locator('summary', { hasText: 'Settings' }).click();
-  await page.getByRole('combobox', { name: 'Provider' }).selectOption({ label: 'Local engine (Reson8 protocol)' });
+  await chooseProvider(page, 'Local engine (Reson8 protocol)');
   await page.locator('summary', { hasText: 'Settings' }).click();
 
   await page.getByRole('button', { name: 'Start recording' }).click();
@@ -129,7 +129,7 @@ test('a dictation is kept in History across a reload, renamed, searched, deleted
   expect(txt.text.startsWith('Edited by hand.')).toBe(true);
   const md = await exportAs(page, 'Markdown (.md)');
   expect(md.text).toMatch(
-    /^# Austen reading\n\n\*\d{4}-\d\d-\d\d \d\d:\d\d · \d+:\d\d · Local engine \(Reson8 protocol\)\*\n\nEdited by hand\./,
+    /^# Austen reading\n\n\*\d{4}-\d\d-\d\d \d\d:\d\d · \d+:\d\d · Local engine \(PocketSphinx, offline\)\*\n\nEdited by hand\./,
   );
   for (const label of ['Subtitles (.srt)', 'WebVTT subtitles (.vtt)']) {
     const { name, text } = await exportAs(page, label);

@@ -4,12 +4,14 @@
  * DICTATE_API_KEY (require this key from clients), DICTATE_ALLOWED_ORIGINS (other origins whose pages
  * may connect, comma-separated, `*` for any), DICTATE_MAX_SESSIONS (default 2),
  * DICTATE_IDLE_TIMEOUT_S (default 60), DICTATE_ALLOWED_HOSTS (public host names behind a proxy),
- * DICTATE_PS_MODEL_DIR, DICTATE_STATIC_DIR.
+ * DICTATE_PS_MODEL_DIR, DICTATE_STATIC_DIR, DICTATE_ENGINE (a module with another speech engine:
+ * docs/engines.md).
  */
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { createDictateServer, DEFAULT_MAX_SESSIONS } from './app';
 import { isLoopback, loopbackHosts } from './http';
+import { loadEngineModule } from './engine/module';
 import { loadPocketSphinx } from './engine/pocketsphinx';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,8 +33,11 @@ const extraHosts = (process.env.DICTATE_ALLOWED_HOSTS ?? '')
   .filter(Boolean);
 const maxSessions = Math.max(1, Number(process.env.DICTATE_MAX_SESSIONS) || DEFAULT_MAX_SESSIONS);
 const idleTimeoutMs = Math.max(1, Number(process.env.DICTATE_IDLE_TIMEOUT_S) || 60) * 1000;
-// One decoder per session at most, kept loaded between sessions.
-const engine = loadPocketSphinx({ poolSize: maxSessions });
+// DICTATE_ENGINE: a module of the user's own (docs/engines.md). Otherwise PocketSphinx, one decoder per
+// session at most, kept loaded between sessions.
+const engine = process.env.DICTATE_ENGINE
+  ? await loadEngineModule(process.env.DICTATE_ENGINE, { maxSessions })
+  : loadPocketSphinx({ poolSize: maxSessions });
 if (allowedOrigins.includes('*'))
   console.warn('[dictate] DICTATE_ALLOWED_ORIGINS=*: any web page may use this server from its visitors’ browsers.');
 

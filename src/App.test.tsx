@@ -150,7 +150,7 @@ describe('Dictate', () => {
   it('shows a level meter that follows the microphone', async () => {
     await renderRecording();
     for (let i = 0; i < 5; i++) mic.emit(0.42);
-    await vi.waitFor(() => expect(screen.getByRole('meter', { name: 'Microphone level' })).toHaveAttribute('aria-valuenow', '42'));
+    await vi.waitFor(() => expect(screen.getByRole('meter', { name: 'Input level' })).toHaveAttribute('aria-valuenow', '42'));
   });
 
   it('lets a developer point it at their own endpoint, warns about keys in URLs, and hides the key', async () => {
@@ -184,7 +184,7 @@ describe('Dictate', () => {
     expect(screen.getByLabelText('API key')).toHaveValue('sk-123456');
   });
 
-  it('offers every service and the local engine under each dialect, with only that provider’s fields', async () => {
+  it('offers the local engine once (its protocol under Advanced) and every cloud service, with only that provider’s fields and hints', async () => {
     const user = userEvent.setup();
     render(<App />);
     await user.click(screen.getByText('Settings'));
@@ -194,9 +194,8 @@ describe('Dictate', () => {
         .getAllByRole('option')
         .map((o) => o.textContent),
     ).toEqual([
-      'Local engine (VoiceRun protocol)',
-      'Local engine (Reson8 protocol)',
-      'Local engine (Speechall protocol)',
+      // One entry for the one local engine; its protocol is an advanced choice.
+      'Local engine (PocketSphinx, offline)',
       'VoiceRun Transcribe',
       'Reson8 realtime',
       'Speechall streaming',
@@ -210,7 +209,18 @@ describe('Dictate', () => {
     expect(screen.getByLabelText('Output format')).toBeInTheDocument();
     expect(screen.getByText(/can appear in server and proxy logs/)).toBeInTheDocument(); // Speechall's only browser auth is the query
     expect(screen.queryByRole('checkbox', { name: 'Interim results' })).not.toBeInTheDocument();
-    await user.selectOptions(picker, 'Local engine (Speechall protocol)');
+    await user.selectOptions(picker, 'Local engine (PocketSphinx, offline)');
+    expect(picker).toHaveAccessibleDescription(
+      /PocketSphinx.*offline.*lower accuracy than cloud models.*lowercase words without punctuation/,
+    );
+    await user.click(screen.getByText('Advanced: protocol'));
+    const protocol = screen.getByRole('combobox', { name: 'Protocol' });
+    expect(
+      within(protocol)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['VoiceRun protocol', 'Reson8 protocol', 'Speechall protocol']);
+    await user.selectOptions(protocol, 'Speechall protocol');
     expect(screen.getByLabelText('Model')).toHaveValue('local.pocketsphinx-en-us');
     expect(screen.queryByLabelText('API key')).not.toBeInTheDocument();
   });
@@ -304,13 +314,12 @@ describe('Dictate', () => {
     const log = screen.getByRole('log', { name: 'Transcript' });
     expect(await within(log).findByText(/Hello, this is a test transcription\./)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Stop recording' }));
-    await vi.waitFor(() => expect(speechall.audio.length).toBeGreaterThanOrEqual(50));
-    expect(
-      speechall
-        .samples()
-        .slice(-50)
-        .every((f) => f.length === 320 && f.every((x) => x === 0)),
-    ).toBe(true);
+    // Audio goes in chunks of 4096 samples ("Speechall: audio"); the trailing second of silence ends it.
+    await vi.waitFor(() => expect(speechall.samples().reduce((n, c) => n + c.length, 0)).toBeGreaterThanOrEqual(16000));
+    const chunks = speechall.samples();
+    expect(chunks.slice(0, -1).every((c) => c.length === 4096)).toBe(true);
+    const tail = chunks.slice(-4).flatMap((c) => [...c]);
+    expect(tail.slice(-16000).every((x) => x === 0)).toBe(true);
     // The last words arrive after the silence; the session ends once the service is quiet.
     speechall.push('and the last words');
     expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent('Finishing');

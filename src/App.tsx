@@ -1,10 +1,13 @@
 import { useState } from 'react';
 import { ConnectionStatus } from './components/ConnectionStatus';
+import { DisplayControls } from './components/DisplayControls';
 import { ErrorAlert } from './components/ErrorAlert';
 import { HistoryPanel } from './components/HistoryPanel';
 import { LeaveGuard } from './components/LeaveGuard';
+import { MicrophonePicker } from './components/MicrophonePicker';
 import { RecordButton } from './components/RecordButton';
 import { SettingsForm } from './components/SettingsForm';
+import { Shortcuts } from './components/Shortcuts';
 import { Transcript } from './components/Transcript';
 import { TranscriptActions } from './components/TranscriptActions';
 import { VoiceActivity } from './components/VoiceActivity';
@@ -20,8 +23,10 @@ export function App() {
             <img src="/favicon.svg" alt="" className="h-7 w-7" />
             Dictate
           </h1>
-          <div className="flex items-center gap-3">
+          <div className="flex flex-wrap items-center justify-end gap-3">
             <ConnectionStatus />
+            <DisplayControls />
+            <Shortcuts />
             <button
               type="button"
               aria-expanded={showHistory}
@@ -47,6 +52,9 @@ export function App() {
         >
           <RecordButton />
           <VoiceActivity />
+          <div className="w-full">
+            <MicrophonePicker />
+          </div>
         </section>
         <section aria-label="Transcript" className="space-y-3">
           <Transcript />

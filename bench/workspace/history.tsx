@@ -21,7 +21,7 @@ function meta(id: string, startedAt: number, segmentCount: number): SessionMeta 
     title: '',
     startedAt,
     updatedAt: startedAt,
-    provider: 'Local engine (Reson8 protocol)',
+    provider: 'Local engine (PocketSphinx, offline)',
     durationMs: segmentCount * 5000,
     segmentCount,
     preview: text,

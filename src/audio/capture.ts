@@ -4,10 +4,12 @@
  *
  * The context is never created at 16 kHz (Firefox refuses to connect a MediaStream of another
  * rate); the worklet resamples. Echo cancellation, noise suppression and automatic gain control are
- * off: they reshape the signal in ways speech recognizers are not trained on.
+ * off unless the user turns them on ({@link MicrophoneOptions}): they reshape the signal in ways speech
+ * recognizers are not trained on, but help with loudspeakers, a noisy room, or a quiet voice.
  */
 import workletUrl from './capture.worklet.ts?worker&url';
 import { CAPTURE_PROCESSOR, type WorkletCommand, type WorkletMessage } from './messages';
+import { DEFAULT_MICROPHONE, type MicrophoneOptions } from './microphone';
 import type { DictationError } from '../core/errors';
 import type { Pcm16Frame } from '../core/frames';
 import { microphoneEnded, microphoneError, microphoneUnavailable, unsupportedRate, workletFailed } from './errors';
@@ -24,6 +26,8 @@ export interface CaptureHandlers {
 export interface Capture {
   /** The device / context sample rate, Hz. */
   readonly sampleRate: number;
+  /** True when the chosen microphone was not there and the default one is used instead. */
+  readonly fellBack?: boolean;
   /** Stops capture after posting every sample captured so far (last frame padded to 20 ms). */
   stop(): Promise<void>;
 }
@@ -33,20 +37,37 @@ export interface Capture {
  * @throws DictationError when the microphone cannot be opened: `microphone-*` or
  *   `capture-failed` (see `audio/errors.ts`).
  */
-export type StartCapture = (handlers: CaptureHandlers) => Promise<Capture>;
+export type StartCapture = (handlers: CaptureHandlers, microphone?: MicrophoneOptions) => Promise<Capture>;
 
 const FLUSH_TIMEOUT_MS = 1000;
 
 /** Capture from the default microphone with an AudioWorklet. */
-export const startMicrophoneCapture: StartCapture = async (handlers) => {
+export const startMicrophoneCapture: StartCapture = async (handlers, microphone = DEFAULT_MICROPHONE) => {
   if (!navigator.mediaDevices?.getUserMedia || typeof AudioWorkletNode === 'undefined') throw microphoneUnavailable();
-  let stream: MediaStream;
-  try {
-    stream = await navigator.mediaDevices.getUserMedia({
-      audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+  const { deviceId, echoCancellation, noiseSuppression, autoGainControl } = microphone;
+  const open = (device: string) =>
+    navigator.mediaDevices.getUserMedia({
+      audio: { channelCount: 1, echoCancellation, noiseSuppression, autoGainControl, ...(device ? { deviceId: { exact: device } } : {}) },
     });
+  let stream: MediaStream;
+  let fellBack = false;
+  try {
+    stream = await open(deviceId);
   } catch (cause) {
-    throw microphoneError(cause);
+    // The chosen microphone is gone (unplugged, or another computer's id): the default one instead.
+    const gone =
+      deviceId !== '' &&
+      typeof cause === 'object' &&
+      cause !== null &&
+      'name' in cause &&
+      /Overconstrained|NotFound/.test(String(cause.name));
+    if (!gone) throw microphoneError(cause);
+    try {
+      stream = await open('');
+      fellBack = true;
+    } catch (again) {
+      throw microphoneError(again);
+    }
   }
   const context = new AudioContext({ latencyHint: 'interactive' });
   const release = () => {
@@ -109,6 +130,7 @@ export const startMicrophoneCapture: StartCapture = async (handlers) => {
 
   return {
     sampleRate: context.sampleRate,
+    fellBack,
     async stop() {
       if (ended) return;
       ended = true;

@@ -45,6 +45,13 @@ export const microphoneEnded = (): DictationError =>
     'The microphone was disconnected. Your transcript so far is kept; reconnect it and press Start recording.',
   );
 
+/** Notice: the chosen microphone is not connected, so the system default records instead. */
+export const microphoneFellBack = (): DictationError =>
+  dictationError(
+    'microphone-fallback',
+    'The microphone chosen in Settings is not connected, so the default microphone is recording. Choose another under Microphone if that is not the one you want.',
+  );
+
 /** Error when the page cannot reach `getUserMedia` (plain HTTP on another host, or no support). */
 export const microphoneUnavailable = (): DictationError =>
   dictationError(

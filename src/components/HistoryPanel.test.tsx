@@ -15,7 +15,7 @@ const meta = (id: string, startedAt: number, patch: Partial<SessionMeta> = {}): 
   title: '',
   startedAt,
   updatedAt: startedAt,
-  provider: 'Local engine (VoiceRun protocol)',
+  provider: 'Local engine (PocketSphinx, offline)',
   durationMs: 65_000,
   segmentCount: 1,
   preview: '',
@@ -53,7 +53,7 @@ describe('History', () => {
     expect(screen.getByRole('log', { name: 'Transcript' })).toHaveTextContent('the newest words');
     const items = within(panel).getAllByRole('listitem');
     expect(items.map((li) => within(li).getByRole('heading').textContent)).toEqual(['the newest words(open)', 'an older dictation']);
-    expect(items[1]).toHaveTextContent('1:05 · 1 segment · Local engine (VoiceRun protocol)');
+    expect(items[1]).toHaveTextContent('1:05 · 1 segment · Local engine (PocketSphinx, offline)');
   });
 
   it('marks a session left recording by a closed tab as interrupted, and says so over its transcript', async () => {

@@ -13,6 +13,8 @@ export function RecordButton() {
       // While finishing the button stays focusable (not `disabled`), so focus is still on it after Stop.
       onClick={status === 'stopping' ? undefined : active ? stop : start}
       aria-disabled={status === 'stopping'}
+      aria-keyshortcuts="Control+Enter Meta+Enter"
+      title="Ctrl+Enter (⌘+Enter), or hold Space to talk"
       className={`group inline-flex items-center gap-3 rounded-full px-6 py-3 text-base font-semibold shadow-sm transition focus-visible:outline-2 focus-visible:outline-offset-2 aria-disabled:cursor-wait aria-disabled:opacity-60 ${
         active
           ? 'bg-rose-600 text-white hover:bg-rose-700 focus-visible:outline-rose-600'

@@ -1,8 +1,8 @@
 import { cloneElement, useEffect, useId, useRef, type ReactElement } from 'react';
 import type { AuthMethod } from '../protocol/adapter';
-import { PROVIDERS } from '../protocol/registry';
+import { DEFAULT_PROVIDER_ID, LOCAL_ENGINE_LABEL, PROVIDERS } from '../protocol/registry';
 import type { OptionField, OptionValue } from '../protocol/service';
-import { currentEntry, profileOf, serverLabel } from '../session/settings';
+import { currentEntry, profileOf, serverLabel, type Settings } from '../session/settings';
 import { useCredentials } from '../store/credentials';
 import { useDictation } from '../store/dictation';
 
@@ -179,6 +179,14 @@ function KeyField({ provider, label }: { provider: string; label: string }) {
   );
 }
 
+/** The Provider picker's value for the local engine (whichever protocol it speaks). */
+const LOCAL = 'local';
+
+/** The local entry to pick when the local engine is chosen: the one last set up, else the default. */
+function lastLocal(settings: Settings): string {
+  return PROVIDERS.find((p) => p.local && settings.profiles[p.id])?.id ?? DEFAULT_PROVIDER_ID;
+}
+
 /** Which service to use and how. Changes apply to the next recording, and are kept per provider. */
 export function SettingsForm() {
   const settings = useDictation((s) => s.settings);
@@ -199,26 +207,20 @@ export function SettingsForm() {
       <summary className="cursor-pointer text-sm font-semibold text-slate-700">
         Settings{' '}
         <span className="font-normal text-slate-500">
-          — {entry.label}, {where}
+          — {entry.label}
+          {entry.dialect ? ` (${entry.dialect})` : ''}, {where}
         </span>
       </summary>
       <form className="mt-4" onSubmit={(e) => e.preventDefault()} aria-label="Connection settings">
         <fieldset disabled={busy} className="grid gap-4 sm:grid-cols-2">
           <div className="sm:col-span-2">
-            <Field
-              label="Provider"
-              hint={
-                entry.local ? 'The PocketSphinx engine served with this page: works offline.' : `Needs an account with ${service.name}.`
-              }
-            >
-              <select className={input} value={entry.id} onChange={(e) => selectProvider(e.target.value)}>
-                <optgroup label="On this computer">
-                  {PROVIDERS.filter((p) => p.local).map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {p.label}
-                    </option>
-                  ))}
-                </optgroup>
+            <Field label="Provider" hint={entry.summary}>
+              <select
+                className={input}
+                value={entry.local ? LOCAL : entry.id}
+                onChange={(e) => selectProvider(e.target.value === LOCAL ? lastLocal(settings) : e.target.value)}
+              >
+                <option value={LOCAL}>{LOCAL_ENGINE_LABEL}</option>
                 <optgroup label="Cloud services">
                   {PROVIDERS.filter((p) => !p.local).map((p) => (
                     <option key={p.id} value={p.id}>
@@ -229,6 +231,25 @@ export function SettingsForm() {
               </select>
             </Field>
           </div>
+          {entry.local && (
+            <details className="sm:col-span-2" open={entry.id !== DEFAULT_PROVIDER_ID}>
+              <summary className="cursor-pointer text-sm font-medium text-slate-700">Advanced: protocol</summary>
+              <div className="mt-2">
+                <Field
+                  label="Protocol"
+                  hint="The local engine speaks each cloud service's protocol, so the same client path can be tried offline. Reson8 adds word times and confidences; Speechall sends one result per utterance."
+                >
+                  <select className={input} value={entry.id} onChange={(e) => selectProvider(e.target.value)}>
+                    {PROVIDERS.filter((p) => p.local).map((p) => (
+                      <option key={p.id} value={p.id}>
+                        {p.dialect}
+                      </option>
+                    ))}
+                  </select>
+                </Field>
+              </div>
+            </details>
+          )}
           <div className="sm:col-span-2">
             <Field label="Endpoint URL" hint={entry.local ? localUrlHint : `A wss:// endpoint speaking the ${service.product} protocol.`}>
               <input

@@ -1,9 +1,19 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Word } from '../core/events';
 import { transcriptText, useDictation, type Segment } from '../store/dictation';
+import { usePreferences, type TextSize } from '../store/preferences';
 
 /** Words below this confidence (0–1) are marked as uncertain. */
 export const LOW_CONFIDENCE = 0.5;
+
+/** The transcript's font size for each text-size preference. */
+const TEXT_CLASSES: Record<TextSize, string> = {
+  small: 'text-base',
+  medium: 'text-lg',
+  large: 'text-xl',
+  'x-large': 'text-2xl',
+  'xx-large': 'text-3xl',
+};
 
 /** Segments per rendered block: a block is skipped by React when its segments did not change, and by layout when off screen. */
 const BLOCK = 40;
@@ -79,7 +89,7 @@ function SegmentEditor({ segment, onDone }: EditorProps) {
       aria-label={`Edit segment ${segment.id}`}
       defaultValue={segment.text}
       rows={Math.max(1, Math.ceil(segment.text.length / 60))}
-      className="block w-full resize-y rounded-md border border-indigo-400 bg-white p-1 text-lg leading-relaxed text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
+      className="block w-full resize-y rounded-md border border-indigo-400 bg-white p-1 [font-size:inherit] leading-relaxed text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
       onKeyDown={(e) => {
         e.stopPropagation();
         if (e.key === 'Escape') {
@@ -158,6 +168,7 @@ export function Transcript() {
   const interrupted = useDictation((s) => s.session?.interrupted ?? false);
   const hasPartial = useDictation((s) => s.partial !== '');
   const editSegment = useDictation((s) => s.editSegment);
+  const textSize = usePreferences((s) => s.textSize);
   const ref = useRef<HTMLDivElement>(null);
   const [editing, setEditing] = useState<number | null>(null);
   const lastEdited = useRef<number | null>(null);
@@ -257,7 +268,7 @@ export function Transcript() {
         // The log scrolls and holds the segments to edit: keyboard users must be able to reach it.
         // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
         tabIndex={0}
-        className="h-[max(16rem,calc(100dvh-26rem))] overflow-y-auto rounded-xl border border-slate-200 bg-white p-4 text-lg leading-relaxed whitespace-pre-wrap text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
+        className={`h-[max(16rem,calc(100dvh-26rem))] overflow-y-auto rounded-xl border border-slate-200 bg-white p-4 ${TEXT_CLASSES[textSize]} leading-relaxed whitespace-pre-wrap text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600`}
       >
         <div ref={content}>
           {blocks.map((block, i) => (

@@ -1,11 +1,12 @@
 import { useDictation } from '../store/dictation';
 
-/** VAD state ("Speech" / "Silence") and the microphone level. */
+/** VAD state ("Speech" / "Silence") and the input level, red with "Clipping" when the signal hits full scale. */
 export function VoiceActivity() {
   const vad = useDictation((s) => s.vad);
   const level = useDictation((s) => s.level);
   const speech = vad === 'speech';
   const percent = Math.round(Math.min(1, level) * 100);
+  const clipping = useDictation((s) => s.clipping);
   return (
     <div className="flex items-center gap-3">
       <span
@@ -20,14 +21,19 @@ export function VoiceActivity() {
       </span>
       <div
         role="meter"
-        aria-label="Microphone level"
+        aria-label="Input level"
+        aria-valuetext={clipping ? `${percent}%, clipping` : `${percent}%`}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={percent}
         className="h-2 w-24 overflow-hidden rounded-full bg-slate-200 sm:w-32"
       >
-        <div className="h-full rounded-full bg-indigo-500 transition-[width] duration-100" style={{ width: `${percent}%` }} />
+        <div
+          className={`h-full rounded-full transition-[width] duration-100 ${clipping ? 'bg-red-600' : 'bg-indigo-500'}`}
+          style={{ width: `${percent}%` }}
+        />
       </div>
+      {clipping && <span className="text-xs font-medium text-red-700">Clipping: too loud</span>}
     </div>
   );
 }

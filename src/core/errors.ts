@@ -18,6 +18,7 @@ export type DictationErrorCode =
   | 'microphone-failed'
   /** The device stopped delivering audio (unplugged or revoked). */
   | 'microphone-ended'
+  | 'microphone-fallback'
   /** No `getUserMedia` here (plain HTTP on another host, or an old browser). */
   | 'microphone-unavailable'
   /** The AudioWorklet could not start, or the device rate cannot be converted. */

@@ -41,8 +41,12 @@ export interface StreamingProtocol {
   open(): ProtocolStep;
   /** Handles one message from the service. Never throws: bad input becomes an `error` event. */
   receive(data: WireMessage): ProtocolStep;
-  /** Encodes one 20 ms PCM16 frame (640 bytes, 16 kHz mono LE: `core/frames.ts`) for the wire. */
-  encodeAudio(pcm: ArrayBuffer): WireMessage;
+  /**
+   * Encodes one 20 ms PCM16 frame (640 bytes, 16 kHz mono LE: `core/frames.ts`) for the wire.
+   * @returns the message to send, or null when the protocol gathers frames into larger chunks and this
+   *   one did not complete a chunk (what is left is sent by `finish()`)
+   */
+  encodeAudio(pcm: ArrayBuffer): WireMessage | null;
   /** Messages that ask the service to finish the stream; a `finished` event answers them. */
   finish(): ProtocolStep;
   /** Maps a close of the socket to an error (`connection-lost`, `unauthorized`), or null when the close was a normal end. */

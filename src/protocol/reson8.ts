@@ -167,6 +167,8 @@ export const reson8Service: ServiceDefinition = {
   // "Reson8: authentication": from a browser, the token in Sec-WebSocket-Protocol.
   authMethods: ['subprotocol'],
   keyLabel: 'Access token',
+  summary:
+    'A cloud service with word times and per-word confidence: cloud-model accuracy, partials as you speak. Needs a Reson8 access token (or a token URL of your own).',
   fields: (local) => [
     { key: 'includeInterim', label: 'Interim results', kind: 'checkbox', hint: 'Show words as they are heard (include_interim).' },
     { key: 'includeTimestamps', label: 'Timestamps', kind: 'checkbox', hint: 'start_ms and duration_ms on transcripts and words.' },

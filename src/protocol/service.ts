@@ -53,6 +53,8 @@ export interface ServiceDefinition {
   readonly authMethods: readonly AuthMethod[];
   /** What the credential is called in this service's documents: `API key` or `Access token`. */
   readonly keyLabel: string;
+  /** One or two sentences for Settings: what the cloud service is, its accuracy class, what it needs. */
+  readonly summary: string;
   /** The options to offer; `local` is true for the local engine's entry (its own models). */
   fields(local: boolean): readonly OptionField[];
   /** Option values on first use. */

@@ -11,6 +11,7 @@ const base: SpeechallOptions = {
   initialPrompt: '',
   speakersExpected: '',
   customVocabulary: [],
+  chunkSamples: 4096,
 };
 const connection = { url: 'wss://api.speechall.com/v1/transcribe', auth: 'query' as const, key: 'YOUR_API_KEY' };
 
@@ -201,13 +202,43 @@ describe('Speechall client: what the real service may send besides the documente
 });
 
 describe('Speechall client: audio and the end of the stream', () => {
-  it('sends audio as binary PCM16', () => {
-    const frame = new ArrayBuffer(640);
-    expect(streaming().encodeAudio(frame)).toBe(frame);
+  it('sends audio as binary PCM16 in chunks of 4096 samples, as its documentation recommends', () => {
+    const p = streaming();
+    // Frames numbered by their samples' value, to see that the chunks hold them in order.
+    const frame = (n: number) => new Int16Array(320).fill(n).buffer;
+    const sent: ArrayBuffer[] = [];
+    for (let n = 1; n <= 26; n++) {
+      const message = p.encodeAudio(frame(n));
+      if (message !== null) sent.push(message as ArrayBuffer);
+    }
+    // 26 frames = 8320 samples: two full chunks (at frames 13 and 26: 12.8 frames each), 128 samples left.
+    expect(sent.map((c) => c.byteLength)).toEqual([8192, 8192]);
+    const samples = new Int16Array(sent[0]);
+    expect([samples[0], samples[319], samples[320], samples[4095]]).toEqual([1, 1, 2, 13]);
+    expect(new Int16Array(sent[1])[0]).toBe(13); // the rest of frame 13 opens the second chunk
+    // Finishing sends what is left, then 1 s of silence, in chunks (the last shorter).
+    const { send } = p.finish();
+    const total = send.reduce((n, c) => n + (c as ArrayBuffer).byteLength, 0);
+    expect(total).toBe(128 * 2 + 16000 * 2);
+    expect(send.slice(0, -1).every((c) => (c as ArrayBuffer).byteLength === 8192)).toBe(true);
+    expect(new Int16Array(send[0] as ArrayBuffer).slice(0, 128).every((x) => x === 26)).toBe(true);
+    expect(new Int16Array(send[0] as ArrayBuffer).slice(128).every((x) => x === 0)).toBe(true);
   });
 
-  it('finishes with 1 s of silent 20 ms frames, then waits for quiet (Speechall has no end-of-stream message)', () => {
-    const p = streaming();
+  it('sends each 20 ms frame as it comes when the chunk size is one frame', () => {
+    const p = streaming({ chunkSamples: 320 });
+    const frame = new Int16Array(320).fill(7).buffer;
+    expect(new Int16Array(p.encodeAudio(frame) as ArrayBuffer)).toEqual(new Int16Array(320).fill(7));
+  });
+
+  it('offers the chunk size as a setting, 4096 samples by default', () => {
+    expect(speechallService.defaults(false).chunkSamples).toBe('4096');
+    const field = speechallService.fields(false).find((f) => f.key === 'chunkSamples');
+    expect(field?.kind === 'select' && field.choices.map((c) => c.value)).toEqual(['4096', '2048', '1024', '320']);
+  });
+
+  it('finishes with 1 s of silence, then waits for quiet (Speechall has no end-of-stream message)', () => {
+    const p = streaming({ chunkSamples: 320 });
     const { send, events } = p.finish();
     expect(events).toEqual([]);
     expect(send).toHaveLength(50);

@@ -38,7 +38,14 @@ export interface SpeechallOptions {
   readonly speakersExpected: string;
   /** Words and phrases; each is sent as one `custom_vocabulary` parameter. */
   readonly customVocabulary: readonly string[];
+  /** Samples per binary message ("Speechall: audio" recommends 4096, 256 ms); a multiple of nothing in particular. */
+  readonly chunkSamples: number;
 }
+
+/** The chunk size Speechall's documentation recommends, samples ("Speechall: audio"). */
+export const SPEECHALL_CHUNK_SAMPLES = 4096;
+/** The chunk sizes offered in Settings, samples. */
+export const SPEECHALL_CHUNK_CHOICES = [4096, 2048, 1024, 320] as const;
 
 /** Silence sent by `finish()` so the service's VAD ends the last utterance, ms. */
 export const SPEECHALL_TRAILING_SILENCE_MS = 1000;
@@ -58,11 +65,16 @@ export class SpeechallProtocol implements StreamingProtocol {
   readonly refusalHint =
     'Speechall refuses a wrong API key (401) and invalid parameters such as an unknown model (400) before connecting: check the key, model and language in Settings.';
   private phase: Phase = 'streaming';
+  /** Audio waiting to fill the next chunk. */
+  private readonly chunk: Uint8Array;
+  private filled = 0;
 
   constructor(
     private readonly connectionSettings: ConnectionSettings,
     private readonly options: SpeechallOptions,
-  ) {}
+  ) {
+    this.chunk = new Uint8Array(Math.max(1, Math.round(options.chunkSamples)) * 2);
+  }
 
   /**
    * The URL with `api_key` (query auth) and the transcription parameters.
@@ -152,20 +164,40 @@ export class SpeechallProtocol implements StreamingProtocol {
     return [finalOf(text, start, end, words, language)];
   }
 
-  /** Binary PCM16 ("Speechall: audio"). */
-  encodeAudio(pcm: ArrayBuffer): WireMessage {
-    return pcm;
+  /**
+   * Binary PCM16 in chunks of `chunkSamples` ("Speechall: audio"): frames are gathered until a chunk is
+   * full. At most one chunk per frame, as long as a chunk is no smaller than a frame (320 samples).
+   * @returns the chunk this frame completed, or null while it fills
+   */
+  encodeAudio(pcm: ArrayBuffer): WireMessage | null {
+    const bytes = new Uint8Array(pcm);
+    let out: ArrayBuffer | null = null;
+    for (let at = 0; at < bytes.length;) {
+      const n = Math.min(bytes.length - at, this.chunk.length - this.filled);
+      this.chunk.set(bytes.subarray(at, at + n), this.filled);
+      this.filled += n;
+      at += n;
+      if (this.filled === this.chunk.length) {
+        out = this.chunk.slice().buffer;
+        this.filled = 0;
+      }
+    }
+    return out;
   }
 
-  /** Trailing silence so the last utterance ends; the quiet period then ends the stream. */
+  /**
+   * The audio still gathering, then trailing silence so the last utterance ends, in chunks (the last one
+   * shorter); the quiet period then ends the stream.
+   */
   finish(): ProtocolStep {
     if (this.phase !== 'streaming') return step();
     this.phase = 'finishing';
-    const frames = SPEECHALL_TRAILING_SILENCE_MS / FRAME_MS;
-    return step(
-      [],
-      Array.from({ length: frames }, () => new ArrayBuffer(FRAME_BYTES)),
-    );
+    const tail = new Uint8Array(this.filled + (SPEECHALL_TRAILING_SILENCE_MS / FRAME_MS) * FRAME_BYTES);
+    tail.set(this.chunk.subarray(0, this.filled));
+    this.filled = 0;
+    const chunks: ArrayBuffer[] = [];
+    for (let at = 0; at < tail.length; at += this.chunk.length) chunks.push(tail.slice(at, at + this.chunk.length).buffer);
+    return step([], chunks);
   }
 
   /** Only a normal close (1000) after `finish()` ends the stream as planned. */
@@ -228,6 +260,8 @@ export const speechallService: ServiceDefinition = {
   // "Speechall: authentication": browsers must use the api_key query parameter.
   authMethods: ['query'],
   keyLabel: 'API key',
+  summary:
+    'A cloud service in front of AssemblyAI, Deepgram, OpenAI and Gladia models: cloud-model accuracy, punctuated text, one result per utterance (no partials). Needs a Speechall API key.',
   fields: (local) => [
     {
       key: 'model',
@@ -254,6 +288,16 @@ export const speechallService: ServiceDefinition = {
     { key: 'temperature', label: 'Temperature', kind: 'text', hint: '0–1 (optional).' },
     { key: 'initialPrompt', label: 'Prompt', kind: 'text', hint: 'Text that guides the model (initial_prompt, optional).' },
     { key: 'customVocabulary', label: 'Custom vocabulary', kind: 'text', hint: 'Words or phrases to recognise, separated by commas.' },
+    {
+      key: 'chunkSamples',
+      label: 'Audio chunk size',
+      kind: 'select',
+      hint: 'Samples per message. Speechall recommends 4096 (256 ms); smaller chunks show words sooner.',
+      choices: SPEECHALL_CHUNK_CHOICES.map((n) => ({
+        value: String(n),
+        label: `${n} samples (${(n / 16).toFixed(0)} ms)${n === SPEECHALL_CHUNK_SAMPLES ? ', recommended' : ''}`,
+      })),
+    },
   ],
   defaults: (local) => ({
     model: local ? SPEECHALL_LOCAL_MODEL : 'deepgram.nova-2',
@@ -265,6 +309,7 @@ export const speechallService: ServiceDefinition = {
     temperature: '',
     initialPrompt: '',
     customVocabulary: '',
+    chunkSamples: String(SPEECHALL_CHUNK_SAMPLES),
   }),
   create(connection, options) {
     const format = textOption(options, 'outputFormat');
@@ -281,6 +326,7 @@ export const speechallService: ServiceDefinition = {
         .split(',')
         .map((t) => t.trim())
         .filter(Boolean),
+      chunkSamples: SPEECHALL_CHUNK_CHOICES.find((n) => String(n) === textOption(options, 'chunkSamples')) ?? SPEECHALL_CHUNK_SAMPLES,
     });
   },
 };

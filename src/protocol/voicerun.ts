@@ -233,8 +233,12 @@ export const voiceRunService: ServiceDefinition = {
   // "VoiceRun: authentication": the documented way for browsers first.
   authMethods: ['first-message', 'subprotocol', 'query'],
   keyLabel: 'API key',
+  summary:
+    'A cloud service that streams to the model you choose (Deepgram, OpenAI, ElevenLabs, Qwen, Soniox): cloud-model accuracy, punctuated text, partials and voice activity. Needs a VoiceRun API key.',
   fields(local) {
     const choices = local ? [{ value: VOICERUN_LOCAL_MODEL, label: 'pocketsphinx-en-us', group: 'Local' }] : VOICERUN_MODELS;
+    // The local engine knows one model and no prompt: offer only what it uses.
+    if (local) return [{ key: 'model', label: 'Model', kind: 'select', choices }, ...commonFields.filter((f) => f.key === 'audioFormat')];
     return [{ key: 'model', label: 'Model', kind: 'select', choices }, ...commonFields];
   },
   defaults(local) {

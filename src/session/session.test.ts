@@ -468,6 +468,20 @@ describe('a dictation session that loses its connection', () => {
     expect(service.clientCloses.map((c) => c.code)).toEqual([4002]);
   });
 
+  it('looks at the connection at once when the tab comes back, rather than at the next (throttled) watchdog tick', async () => {
+    let clock = 0;
+    setup({}, {}, { ...quick, deadAfterMs: 500, now: () => clock });
+    state().start();
+    await waitForStatus('recording');
+    mic.emit(0.5);
+    service.bufferedAmount = 640; // stuck while the tab was hidden
+    clock = 60_000;
+    expect(service.clientCloses).toEqual([]);
+    control!.check();
+    expect(service.clientCloses.map((c) => c.code)).toEqual([4002]);
+    await vi.waitFor(() => expect(service.connections).toBe(2));
+  });
+
   it('gives up on a server that accepts every reconnect but never drains, instead of trying forever', async () => {
     setup({}, {}, { ...quick, deadAfterMs: 300, reconnect: { baseDelayMs: 10, maxAttempts: 2 } });
     state().start();

@@ -23,7 +23,7 @@
  * The session reports to a {@link SessionSink} (the store) and holds the socket and audio objects
  * itself; the store never sees them.
  */
-import { microphoneError } from '../audio/errors';
+import { microphoneError, microphoneFellBack } from '../audio/errors';
 import type { Capture, StartCapture } from '../audio/capture';
 import { LevelVad } from '../audio/vad';
 import { DictationError } from '../core/errors';
@@ -81,6 +81,8 @@ export interface SessionControl {
   stop(): void;
   /** Abandons the run at once (the page is going away): microphone off, socket closed with 1001. */
   abort(): void;
+  /** Checks the connection now (the tab came back to the foreground); nothing when not dictating. */
+  check(): void;
 }
 
 /** Reconnect policy. */
@@ -156,6 +158,9 @@ export function createSession(deps: SessionDeps): SessionControl {
     },
     abort() {
       current?.abort();
+    },
+    check() {
+      current?.check();
     },
   };
 }
@@ -252,11 +257,16 @@ class DictationRun {
   start(): void {
     this.state = 'connecting';
     this.sink.status('connecting');
-    this.deps.startCapture({ onFrame: (frame) => this.onFrame(frame), onError: (error) => this.onCaptureError(error) }).then(
+    const handlers = {
+      onFrame: (frame: Pcm16Frame) => this.onFrame(frame),
+      onError: (error: DictationError) => this.onCaptureError(error),
+    };
+    this.deps.startCapture(handlers, this.settings.microphone).then(
       (capture) => {
         this.capture = capture;
         if (this.state === 'ended') return void capture.stop();
         if (this.stopRequested) return this.end({ kind: 'completed' }); // Stop before the microphone was granted
+        if (capture.fellBack) this.sink.notice(microphoneFellBack());
         this.openLink();
       },
       (cause: unknown) => this.end({ kind: 'failed', error: cause instanceof DictationError ? cause : microphoneError(cause) }),
@@ -393,7 +403,9 @@ class DictationRun {
       }
       if (link.cursor < this.journal.first) link.cursor = this.journal.first; // dropped while waiting (counted)
       const pcm = this.journal.at(link.cursor);
-      if (!pcm || !link.transport.send(link.protocol.encodeAudio(pcm))) return; // not open: its close reconnects
+      if (!pcm) return;
+      const message = link.protocol.encodeAudio(pcm); // null: gathered into a larger chunk, sent later
+      if (message !== null && !link.transport.send(message)) return; // not open: its close reconnects
       if (this.journal.peakAt(link.cursor) >= SPEECH_PEAK && link.speechSentAt === null) link.speechSentAt = now;
       link.cursor++;
       this.credit--;
@@ -584,18 +596,31 @@ class DictationRun {
   /** Replaces a connection whose buffer stopped draining, or whose service went silent while hearing speech. */
   private watch(): void {
     clearInterval(this.watchTimer);
-    this.watchTimer = setInterval(() => {
-      const link = this.link;
-      if (!link?.ready || this.state === 'ended') return;
-      const now = this.now();
-      const deadMs = this.deps.deadAfterMs ?? 10_000;
-      const buffered = link.transport.bufferedAmount;
-      if (buffered === 0 || buffered < link.buffered) link.bufferedSince = now;
-      link.buffered = buffered;
-      const stuck = buffered > 0 && now - link.bufferedSince >= deadMs;
-      const unanswered = link.speechSentAt !== null && now - link.speechSentAt >= link.protocol.replyWithinMs;
-      if (stuck || unanswered) this.drop(link, 4002, 'Connection went dead');
-    }, WATCH_MS);
+    this.watchTimer = setInterval(() => this.inspect(), WATCH_MS);
+  }
+
+  /** The watchdog's look at the connection: replaced when its buffer is stuck or the service went silent. */
+  private inspect(): void {
+    const link = this.link;
+    if (!link?.ready || this.state === 'ended') return;
+    const now = this.now();
+    const deadMs = this.deps.deadAfterMs ?? 10_000;
+    const buffered = link.transport.bufferedAmount;
+    if (buffered === 0 || buffered < link.buffered) link.bufferedSince = now;
+    link.buffered = buffered;
+    const stuck = buffered > 0 && now - link.bufferedSince >= deadMs;
+    const unanswered = link.speechSentAt !== null && now - link.speechSentAt >= link.protocol.replyWithinMs;
+    if (stuck || unanswered) this.drop(link, 4002, 'Connection went dead');
+  }
+
+  /**
+   * Looks at the connection now (the tab is visible again: timers were throttled while it was hidden):
+   * a dead one is replaced at once, and audio held back is sent.
+   */
+  check(): void {
+    if (this.state === 'ended') return;
+    this.inspect();
+    if (this.link?.ready) this.pump();
   }
 
   /** Tells the user how much audio could not be kept, once per stretch. */

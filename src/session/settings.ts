@@ -2,6 +2,7 @@
  * Connection settings, per provider, and how they become a protocol instance. Pure: the page
  * location is passed in.
  */
+import { DEFAULT_MICROPHONE, type MicrophoneOptions } from '../audio/microphone';
 import type { AuthMethod, StreamingProtocol } from '../protocol/adapter';
 import { DEFAULT_PROVIDER_ID, PROVIDERS, providerEntry, type ProviderEntry } from '../protocol/registry';
 import type { OptionValue, OptionValues } from '../protocol/service';
@@ -25,11 +26,13 @@ export interface ProviderProfile {
   readonly spokenCommands?: boolean;
 }
 
-/** What the user configures: the chosen provider, and a profile for each provider they touched. */
+/** What the user configures: the chosen provider, a profile for each provider they touched, the microphone. */
 export interface Settings {
   /** A {@link ProviderEntry} id, e.g. `local-reson8`. */
   readonly provider: string;
   readonly profiles: Readonly<Record<string, ProviderProfile>>;
+  /** Which microphone and its processing; optional in what older versions saved (the default, unprocessed). */
+  readonly microphone?: MicrophoneOptions;
 }
 
 /** First-visit settings: the local engine (VoiceRun dialect). */
@@ -41,6 +44,8 @@ export interface SessionSettings {
   readonly profile: ProviderProfile;
   /** Key or token for this provider ('' for none). Never log or display it. */
   readonly apiKey: string;
+  /** The microphone to record from (default: the system's, unprocessed). */
+  readonly microphone?: MicrophoneOptions;
 }
 
 /** A provider's profile on first use. */
@@ -99,7 +104,16 @@ export function sanitizeSettings(raw: unknown): Settings {
     const p = sanitizeProfile(rawProfiles[entry.id], entry);
     if (p) profiles[entry.id] = p;
   }
-  return { provider, profiles };
+  const m = (typeof r.microphone === 'object' && r.microphone !== null ? r.microphone : {}) as Record<string, unknown>;
+  const flag = (key: keyof MicrophoneOptions) => (typeof m[key] === 'boolean' ? m[key] : (DEFAULT_MICROPHONE[key] as boolean));
+  const microphone: MicrophoneOptions = {
+    deviceId: typeof m.deviceId === 'string' ? m.deviceId : '',
+    label: typeof m.label === 'string' ? m.label : '',
+    echoCancellation: flag('echoCancellation'),
+    noiseSuppression: flag('noiseSuppression'),
+    autoGainControl: flag('autoGainControl'),
+  };
+  return { provider, profiles, microphone };
 }
 
 /**
@@ -163,3 +177,5 @@ export function createProtocol(settings: SessionSettings, page: PageLocation): S
   const auth = entry.authMethods.includes(profile.auth) ? profile.auth : entry.authMethods[0];
   return entry.service.create({ url: resolveServerUrl(entry, profile, page), auth, key: settings.apiKey }, profile.options);
 }
+
+export { DEFAULT_MICROPHONE, type MicrophoneOptions } from '../audio/microphone';

@@ -172,7 +172,7 @@ describe('the dictation store', () => {
       segmentCount: 2,
       preview: 'one two',
       durationMs: 1900,
-      provider: 'Local engine (VoiceRun protocol)',
+      provider: 'Local engine (PocketSphinx, offline)',
     });
   });
 

@@ -20,6 +20,8 @@ import {
   migrateSettingsV1,
   profileOf,
   sanitizeSettings,
+  DEFAULT_MICROPHONE,
+  type MicrophoneOptions,
   type ProviderProfile,
   type Settings,
 } from '../session/settings';
@@ -53,6 +55,8 @@ export interface DictationState {
   readonly error: DictationError | null;
   /** Microphone input level, 0–1. */
   readonly level: number;
+  /** True within a second of a peak at full scale (the signal is cut off: too loud). */
+  readonly clipping: boolean;
   /** The reconnect attempt under way (1-based); 0 when connected. */
   readonly reconnectAttempt: number;
   /** True while audio waits because the network does not take it fast enough. */
@@ -80,6 +84,8 @@ export interface DictationState {
   readonly selectProvider: (id: string) => void;
   /** Changes the current provider's profile. */
   readonly updateProfile: (patch: ProfilePatch) => void;
+  /** Changes the microphone or its processing (applies to the next recording). */
+  readonly setMicrophone: (patch: Partial<MicrophoneOptions>) => void;
   /** Puts the current provider's profile back to its defaults. */
   readonly resetProfile: () => void;
   readonly dismissError: () => void;
@@ -103,6 +109,7 @@ const initialDictationState = {
   vad: 'silence' as VadState,
   error: null as DictationError | null,
   level: 0,
+  clipping: false,
   reconnectAttempt: 0,
   networkSlow: false,
   waitingSeconds: null as number | null,
@@ -284,7 +291,7 @@ export const useDictation = create<DictationState>()(
         };
         void persistWrite((h) => h.saveMeta(meta));
         set({ error: null, partial: '', vad: 'silence', session: meta, run: { offsetMs: meta.durationMs, startedAt: now } });
-        session.start({ provider: entry.id, profile: profileOf(settings, entry), apiKey }, sessionSink);
+        session.start({ provider: entry.id, profile: profileOf(settings, entry), apiKey, microphone: settings.microphone }, sessionSink);
       },
       stop() {
         session?.stop();
@@ -328,6 +335,9 @@ export const useDictation = create<DictationState>()(
           };
           return { settings: { ...s.settings, profiles: { ...s.settings.profiles, [entry.id]: next } } };
         });
+      },
+      setMicrophone(patch) {
+        set((s) => ({ settings: { ...s.settings, microphone: { ...DEFAULT_MICROPHONE, ...s.settings.microphone, ...patch } } }));
       },
       resetProfile() {
         set((s) => {
@@ -389,6 +399,12 @@ export function legacyTranscript(): Segment[] {
 
 onStorageFailure((error) => useDictation.setState({ error }));
 
+/** A peak at or above this (0–1 of full scale) is clipping. */
+const CLIPPING_PEAK = 0.99;
+/** How long "Clipping" stays after the last clipped peak, ms. */
+const CLIPPING_HOLD_MS = 1000;
+let clippedAt = -Infinity;
+
 /** How the session reports into the store. */
 export const sessionSink: SessionSink = {
   status(status) {
@@ -410,7 +426,9 @@ export const sessionSink: SessionSink = {
     useDictation.setState({ error });
   },
   level(peak) {
-    useDictation.setState({ level: peak });
+    const now = Date.now();
+    if (peak >= CLIPPING_PEAK) clippedAt = now;
+    useDictation.setState({ level: peak, clipping: now - clippedAt < CLIPPING_HOLD_MS });
   },
   reconnecting(attempt) {
     useDictation.setState({ reconnectAttempt: attempt });

@@ -7,6 +7,7 @@
  * push transcription events and failures.
  */
 import type { Capture, CaptureHandlers, StartCapture } from '../audio/capture';
+import type { MicrophoneOptions } from '../audio/microphone';
 import type { DictationError } from '../core/errors';
 import { FRAME_BYTES, type Pcm16Frame } from '../core/frames';
 import type { ConnectionRequest, WireMessage } from '../protocol/adapter';
@@ -21,16 +22,23 @@ export class FakeMicrophone {
   failWith: Error | null = null;
   /** Resolve start only when `grant()` is called. */
   holdPermission = false;
+  /** Device ids that are plugged in; a start asking for another falls back to the default, as capture.ts does. */
+  connected: readonly string[] | null = null;
+  /** The microphone options of the last start. */
+  options: MicrophoneOptions | undefined;
   private grantResolve: (() => void) | null = null;
   private frameCount = 0;
 
-  readonly start: StartCapture = async (handlers) => {
+  readonly start: StartCapture = async (handlers, options) => {
+    this.options = options;
     if (this.failWith) throw this.failWith;
     if (this.holdPermission) await new Promise<void>((resolve) => (this.grantResolve = resolve));
     this.handlers = handlers;
     this.running = true;
+    const fellBack = Boolean(this.connected && options?.deviceId && !this.connected.includes(options.deviceId));
     const capture: Capture = {
       sampleRate: 48000,
+      fellBack,
       stop: () => {
         if (this.running) {
           this.emit(); // the worklet's flush: the last, padded frame

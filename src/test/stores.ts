@@ -3,6 +3,7 @@ import { openHistory } from '../history/db';
 import { useCredentials } from '../store/credentials';
 import { useDictation } from '../store/dictation';
 import { useHistory } from '../store/history';
+import { usePreferences } from '../store/preferences';
 import { attachHistory } from '../store/persistence';
 
 let databases = 0;
@@ -13,6 +14,7 @@ export function resetStores(): void {
   useDictation.setState(useDictation.getInitialState(), true);
   useCredentials.setState(useCredentials.getInitialState(), true);
   useHistory.setState(useHistory.getInitialState(), true);
+  usePreferences.setState(usePreferences.getInitialState(), true);
   // A new, empty History (fake-indexeddb, see setup.ts) for each test.
   attachHistory(openHistory(`dictate-test-${++databases}`));
 }

@@ -7,7 +7,7 @@ const meta: SessionMeta = {
   title: 'Café notes: draft #2',
   startedAt: new Date(2026, 10, 28, 9, 5).getTime(),
   updatedAt: 0,
-  provider: 'Local engine (Reson8 protocol)',
+  provider: 'Local engine (PocketSphinx, offline)',
   durationMs: 95_000,
   segmentCount: 3,
   preview: '',
@@ -106,7 +106,7 @@ describe('export', () => {
 
   it('writes Markdown that keeps line breaks and never turns dictated text into headings or lists', () => {
     const md = exportSession('md', meta, segments);
-    expect(md).toContain('# Café notes: draft #2\n\n*2026-11-28 09:05 · 1:35 · Local engine (Reson8 protocol)*');
+    expect(md).toContain('# Café notes: draft #2\n\n*2026-11-28 09:05 · 1:35 · Local engine (PocketSphinx, offline)*');
     expect(md).toContain('away # Heading-like line  \n\\- not a list');
   });
 

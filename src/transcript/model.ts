@@ -27,7 +27,7 @@ export interface SessionMeta {
   readonly startedAt: number;
   /** Epoch ms of the last change. */
   readonly updatedAt: number;
-  /** The provider's label when it was last recorded, e.g. "Local engine (VoiceRun protocol)". */
+  /** The provider's label when it was last recorded, e.g. "Local engine (PocketSphinx, offline)". */
   readonly provider: string;
   /** Time spent recording, ms, summed over every run of the session. */
   readonly durationMs: number;
