@@ -18,6 +18,7 @@
  * 7. Transcript workspace (bench/workspace.ts): partial-update cost with 100/300/700 segments, heap,
  *    IndexedDB save per final and History with 200 sessions. `--only workspace` runs just this one
  *    (`--root <checkout> --no-history` measures older code the same way).
+ * 8. Bundle (bench/bundle.ts): the JavaScript of the first load, gzipped, and the chunks loaded later.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -37,6 +38,7 @@ import { loadPocketSphinx } from '../server/engine/pocketsphinx';
 import { chromiumLaunchOptions } from '../e2e/support/chromium';
 import { benchBursts, benchCapacity, benchIdle } from './capacity';
 import { benchDrop, benchStall } from './faults';
+import { benchBundle, printBundle } from './bundle';
 import { benchWorkspace, printWorkspace } from './workspace';
 import { transcribeDirect } from '../e2e/support/direct';
 import { FIXTURES_DIR, references } from '../e2e/support/fixtures';
@@ -294,6 +296,10 @@ async function main() {
       `  ${bursts.bursts} bursts of ${bursts.sessionsPerBurst} sessions (pool ${bursts.poolSize}): RSS +${bursts.rssAfterFirstBurstMiB} MiB after the first, +${bursts.rssAfterAllBurstsMiB} MiB after all`,
     );
     results.capacity = { ...capacity, idle, bursts };
+  }
+  if (existsSync(join(root, 'dist', 'index.html'))) {
+    results.bundle = benchBundle(join(root, 'dist'));
+    printBundle(results.bundle as ReturnType<typeof benchBundle>);
   }
   if (!skipBrowser) {
     results.workspace = await benchWorkspace(root);

@@ -126,7 +126,7 @@ describe('Dictate', () => {
     await user.click(await screen.findByRole('button', { name: 'New session' }));
     expect(screen.getByRole('log', { name: 'Transcript' })).not.toHaveTextContent('Marianne');
     await user.click(screen.getByRole('button', { name: 'History' }));
-    const history = screen.getByRole('region', { name: 'History' });
+    const history = await screen.findByRole('region', { name: 'History' });
     expect(await within(history).findByRole('heading', { name: 'Marianne would have thought' })).toBeInTheDocument();
     await user.click(within(history).getByRole('button', { name: 'Open Marianne would have thought' }));
     expect(await within(screen.getByRole('log', { name: 'Transcript' })).findByText('Marianne would have thought')).toBeInTheDocument();
@@ -157,6 +157,7 @@ describe('Dictate', () => {
     const user = userEvent.setup();
     render(<App />);
     await user.click(screen.getByText('Settings'));
+    await screen.findByRole('combobox', { name: 'Provider' }); // the form loads on first open
     await user.selectOptions(screen.getByRole('combobox', { name: 'Provider' }), 'VoiceRun Transcribe');
     const url = screen.getByLabelText('Endpoint URL');
     expect(url).toHaveValue('wss://transcribe.voicerun.com/ws');
@@ -188,6 +189,7 @@ describe('Dictate', () => {
     const user = userEvent.setup();
     render(<App />);
     await user.click(screen.getByText('Settings'));
+    await screen.findByRole('combobox', { name: 'Provider' }); // the form loads on first open
     const picker = screen.getByRole('combobox', { name: 'Provider' });
     expect(
       within(picker)
@@ -238,6 +240,7 @@ describe('Dictate', () => {
     const user = userEvent.setup();
     render(<App />);
     await user.click(screen.getByText('Settings'));
+    await screen.findByRole('combobox', { name: 'Provider' }); // the form loads on first open
     await user.selectOptions(screen.getByRole('combobox', { name: 'Provider' }), 'Reson8 realtime');
     await user.type(screen.getByLabelText('Access token'), 'tok_abc');
     await user.click(screen.getByRole('button', { name: 'Start recording' }));

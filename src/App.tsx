@@ -1,16 +1,18 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { ConnectionStatus } from './components/ConnectionStatus';
 import { DisplayControls } from './components/DisplayControls';
 import { ErrorAlert } from './components/ErrorAlert';
-import { HistoryPanel } from './components/HistoryPanel';
 import { LeaveGuard } from './components/LeaveGuard';
 import { MicrophonePicker } from './components/MicrophonePicker';
 import { RecordButton } from './components/RecordButton';
-import { SettingsForm } from './components/SettingsForm';
+import { Settings } from './components/Settings';
 import { Shortcuts } from './components/Shortcuts';
 import { Transcript } from './components/Transcript';
 import { TranscriptActions } from './components/TranscriptActions';
 import { VoiceActivity } from './components/VoiceActivity';
+
+/** History loads when first shown: it is not needed to dictate. */
+const HistoryPanel = lazy(() => import('./components/HistoryPanel').then((m) => ({ default: m.HistoryPanel })));
 
 export function App() {
   const [showHistory, setShowHistory] = useState(false);
@@ -43,7 +45,9 @@ export function App() {
         <ErrorAlert />
         {showHistory && (
           <div id="history">
-            <HistoryPanel />
+            <Suspense fallback={<p className="text-sm text-slate-600">Loading History…</p>}>
+              <HistoryPanel />
+            </Suspense>
           </div>
         )}
         <section
@@ -60,7 +64,7 @@ export function App() {
           <Transcript />
           <TranscriptActions />
         </section>
-        <SettingsForm />
+        <Settings />
       </main>
     </div>
   );

@@ -7,11 +7,9 @@ import { listMicrophones, onDeviceChange } from './audio/devices';
 import { probeLocalEngine } from './session/probe';
 import { createSession } from './session/session';
 import { connectWebSocket } from './session/transport';
-import { openHistory } from './history/db';
 import { createWakeLock } from './session/wake';
 import { attachDevices, useDevices } from './store/devices';
 import { attachSession, useDictation } from './store/dictation';
-import { useHistory } from './store/history';
 import { attachHistory } from './store/persistence';
 import './index.css';
 
@@ -23,8 +21,9 @@ const session = createSession({
 });
 attachSession(session);
 // History (IndexedDB): the last session comes back, a transcript saved before History moves into it.
-attachHistory(openHistory());
-void useHistory.getState().load();
+// Loaded after the first render: dictation does not wait for it (writes queue until it is open).
+attachHistory(import('./history/db').then((m) => m.openHistory()));
+void import('./store/history').then((m) => m.useHistory.getState().load());
 // The page is going away: microphone off, socket closed with 1001 rather than dropped.
 window.addEventListener('pagehide', () => session.abort());
 

@@ -38,7 +38,7 @@ async function openHistory() {
   const user = userEvent.setup();
   render(<App />);
   await user.click(screen.getByRole('button', { name: 'History' }));
-  const panel = screen.getByRole('region', { name: 'History' });
+  const panel = await screen.findByRole('region', { name: 'History' });
   await within(panel).findByRole('list', { name: 'Sessions' });
   return { user, panel };
 }

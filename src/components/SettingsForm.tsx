@@ -2,7 +2,7 @@ import { cloneElement, useEffect, useId, useRef, type ReactElement } from 'react
 import type { AuthMethod } from '../protocol/adapter';
 import { DEFAULT_PROVIDER_ID, LOCAL_ENGINE_LABEL, PROVIDERS } from '../protocol/registry';
 import type { OptionField, OptionValue } from '../protocol/service';
-import { currentEntry, profileOf, serverLabel, type Settings } from '../session/settings';
+import { currentEntry, profileOf, type Settings } from '../session/settings';
 import { useCredentials } from '../store/credentials';
 import { useDictation } from '../store/dictation';
 
@@ -188,7 +188,7 @@ function lastLocal(settings: Settings): string {
 }
 
 /** Which service to use and how. Changes apply to the next recording, and are kept per provider. */
-export function SettingsForm() {
+export function SettingsFields() {
   const settings = useDictation((s) => s.settings);
   const selectProvider = useDictation((s) => s.selectProvider);
   const updateProfile = useDictation((s) => s.updateProfile);
@@ -199,18 +199,10 @@ export function SettingsForm() {
   const profile = profileOf(settings, entry);
   const { service } = entry;
   const localUrlHint = `Empty: this page's server, at ${service.localPath}.`;
-  const where = profile.url.trim() ? serverLabel(profile.url) : entry.local ? 'this server' : serverLabel(service.cloudUrl);
   const fields = service.fields(entry.local);
   const resetHintId = useId();
   return (
-    <details className="rounded-xl border border-slate-200 bg-white p-4 open:shadow-xs">
-      <summary className="cursor-pointer text-sm font-semibold text-slate-700">
-        Settings{' '}
-        <span className="font-normal text-slate-500">
-          — {entry.label}
-          {entry.dialect ? ` (${entry.dialect})` : ''}, {where}
-        </span>
-      </summary>
+    <>
       <form className="mt-4" onSubmit={(e) => e.preventDefault()} aria-label="Connection settings">
         <fieldset disabled={busy} className="grid gap-4 sm:grid-cols-2">
           <div className="sm:col-span-2">
@@ -331,6 +323,6 @@ export function SettingsForm() {
           </div>
         </fieldset>
       </form>
-    </details>
+    </>
   );
 }

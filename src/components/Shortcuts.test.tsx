@@ -38,7 +38,7 @@ describe('keyboard', () => {
     const user = userEvent.setup();
     render(<App />);
     await user.click(screen.getByRole('button', { name: 'History' }));
-    await user.type(screen.getByRole('searchbox', { name: 'Search history' }), 'a b');
+    await user.type(await screen.findByRole('searchbox', { name: 'Search history' }), 'a b');
     expect(screen.getByRole('searchbox', { name: 'Search history' })).toHaveValue('a b');
     expect(screen.getByRole('status', { name: 'Connection' })).toHaveTextContent('Stopped');
   });
