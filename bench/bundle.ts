@@ -1,6 +1,7 @@
 /**
  * What the first load costs: the JavaScript `dist/index.html` loads (its entry script and the modules it
- * preloads) against the chunks loaded later (History, Settings, Export, the worklet), gzipped as served.
+ * preloads, and the service worker's registration) against the chunks loaded later (History, Settings,
+ * Export, the worklet), gzipped as served.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,11 +19,12 @@ const kb = (bytes: number) => Number((bytes / 1000).toFixed(2));
 /** @param dist - a built app (`npm run build`) */
 export function benchBundle(dist: string): BundleBench {
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
-  const first = new Set([...html.matchAll(/(?:src|href)="\/assets\/([^"]+\.js)"/g)].map((m) => m[1]));
-  const size = (file: string) => kb(gzipSync(readFileSync(join(dist, 'assets', file)), { level: 9 }).length);
-  const js = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js'));
-  const initial = js.filter((f) => first.has(f)).map((file) => ({ file, kbGzip: size(file) }));
-  const later = js.filter((f) => !first.has(f)).map((file) => ({ file, kbGzip: size(file) }));
+  const first = new Set([...html.matchAll(/(?:src|href)="\/((?:assets\/)?[^"]+\.js)"/g)].map((m) => m[1]));
+  const size = (file: string) => kb(gzipSync(readFileSync(join(dist, file)), { level: 9 }).length);
+  const initial = [...first].map((file) => ({ file, kbGzip: size(file) }));
+  const later = readdirSync(join(dist, 'assets'))
+    .filter((f) => f.endsWith('.js') && !first.has(`assets/${f}`))
+    .map((f) => ({ file: `assets/${f}`, kbGzip: size(`assets/${f}`) }));
   return { initialJsKbGzip: kb(initial.reduce((n, f) => n + f.kbGzip * 1000, 0)), initial, later };
 }
 
