@@ -126,3 +126,31 @@ test('choose a microphone among Chromium’s fake devices; the meter moves', asy
     .toBeGreaterThan(0);
   await page.getByRole('button', { name: 'Stop recording' }).click();
 });
+
+test('transcribe a file: its words through the local engine, with progress, as a session in History', async ({ page }) => {
+  const { E2E_CLIP } = await import('../playwright.config');
+  const { referenceFor } = await import('./support/fixtures');
+  const { wordErrorRate } = await import('./support/wer');
+  const { basename } = await import('node:path');
+  await page.goto('/');
+  await page.getByLabel('Transcribe file').setInputFiles(E2E_CLIP);
+  await expect(page.getByRole('progressbar', { name: 'Transcription progress' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Start recording' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('progressbar', { name: 'Transcription progress' })).toHaveCount(0);
+  const text = (await page.getByRole('log', { name: 'Transcript' }).innerText()).replace(/\s+/g, ' ').trim().toLowerCase();
+  const wer = wordErrorRate(referenceFor(basename(E2E_CLIP)), text);
+  console.log(`file: ${text} (WER ${(wer * 100).toFixed(1)}%)`);
+  expect(wer).toBeLessThan(0.4);
+  await page.getByRole('button', { name: 'History' }).click();
+  await expect(page.getByRole('region', { name: 'History' }).getByRole('heading', { name: new RegExp(basename(E2E_CLIP)) })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('a file that is not audio says so, and nothing is sent', async ({ page }) => {
+  await page.goto('/');
+  await page
+    .getByLabel('Transcribe file')
+    .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not audio at all') });
+  await expect(page.getByRole('alert')).toContainText('“notes.txt” could not be read as audio');
+  await expect(page.getByRole('button', { name: 'Start recording' })).toBeEnabled();
+});

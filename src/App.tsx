@@ -2,6 +2,7 @@ import { lazy, Suspense, useState } from 'react';
 import { ConnectionStatus } from './components/ConnectionStatus';
 import { DisplayControls } from './components/DisplayControls';
 import { ErrorAlert } from './components/ErrorAlert';
+import { FileTranscriber } from './components/FileTranscriber';
 import { LeaveGuard } from './components/LeaveGuard';
 import { MicrophonePicker } from './components/MicrophonePicker';
 import { RecordButton } from './components/RecordButton';
@@ -56,8 +57,9 @@ export function App() {
         >
           <RecordButton />
           <VoiceActivity />
-          <div className="w-full">
+          <div className="flex w-full flex-wrap items-start justify-between gap-3">
             <MicrophonePicker />
+            <FileTranscriber />
           </div>
         </section>
         <section aria-label="Transcript" className="space-y-3">

@@ -9,7 +9,7 @@ import { createSession } from './session/session';
 import { connectWebSocket } from './session/transport';
 import { createWakeLock } from './session/wake';
 import { attachDevices, useDevices } from './store/devices';
-import { attachSession, useDictation } from './store/dictation';
+import { attachFileSource, attachSession, useDictation } from './store/dictation';
 import { attachHistory } from './store/persistence';
 import './index.css';
 
@@ -20,6 +20,11 @@ const session = createSession({
   probeLocalEngine,
 });
 attachSession(session);
+// Files are decoded and resampled by code loaded when a file is first chosen.
+attachFileSource((file, onProgress) => async (handlers, microphone) => {
+  const { fileCapture } = await import('./audio/file');
+  return fileCapture(file, onProgress)(handlers, microphone);
+});
 // History (IndexedDB): the last session comes back, a transcript saved before History moves into it.
 // Loaded after the first render: dictation does not wait for it (writes queue until it is open).
 attachHistory(import('./history/db').then((m) => m.openHistory()));

@@ -20,6 +20,10 @@ export interface CaptureHandlers {
   onFrame(frame: Pcm16Frame): void;
   /** Capture failed after it started (device unplugged, worklet error). Capture is over. */
   onError(error: DictationError): void;
+  /** The source has no more audio (a file's end): the run finishes as after Stop. */
+  onEnd?(): void;
+  /** Frames captured and not yet sent: a file source waits while it is high, so it goes as fast as the service takes it. */
+  backlog?(): number;
 }
 
 /** A running capture. */

@@ -23,6 +23,7 @@ export type DictationErrorCode =
   | 'microphone-unavailable'
   /** The AudioWorklet could not start, or the device rate cannot be converted. */
   | 'capture-failed'
+  | 'file-unreadable'
   /** The microphone delivers only digital silence. */
   | 'no-audio'
   // The connection.

@@ -77,7 +77,8 @@ export interface SessionSink {
 
 /** What the store calls. */
 export interface SessionControl {
-  start(settings: SessionSettings, sink: SessionSink): void;
+  /** Starts a run; `source` replaces the microphone (a file, see `audio/file.ts`). */
+  start(settings: SessionSettings, sink: SessionSink, source?: StartCapture): void;
   stop(): void;
   /** Abandons the run at once (the page is going away): microphone off, socket closed with 1001. */
   abort(): void;
@@ -148,9 +149,9 @@ const WATCH_MS = 1000;
 export function createSession(deps: SessionDeps): SessionControl {
   let current: DictationRun | null = null;
   return {
-    start(settings, sink) {
+    start(settings, sink, source) {
       if (current) return;
-      current = new DictationRun(settings, sink, deps, () => (current = null));
+      current = new DictationRun(settings, sink, deps, () => (current = null), source);
       current.start();
     },
     stop() {
@@ -245,6 +246,7 @@ class DictationRun {
     private readonly sink: SessionSink,
     private readonly deps: SessionDeps,
     private readonly done: () => void,
+    private readonly source?: StartCapture,
   ) {
     this.journal = new AudioJournal(((deps.journalSeconds ?? JOURNAL_DEFAULT_SECONDS) * 1000) / FRAME_MS);
     this.local = providerEntry(settings.provider)?.local ?? false;
@@ -260,8 +262,10 @@ class DictationRun {
     const handlers = {
       onFrame: (frame: Pcm16Frame) => this.onFrame(frame),
       onError: (error: DictationError) => this.onCaptureError(error),
+      onEnd: () => this.stop(),
+      backlog: () => this.journal.head - (this.link?.ready ? this.link.cursor : this.journal.first),
     };
-    this.deps.startCapture(handlers, this.settings.microphone).then(
+    (this.source ?? this.deps.startCapture)(handlers, this.settings.microphone).then(
       (capture) => {
         this.capture = capture;
         if (this.state === 'ended') return void capture.stop();

@@ -65,6 +65,8 @@ export interface DictationState {
   readonly utteranceAt: number | null;
   /** The recording under way: where its times start in the session (ms), and when it began (epoch ms). */
   readonly run: { readonly offsetMs: number; readonly startedAt: number } | null;
+  /** While a file is transcribed: its name and the fraction sent (0–1); null otherwise. */
+  readonly file: { readonly name: string; readonly progress: number } | null;
   /** While finishing: seconds left to wait for the service's last words; null when not waiting. */
   readonly waitingSeconds: number | null;
   readonly settings: Settings;
@@ -72,6 +74,11 @@ export interface DictationState {
   // Actions are properties, not methods: components take them out of the store (`useDictation((s) => s.stop)`).
   /** Starts dictating (from `idle` or `error`). */
   readonly start: () => void;
+  /**
+   * Transcribes an audio file into a new session named after it, through the selected service, as fast
+   * as it takes the audio. `stop()` cancels: the words so far are kept.
+   */
+  readonly transcribeFile: (file: File) => void;
   /** Stops dictating; the last words still arrive before the status returns to `idle`. */
   readonly stop: () => void;
   /** Starts a new, empty session (when not recording); the open one stays in History. */
@@ -93,6 +100,15 @@ export interface DictationState {
 
 let session: SessionControl | null = null;
 
+/** A capture source that plays a file (see `audio/file.ts`); the store only passes it to the session. */
+export type FileSource = (file: File, onProgress: (fraction: number) => void) => NonNullable<Parameters<SessionControl['start']>[2]>;
+let fileSource: FileSource | null = null;
+
+/** Attaches how files are read (the app's decoder and worker, or a test's fake). */
+export function attachFileSource(source: FileSource | null): void {
+  fileSource = source;
+}
+
 /** Connects the store to a session controller (the app's, or a test's with fakes). */
 export function attachSession(control: SessionControl | null): void {
   session = control;
@@ -104,6 +120,7 @@ const initialDictationState = {
   session: null as SessionMeta | null,
   run: null as DictationState['run'],
   utteranceAt: null as number | null,
+  file: null as DictationState['file'],
   segments: [] as readonly Segment[],
   partial: '',
   vad: 'silence' as VadState,
@@ -213,10 +230,11 @@ function endRun(s: DictationState, patch: Partial<DictationState>): Partial<Dict
     ...session,
     recording: false,
     updatedAt: now,
-    durationMs: Math.max(session.durationMs, run.offsetMs + now - run.startedAt),
+    // A file goes faster than real time: its length is where its last words end, not the time taken.
+    durationMs: s.file ? session.durationMs : Math.max(session.durationMs, run.offsetMs + now - run.startedAt),
   };
   void persistWrite((h) => h.saveMeta(ended));
-  return { ...patch, session: ended, run: null };
+  return { ...patch, session: ended, run: null, file: null };
 }
 
 function reduceTranscript(s: DictationState, update: TranscriptUpdate): Partial<DictationState> {
@@ -272,26 +290,23 @@ export const useDictation = create<DictationState>()(
     (set, get) => ({
       ...initialDictationState,
       start() {
-        const { status, settings } = get();
+        startRun();
+      },
+      transcribeFile(file) {
+        const { status } = get();
         if (status !== 'idle' && status !== 'error') return;
-        const entry = currentEntry(settings);
-        const apiKey = useCredentials.getState().keys[entry.id] ?? '';
-        if (!session) {
-          set({ status: 'error', error: dictationError('no-session', 'Dictation is not available in this page. Reload and try again.') });
+        if (!fileSource) {
+          set({
+            status: 'error',
+            error: dictationError('no-session', 'Transcribing files is not available in this page. Reload and try again.'),
+          });
           return;
         }
-        const now = Date.now();
-        const open = get().session;
-        const meta: SessionMeta = {
-          ...(open ?? newSessionMeta(settings)),
-          provider: entry.label,
-          updatedAt: now,
-          recording: true,
-          interrupted: false,
-        };
-        void persistWrite((h) => h.saveMeta(meta));
-        set({ error: null, partial: '', vad: 'silence', session: meta, run: { offsetMs: meta.durationMs, startedAt: now } });
-        session.start({ provider: entry.id, profile: profileOf(settings, entry), apiKey, microphone: settings.microphone }, sessionSink);
+        const name = file.name;
+        const source = fileSource(file, (progress) => useDictation.setState((s) => (s.file ? { file: { name, progress } } : {})));
+        // A new session, named after the file.
+        set({ session: { ...newSessionMeta(get().settings), title: name }, segments: [], partial: '', file: { name, progress: 0 } });
+        startRun(source);
       },
       stop() {
         session?.stop();
@@ -398,6 +413,34 @@ export function legacyTranscript(): Segment[] {
 }
 
 onStorageFailure((error) => useDictation.setState({ error }));
+
+/** Starts a run of the open session (a new one when none is open), from the microphone or `source`. */
+function startRun(source?: Parameters<SessionControl['start']>[2]): void {
+  const { status, settings } = useDictation.getState();
+  if (status !== 'idle' && status !== 'error') return;
+  const entry = currentEntry(settings);
+  const apiKey = useCredentials.getState().keys[entry.id] ?? '';
+  if (!session) {
+    useDictation.setState({
+      status: 'error',
+      file: null,
+      error: dictationError('no-session', 'Dictation is not available in this page. Reload and try again.'),
+    });
+    return;
+  }
+  const now = Date.now();
+  const open = useDictation.getState().session;
+  const meta: SessionMeta = {
+    ...(open ?? newSessionMeta(settings)),
+    provider: entry.label,
+    updatedAt: now,
+    recording: true,
+    interrupted: false,
+  };
+  void persistWrite((h) => h.saveMeta(meta));
+  useDictation.setState({ error: null, partial: '', vad: 'silence', session: meta, run: { offsetMs: meta.durationMs, startedAt: now } });
+  session.start({ provider: entry.id, profile: profileOf(settings, entry), apiKey, microphone: settings.microphone }, sessionSink, source);
+}
 
 /** A peak at or above this (0–1 of full scale) is clipping. */
 const CLIPPING_PEAK = 0.99;
