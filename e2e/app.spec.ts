@@ -3,8 +3,12 @@
  * themes), a dictation from the keyboard alone, push-to-talk, and the microphone picker on Chromium's
  * fake devices.
  */
+import { basename } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { E2E_CLIP } from '../playwright.config';
+import { referenceFor } from './support/fixtures';
+import { wordErrorRate } from './support/wer';
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
@@ -128,10 +132,6 @@ test('choose a microphone among Chromium’s fake devices; the meter moves', asy
 });
 
 test('transcribe a file: its words through the local engine, with progress, as a session in History', async ({ page }) => {
-  const { E2E_CLIP } = await import('../playwright.config');
-  const { referenceFor } = await import('./support/fixtures');
-  const { wordErrorRate } = await import('./support/wer');
-  const { basename } = await import('node:path');
   await page.goto('/');
   await page.getByLabel('Transcribe file').setInputFiles(E2E_CLIP);
   await expect(page.getByRole('progressbar', { name: 'Transcription progress' })).toBeVisible();
