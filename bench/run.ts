@@ -19,6 +19,8 @@
  *    IndexedDB save per final and History with 200 sessions. `--only workspace` runs just this one
  *    (`--root <checkout> --no-history` measures older code the same way).
  * 8. Bundle (bench/bundle.ts): the JavaScript of the first load, gzipped, and the chunks loaded later.
+ * 9. Resamplers (bench/resampler.ts): ours beside speexdsp q5/q6/q8 for every browser rate: alias,
+ *    ripple, SINAD and CPU (`--only resampler`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -39,6 +41,7 @@ import { chromiumLaunchOptions } from '../e2e/support/chromium';
 import { benchBursts, benchCapacity, benchIdle } from './capacity';
 import { benchDrop, benchStall } from './faults';
 import { benchBundle, printBundle } from './bundle';
+import { benchResamplers, printResamplers } from './resampler';
 import { benchWorkspace, printWorkspace } from './workspace';
 import { transcribeDirect } from '../e2e/support/direct';
 import { FIXTURES_DIR, references } from '../e2e/support/fixtures';
@@ -247,6 +250,8 @@ async function main() {
     );
   }
   results.resampler = resampler;
+  results.resamplers = await benchResamplers();
+  printResamplers(results.resamplers as Awaited<ReturnType<typeof benchResamplers>>);
 
   console.log('Protocols (encoding one second of audio for the wire)');
   const protocols = benchProtocols();
@@ -327,8 +332,19 @@ async function onlyWorkspace() {
   console.log(`Written to ${file}`);
 }
 
+/** `--only resampler`: the resampler table alone, merged into the results of the last full run. */
+async function onlyResampler() {
+  const file = join(root, 'bench', 'results.json');
+  const results = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const rows = await benchResamplers();
+  printResamplers(rows);
+  results.resamplers = rows;
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+}
+
 const only = process.argv.indexOf('--only');
-(only >= 0 && process.argv[only + 1] === 'workspace' ? onlyWorkspace() : main()).catch((error) => {
+const which = only >= 0 ? process.argv[only + 1] : undefined;
+(which === 'workspace' ? onlyWorkspace() : which === 'resampler' ? onlyResampler() : main()).catch((error) => {
   console.error(error);
   process.exit(1);
 });
