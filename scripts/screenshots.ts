@@ -6,6 +6,7 @@
 import { chromium } from '@playwright/test';
 import { E2E_CLIP } from '../playwright.config';
 import { chromiumLaunchOptions } from '../e2e/support/chromium';
+import { chooseProvider } from '../e2e/support/settings';
 
 const base = `http://localhost:${process.env.PORT ?? 8787}`;
 const browser = await chromium.launch(chromiumLaunchOptions(E2E_CLIP));
@@ -13,8 +14,7 @@ try {
   const context = await browser.newContext({ viewport: { width: 1000, height: 760 }, permissions: ['microphone'] });
   const page = await context.newPage();
   await page.goto(base);
-  await page.locator('summary', { hasText: 'Settings' }).click();
-  await page.getByRole('combobox', { name: 'Provider' }).selectOption({ label: 'Local engine (Reson8 protocol)' });
+  await chooseProvider(page, 'Local engine (Reson8 protocol)');
   await page.getByRole('button', { name: 'Start recording' }).click();
   await page.locator('summary', { hasText: 'Settings' }).click();
   await page.getByRole('status', { name: 'Voice activity' }).getByText('Speech').waitFor({ timeout: 15_000 });
@@ -23,6 +23,10 @@ try {
   await page.screenshot({ path: 'docs/screenshot.png' });
   await page.getByRole('button', { name: 'Stop recording' }).click();
   await page.getByRole('button', { name: 'Start recording' }).waitFor({ timeout: 15_000 });
+  // The dark theme, as a system set to dark gets it.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: 'docs/screenshot-dark.png' });
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.getByRole('button', { name: 'History' }).click();
   await page.getByRole('list', { name: 'Sessions' }).waitFor();
   await page.screenshot({ path: 'docs/screenshot-history.png' });
