@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { parseCues } from './support/captions';
 import { chooseProvider } from './support/settings';
 
 /** Serious or critical accessibility violations on the page as it is now, as readable lines. */
@@ -37,19 +38,6 @@ async function exportAs(page: Page, label: string): Promise<{ name: string; text
     page.getByRole('list', { name: 'Export formats' }).getByRole('button', { name: label }).click(),
   ]);
   return { name: download.suggestedFilename(), text: readFileSync(await download.path(), 'utf8') };
-}
-
-/** Cue times (s) and lines of an SRT or WebVTT file. */
-function parseCues(text: string) {
-  const time = (t: string) => {
-    const [h, m, s] = t.replace(',', '.').split(':');
-    return Number(h) * 3600 + Number(m) * 60 + Number(s);
-  };
-  return [...text.matchAll(/(\d\d:\d\d:\d\d[.,]\d{3}) --> (\d\d:\d\d:\d\d[.,]\d{3})\n((?:.+\n?)+)/g)].map((m) => ({
-    start: time(m[1]),
-    end: time(m[2]),
-    lines: m[3].trimEnd().split('\n'),
-  }));
 }
 
 test('a dictation is kept in History across a reload, renamed, searched, deleted with Undo, edited and exported', async ({ page }) => {

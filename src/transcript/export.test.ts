@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseCues } from '../../e2e/support/captions';
 import { CUE_LIMITS, exportFileName, exportSession } from './export';
 import type { Segment, SessionMeta } from './model';
 
@@ -37,19 +38,6 @@ const segments: Segment[] = [
   // No times at all.
   { id: 3, text: 'supercalifragilisticexpialidociouslyandevenlongerthanalineofcaptions end' },
 ];
-
-/** Cue times and lines from SRT or WebVTT text. */
-function parseCues(text: string) {
-  const time = (t: string) => {
-    const [h, m, s] = t.replace(',', '.').split(':');
-    return Number(h) * 3600 + Number(m) * 60 + Number(s);
-  };
-  return [...text.matchAll(/(\d\d:\d\d:\d\d[.,]\d{3}) --> (\d\d:\d\d:\d\d[.,]\d{3})\n((?:.+\n?)+)/g)].map((m) => ({
-    start: time(m[1]),
-    end: time(m[2]),
-    lines: m[3].trimEnd().split('\n'),
-  }));
-}
 
 describe('export', () => {
   it.each(['srt', 'vtt'] as const)('writes %s cues with monotonic times, at most 42 characters a line, 2 lines and 7 s', (format) => {
