@@ -32,9 +32,12 @@ import { passbandDeviationDb, worstStopbandDb } from '../src/audio/analysis';
 import { Resampler } from '../src/audio/resampler';
 import { FRAME_BYTES } from '../src/core/frames';
 import type { StreamingProtocol } from '../src/protocol/adapter';
-import { reson8Service } from '../src/protocol/reson8';
-import { speechallService } from '../src/protocol/speechall';
-import { voiceRunService } from '../src/protocol/voicerun';
+import { createReson8 } from '../src/protocol/reson8';
+import { reson8Service } from '../src/protocol/reson8-service';
+import { createSpeechall } from '../src/protocol/speechall';
+import { speechallService } from '../src/protocol/speechall-service';
+import { createVoiceRun } from '../src/protocol/voicerun';
+import { voiceRunService } from '../src/protocol/voicerun-service';
 import type { SpeechEngine } from '../server/engine/engine';
 import { loadPocketSphinx } from '../server/engine/pocketsphinx';
 import { chromiumLaunchOptions } from '../e2e/support/chromium';
@@ -95,10 +98,10 @@ function benchResampler(rate: number) {
 function benchProtocols() {
   const local = (path: string) => ({ url: `ws://localhost${path}`, auth: 'none' as const, key: '' });
   const cases: [string, StreamingProtocol][] = [
-    ['VoiceRun PCM16', voiceRunService.create(local('/ws'), voiceRunService.defaults(true))],
-    ['VoiceRun mu-law', voiceRunService.create(local('/ws'), { ...voiceRunService.defaults(true), audioFormat: 'mulaw' })],
-    ['Reson8 binary', reson8Service.create(local('/rt'), reson8Service.defaults(true))],
-    ['Speechall binary', speechallService.create(local('/tr'), speechallService.defaults(true))],
+    ['VoiceRun PCM16', createVoiceRun(local('/ws'), voiceRunService.defaults(true))],
+    ['VoiceRun mu-law', createVoiceRun(local('/ws'), { ...voiceRunService.defaults(true), audioFormat: 'mulaw' })],
+    ['Reson8 binary', createReson8(local('/rt'), reson8Service.defaults(true))],
+    ['Speechall binary', createSpeechall(local('/tr'), speechallService.defaults(true))],
   ];
   const frames = Array.from(
     { length: 50 },

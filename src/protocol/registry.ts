@@ -4,10 +4,10 @@
  * (adapter + {@link ServiceDefinition}) and add it to {@link SERVICES}.
  */
 import type { AuthMethod } from './adapter';
-import { reson8Service } from './reson8';
+import { reson8Service } from './reson8-service';
 import type { ServiceDefinition } from './service';
-import { speechallService } from './speechall';
-import { voiceRunService } from './voicerun';
+import { speechallService } from './speechall-service';
+import { voiceRunService } from './voicerun-service';
 
 /** The local engine's name in the provider picker: one entry, whatever protocol it speaks. */
 export const LOCAL_ENGINE_LABEL = 'Local engine (PocketSphinx, offline)';

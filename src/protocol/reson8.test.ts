@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RESON8_TRANSCRIPT_EXAMPLE } from '../test/documented-examples';
-import { Reson8Protocol, reson8Service, type Reson8Options } from './reson8';
+import { Reson8Protocol, type Reson8Options } from './reson8';
+import { reson8Service } from './reson8-service';
 
 const all: Reson8Options = {
   includeInterim: true,
@@ -165,7 +166,7 @@ describe('Reson8 client: what a real service may send besides the documented exa
 });
 
 describe('Reson8 service definition', () => {
-  it('offers interim results and the include_ options, all on by default, and only subprotocol auth', () => {
+  it('offers interim results and the include_ options, all on by default, and only subprotocol auth', async () => {
     expect(reson8Service.fields(false).map((f) => f.label)).toEqual([
       'Interim results',
       'Timestamps',
@@ -180,7 +181,7 @@ describe('Reson8 service definition', () => {
       includeConfidence: true,
     });
     expect(reson8Service.authMethods).toEqual(['subprotocol']);
-    const c = reson8Service.create(connection, { ...reson8Service.defaults(false), includeInterim: false }).connection();
+    const c = (await reson8Service.load())(connection, { ...reson8Service.defaults(false), includeInterim: false }).connection();
     expect(new URL(c.url).searchParams.get('include_interim')).toBe('false');
   });
 });

@@ -17,7 +17,7 @@ import type { ProtocolError, TranscriptEvent, Word } from '../core/events';
 import { TARGET_SAMPLE_RATE } from '../core/frames';
 import { isObject } from '../core/json';
 import { step, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
-import { connectionRequest, flagOption, textOption, type ConnectionSettings, type ServiceDefinition } from './service';
+import { connectionRequest, flagOption, textOption, type ConnectionSettings, type OptionValues } from './service';
 import { errorEvent, optionalNumber, probability, readTypedMessage, readyOnOpen, unexpectedClose, UnknownTypes } from './wire';
 
 /** Query parameters chosen by the user ("Reson8: query parameters"). */
@@ -157,43 +157,16 @@ export class Reson8Protocol implements StreamingProtocol {
   }
 }
 
-/** Reson8 realtime (docs/protocols.md, "Reson8 realtime"). */
-export const reson8Service: ServiceDefinition = {
-  id: 'reson8',
-  name: 'Reson8',
-  product: 'Reson8 realtime',
-  cloudUrl: 'wss://api.reson8.dev/v1/speech-to-text/realtime',
-  localPath: '/v1/speech-to-text/realtime',
-  // "Reson8: authentication": from a browser, the token in Sec-WebSocket-Protocol.
-  authMethods: ['subprotocol'],
-  keyLabel: 'Access token',
-  summary:
-    'A cloud service with word times and per-word confidence: cloud-model accuracy, partials as you speak. Needs a Reson8 access token (or a token URL of your own).',
-  fields: (local) => [
-    { key: 'includeInterim', label: 'Interim results', kind: 'checkbox', hint: 'Show words as they are heard (include_interim).' },
-    { key: 'includeTimestamps', label: 'Timestamps', kind: 'checkbox', hint: 'start_ms and duration_ms on transcripts and words.' },
-    { key: 'includeWords', label: 'Word detail', kind: 'checkbox', hint: 'Word-level results (include_words).' },
-    {
-      key: 'includeConfidence',
-      label: 'Word confidence',
-      kind: 'checkbox',
-      hint: 'Marks words the recognizer is unsure of (include_confidence).',
-    },
-    {
-      key: 'customModelId',
-      label: 'Custom model ID',
-      kind: 'text',
-      hint: local ? 'Empty, or pocketsphinx-en-us.' : 'Optional: a custom model to bias transcription.',
-    },
-  ],
-  defaults: () => ({ includeInterim: true, includeTimestamps: true, includeWords: true, includeConfidence: true, customModelId: '' }),
-  create(connection, options) {
-    return new Reson8Protocol(connection, {
-      includeInterim: flagOption(options, 'includeInterim', true),
-      includeTimestamps: flagOption(options, 'includeTimestamps'),
-      includeWords: flagOption(options, 'includeWords'),
-      includeConfidence: flagOption(options, 'includeConfidence'),
-      customModelId: textOption(options, 'customModelId'),
-    });
-  },
-};
+/**
+ * The Reson8 realtime protocol for one session, from the user's options (see reson8Service in `reson8-service.ts`).
+ * @throws Error with a user-facing sentence when the options cannot form a valid connection.
+ */
+export function createReson8(connection: ConnectionSettings, options: OptionValues): StreamingProtocol {
+  return new Reson8Protocol(connection, {
+    includeInterim: flagOption(options, 'includeInterim', true),
+    includeTimestamps: flagOption(options, 'includeTimestamps'),
+    includeWords: flagOption(options, 'includeWords'),
+    includeConfidence: flagOption(options, 'includeConfidence'),
+    customModelId: textOption(options, 'customModelId'),
+  });
+}

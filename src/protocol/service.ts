@@ -60,11 +60,14 @@ export interface ServiceDefinition {
   /** Option values on first use. */
   defaults(local: boolean): OptionValues;
   /**
-   * The protocol for one session.
-   * @throws Error with a user-facing sentence when the options cannot form a valid connection.
+   * Loads the protocol adapter (a separate chunk) and returns how to make one for a session.
+   * The factory throws Error with a user-facing sentence when the options cannot form a valid connection.
    */
-  create(connection: ConnectionSettings, options: OptionValues): StreamingProtocol;
+  load(): Promise<ProtocolFactory>;
 }
+
+/** Makes the protocol for one session from its connection and the user's options. */
+export type ProtocolFactory = (connection: ConnectionSettings, options: OptionValues) => StreamingProtocol;
 
 /** An option as text ('' when absent or not text). */
 export function textOption(options: OptionValues, key: string): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SPEECHALL_QUIET_MS, SpeechallProtocol, speechallService, type SpeechallOptions } from './speechall';
+import { SPEECHALL_QUIET_MS, SpeechallProtocol, type SpeechallOptions } from './speechall';
+import { speechallService } from './speechall-service';
 
 const base: SpeechallOptions = {
   model: 'deepgram.nova-2',
@@ -259,9 +260,12 @@ describe('Speechall client: audio and the end of the stream', () => {
 });
 
 describe('Speechall service definition', () => {
-  it('splits the custom vocabulary at commas and offers the local model for the local engine', () => {
+  it('splits the custom vocabulary at commas and offers the local model for the local engine', async () => {
     expect(speechallService.defaults(true).model).toBe('local.pocketsphinx-en-us');
-    const p = speechallService.create(connection, { ...speechallService.defaults(false), customVocabulary: ' Dashwood, Norland ,, ' });
+    const p = (await speechallService.load())(connection, {
+      ...speechallService.defaults(false),
+      customVocabulary: ' Dashwood, Norland ,, ',
+    });
     expect(new URL(p.connection().url).searchParams.getAll('custom_vocabulary')).toEqual(['Dashwood', 'Norland']);
     expect(speechallService.authMethods).toEqual(['query']);
   });

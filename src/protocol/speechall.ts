@@ -16,7 +16,8 @@ import { FRAME_BYTES, FRAME_MS } from '../core/frames';
 import type { ProtocolError, TranscriptEvent, Word } from '../core/events';
 import { isObject } from '../core/json';
 import { step, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
-import { connectionRequest, flagOption, selectField, textOption, type ConnectionSettings, type ServiceDefinition } from './service';
+import { connectionRequest, flagOption, textOption, type ConnectionSettings, type OptionValues } from './service';
+import { SPEECHALL_CHUNK_CHOICES, SPEECHALL_CHUNK_SAMPLES } from './speechall-service';
 import { errorEvent, finite, probability, readText, readyOnOpen, unexpectedClose } from './wire';
 
 /** `output_format` ("Speechall: query parameters"). */
@@ -41,11 +42,6 @@ export interface SpeechallOptions {
   /** Samples per binary message ("Speechall: audio" recommends 4096, 256 ms); a multiple of nothing in particular. */
   readonly chunkSamples: number;
 }
-
-/** The chunk size Speechall's documentation recommends, samples ("Speechall: audio"). */
-export const SPEECHALL_CHUNK_SAMPLES = 4096;
-/** The chunk sizes offered in Settings, samples. */
-export const SPEECHALL_CHUNK_CHOICES = [4096, 2048, 1024, 320] as const;
 
 /** Silence sent by `finish()` so the service's VAD ends the last utterance, ms. */
 export const SPEECHALL_TRAILING_SILENCE_MS = 1000;
@@ -245,88 +241,25 @@ function finalOf(
   };
 }
 
-/** Models Speechall's documentation names, as suggestions (any `provider.model` is accepted). */
-const CLOUD_MODELS = ['assemblyai.best', 'deepgram.nova-2', 'openai.whisper-1', 'openai.gpt-4o-transcribe', 'gladia.standard'];
-/** The local server's model (server/speechall.ts). */
-export const SPEECHALL_LOCAL_MODEL = 'local.pocketsphinx-en-us';
-
-/** Speechall streaming (docs/protocols.md, "Speechall streaming"). */
-export const speechallService: ServiceDefinition = {
-  id: 'speechall',
-  name: 'Speechall',
-  product: 'Speechall streaming',
-  cloudUrl: 'wss://api.speechall.com/v1/transcribe',
-  localPath: '/v1/transcribe',
-  // "Speechall: authentication": browsers must use the api_key query parameter.
-  authMethods: ['query'],
-  keyLabel: 'API key',
-  summary:
-    'A cloud service in front of AssemblyAI, Deepgram, OpenAI and Gladia models: cloud-model accuracy, punctuated text, one result per utterance (no partials). Needs a Speechall API key.',
-  fields: (local) => [
-    {
-      key: 'model',
-      label: 'Model',
-      kind: 'text',
-      hint: 'provider.model, such as deepgram.nova-2.',
-      suggestions: local ? [SPEECHALL_LOCAL_MODEL] : CLOUD_MODELS,
-    },
-    {
-      key: 'language',
-      label: 'Language',
-      kind: 'text',
-      hint: 'ISO 639-1 code such as en, or auto to detect.',
-      suggestions: ['en', 'auto'],
-    },
-    selectField('outputFormat', 'Output format', [
-      ['text', 'Text'],
-      ['json', 'JSON (words and confidence)'],
-      ['verbose_json', 'Verbose JSON (with timing)'],
-    ]),
-    { key: 'punctuation', label: 'Punctuation', kind: 'checkbox' },
-    { key: 'diarization', label: 'Speaker diarization', kind: 'checkbox' },
-    { key: 'speakersExpected', label: 'Speakers expected', kind: 'text', hint: '1–10 (optional).' },
-    { key: 'temperature', label: 'Temperature', kind: 'text', hint: '0–1 (optional).' },
-    { key: 'initialPrompt', label: 'Prompt', kind: 'text', hint: 'Text that guides the model (initial_prompt, optional).' },
-    { key: 'customVocabulary', label: 'Custom vocabulary', kind: 'text', hint: 'Words or phrases to recognise, separated by commas.' },
-    {
-      key: 'chunkSamples',
-      label: 'Audio chunk size',
-      kind: 'select',
-      hint: 'Samples per message. Speechall recommends 4096 (256 ms); smaller chunks show words sooner.',
-      choices: SPEECHALL_CHUNK_CHOICES.map((n) => ({
-        value: String(n),
-        label: `${n} samples (${(n / 16).toFixed(0)} ms)${n === SPEECHALL_CHUNK_SAMPLES ? ', recommended' : ''}`,
-      })),
-    },
-  ],
-  defaults: (local) => ({
-    model: local ? SPEECHALL_LOCAL_MODEL : 'deepgram.nova-2',
-    language: 'en',
-    outputFormat: 'json',
-    punctuation: true,
-    diarization: false,
-    speakersExpected: '',
-    temperature: '',
-    initialPrompt: '',
-    customVocabulary: '',
-    chunkSamples: String(SPEECHALL_CHUNK_SAMPLES),
-  }),
-  create(connection, options) {
-    const format = textOption(options, 'outputFormat');
-    return new SpeechallProtocol(connection, {
-      model: textOption(options, 'model'),
-      language: textOption(options, 'language'),
-      outputFormat: format === 'text' || format === 'verbose_json' ? format : 'json',
-      punctuation: flagOption(options, 'punctuation', true),
-      diarization: flagOption(options, 'diarization'),
-      temperature: textOption(options, 'temperature'),
-      initialPrompt: textOption(options, 'initialPrompt'),
-      speakersExpected: textOption(options, 'speakersExpected'),
-      customVocabulary: textOption(options, 'customVocabulary')
-        .split(',')
-        .map((t) => t.trim())
-        .filter(Boolean),
-      chunkSamples: SPEECHALL_CHUNK_CHOICES.find((n) => String(n) === textOption(options, 'chunkSamples')) ?? SPEECHALL_CHUNK_SAMPLES,
-    });
-  },
-};
+/**
+ * The Speechall streaming protocol for one session, from the user's options (see speechallService in `speechall-service.ts`).
+ * @throws Error with a user-facing sentence when the options cannot form a valid connection.
+ */
+export function createSpeechall(connection: ConnectionSettings, options: OptionValues): StreamingProtocol {
+  const format = textOption(options, 'outputFormat');
+  return new SpeechallProtocol(connection, {
+    model: textOption(options, 'model'),
+    language: textOption(options, 'language'),
+    outputFormat: format === 'text' || format === 'verbose_json' ? format : 'json',
+    punctuation: flagOption(options, 'punctuation', true),
+    diarization: flagOption(options, 'diarization'),
+    temperature: textOption(options, 'temperature'),
+    initialPrompt: textOption(options, 'initialPrompt'),
+    speakersExpected: textOption(options, 'speakersExpected'),
+    customVocabulary: textOption(options, 'customVocabulary')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+    chunkSamples: SPEECHALL_CHUNK_CHOICES.find((n) => String(n) === textOption(options, 'chunkSamples')) ?? SPEECHALL_CHUNK_SAMPLES,
+  });
+}

@@ -226,7 +226,7 @@ describe('VoiceRun client: mu-law, languages and models ("VoiceRun: audio", "Voi
   });
 
   it('offers every model of the table, and sends its provider and model', async () => {
-    const { voiceRunService, VOICERUN_MODELS } = await import('./voicerun');
+    const { voiceRunService, VOICERUN_MODELS } = await import('./voicerun-service');
     expect(VOICERUN_MODELS.map((m) => m.label)).toEqual([
       'nova-3',
       'flux-general-en',
@@ -238,7 +238,8 @@ describe('VoiceRun client: mu-law, languages and models ("VoiceRun: audio", "Voi
       'scribe-v2-realtime',
       'stt-rt-v4',
     ]);
-    const p = voiceRunService.create(
+    const create = await voiceRunService.load();
+    const p = create(
       { url: 'wss://transcribe.voicerun.com/ws', auth: 'subprotocol', key: 'k' },
       { ...voiceRunService.defaults(false), model: 'QWEN3:qwen3-asr-flash-realtime' },
     ) as VoiceRunProtocol;

@@ -104,7 +104,7 @@ export interface SessionDeps {
   readonly connect: Connect;
   /** Page location, for the local engine's URL. */
   readonly location: PageLocation;
-  readonly createProtocol?: (settings: SessionSettings, location: PageLocation) => StreamingProtocol;
+  readonly createProtocol?: (settings: SessionSettings, location: PageLocation) => StreamingProtocol | Promise<StreamingProtocol>;
   /** Gets a short-lived token from a provider's Token URL (default: `token.ts`). */
   readonly fetchToken?: (tokenUrl: string) => Promise<string>;
   /** Whether the local engine at this WebSocket endpoint answers `GET /healthz` (asked after it refused a connection). */
@@ -296,12 +296,32 @@ class DictationRun {
     );
   }
 
+  /** Makes the protocol (its adapter loads on first use), then connects with it. */
   private connectWith(credential: string): void {
     this.secret = credential;
-    let protocol: StreamingProtocol;
+    const invalid = (cause: unknown) =>
+      this.end({ kind: 'failed', error: badSettings(cause instanceof Error ? cause.message : 'The connection settings are not valid.') });
+    let made: StreamingProtocol | Promise<StreamingProtocol>;
+    try {
+      made = (this.deps.createProtocol ?? defaultCreateProtocol)({ ...this.settings, apiKey: credential }, this.deps.location);
+    } catch (cause) {
+      return invalid(cause);
+    }
+    // A protocol made at once (tests) connects at once; a loading one when it is there.
+    if (!(made instanceof Promise)) return this.connectProtocol(made);
+    made.then(
+      (protocol) => {
+        if (this.state !== 'ended') this.connectProtocol(protocol);
+      },
+      (cause: unknown) => {
+        if (this.state !== 'ended') invalid(cause);
+      },
+    );
+  }
+
+  private connectProtocol(protocol: StreamingProtocol): void {
     let transport: Transport;
     try {
-      protocol = (this.deps.createProtocol ?? defaultCreateProtocol)({ ...this.settings, apiKey: credential }, this.deps.location);
       const request = protocol.connection();
       this.server = serverLabel(request.url);
       this.endpoint = request.url;

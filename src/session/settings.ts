@@ -167,15 +167,16 @@ export function serverLabel(url: string): string {
 }
 
 /**
- * Builds the protocol for a session.
- * @throws Error with a user-facing sentence when the settings cannot form a connection.
+ * Builds the protocol for a session, loading its adapter on first use.
+ * @throws Error (rejects) with a user-facing sentence when the settings cannot form a connection.
  */
-export function createProtocol(settings: SessionSettings, page: PageLocation): StreamingProtocol {
+export async function createProtocol(settings: SessionSettings, page: PageLocation): Promise<StreamingProtocol> {
   const entry = providerEntry(settings.provider);
   if (!entry) throw new Error(`Unknown provider "${settings.provider.slice(0, 40)}".`);
   const { profile } = settings;
   const auth = entry.authMethods.includes(profile.auth) ? profile.auth : entry.authMethods[0];
-  return entry.service.create({ url: resolveServerUrl(entry, profile, page), auth, key: settings.apiKey }, profile.options);
+  const create = await entry.service.load();
+  return create({ url: resolveServerUrl(entry, profile, page), auth, key: settings.apiKey }, profile.options);
 }
 
 export { DEFAULT_MICROPHONE, type MicrophoneOptions } from '../audio/microphone';

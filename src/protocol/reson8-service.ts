@@ -1,0 +1,36 @@
+/** Reson8 realtime as the provider picker and Settings know it; the adapter is in `reson8.ts`. */
+import type { ServiceDefinition } from './service';
+
+/** Reson8 realtime (docs/protocols.md, "Reson8 realtime"). */
+export const reson8Service: ServiceDefinition = {
+  id: 'reson8',
+  name: 'Reson8',
+  product: 'Reson8 realtime',
+  cloudUrl: 'wss://api.reson8.dev/v1/speech-to-text/realtime',
+  localPath: '/v1/speech-to-text/realtime',
+  // "Reson8: authentication": from a browser, the token in Sec-WebSocket-Protocol.
+  authMethods: ['subprotocol'],
+  keyLabel: 'Access token',
+  summary:
+    'A cloud service with word times and per-word confidence: cloud-model accuracy, partials as you speak. Needs a Reson8 access token (or a token URL of your own).',
+  fields: (local) => [
+    { key: 'includeInterim', label: 'Interim results', kind: 'checkbox', hint: 'Show words as they are heard (include_interim).' },
+    { key: 'includeTimestamps', label: 'Timestamps', kind: 'checkbox', hint: 'start_ms and duration_ms on transcripts and words.' },
+    { key: 'includeWords', label: 'Word detail', kind: 'checkbox', hint: 'Word-level results (include_words).' },
+    {
+      key: 'includeConfidence',
+      label: 'Word confidence',
+      kind: 'checkbox',
+      hint: 'Marks words the recognizer is unsure of (include_confidence).',
+    },
+    {
+      key: 'customModelId',
+      label: 'Custom model ID',
+      kind: 'text',
+      hint: local ? 'Empty, or pocketsphinx-en-us.' : 'Optional: a custom model to bias transcription.',
+    },
+  ],
+  defaults: () => ({ includeInterim: true, includeTimestamps: true, includeWords: true, includeConfidence: true, customModelId: '' }),
+  // The adapter loads when a connection first needs it: it is not part of the first page load.
+  load: () => import('./reson8').then((m) => m.createReson8),
+};
