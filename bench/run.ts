@@ -18,7 +18,8 @@
  * 7. Transcript workspace (bench/workspace.ts): partial-update cost with 100/300/700 segments, heap,
  *    IndexedDB save per final and History with 200 sessions. `--only workspace` runs just this one
  *    (`--root <checkout> --no-history` measures older code the same way).
- * 8. Bundle (bench/bundle.ts): the JavaScript of the first load, gzipped, and the chunks loaded later.
+ * 8. Bundle (bench/bundle.ts): the JavaScript of the first load, gzipped, and the chunks loaded later
+ *    (`--only bundle` for the current build).
  * 9. Resamplers (bench/resampler.ts): ours beside speexdsp q5/q6/q8 for every browser rate: alias,
  *    ripple, SINAD and CPU (`--only resampler`).
  */
@@ -347,7 +348,19 @@ async function onlyResampler() {
 
 const only = process.argv.indexOf('--only');
 const which = only >= 0 ? process.argv[only + 1] : undefined;
-(which === 'workspace' ? onlyWorkspace() : which === 'resampler' ? onlyResampler() : main()).catch((error) => {
+/** `--only bundle`: the first-load sizes of the current build, merged into the results of the last full run. */
+function onlyBundle() {
+  const file = join(root, 'bench', 'results.json');
+  const results = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const bundle = benchBundle(join(root, 'dist'));
+  printBundle(bundle);
+  results.bundle = bundle;
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  return Promise.resolve();
+}
+
+const runs: Record<string, () => Promise<void>> = { workspace: onlyWorkspace, resampler: onlyResampler, bundle: onlyBundle };
+(runs[which ?? ''] ?? main)().catch((error) => {
   console.error(error);
   process.exit(1);
 });

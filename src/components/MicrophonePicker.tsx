@@ -1,17 +1,9 @@
-import { useId } from 'react';
+import { lazy, Suspense, useId, useState } from 'react';
 import { useDevices } from '../store/devices';
 import { useDictation } from '../store/dictation';
 
-/** The browser's processing, with when each helps. */
-const PROCESSING = [
-  { key: 'echoCancellation', label: 'Echo cancellation', hint: 'With loudspeakers: removes what they play from the microphone.' },
-  {
-    key: 'noiseSuppression',
-    label: 'Noise suppression',
-    hint: 'In a noisy room: quiets steady background noise (can blur soft consonants).',
-  },
-  { key: 'autoGainControl', label: 'Automatic gain', hint: 'For a quiet or distant voice: the browser evens out the volume.' },
-] as const;
+/** The processing toggles load when the panel is first opened. */
+const SoundProcessing = lazy(() => import('./SoundProcessing').then((m) => ({ default: m.SoundProcessing })));
 
 /** Which microphone records, and the browser's processing of it; applies to the next recording. */
 export function MicrophonePicker() {
@@ -20,6 +12,7 @@ export function MicrophonePicker() {
   const setMicrophone = useDictation((s) => s.setMicrophone);
   const busy = useDictation((s) => s.status !== 'idle' && s.status !== 'error');
   const id = useId();
+  const [shown, setShown] = useState(false);
   const chosen = microphone?.deviceId ?? '';
   const named = microphones.some((d) => d.label);
   const missing = chosen !== '' && !microphones.some((d) => d.deviceId === chosen);
@@ -56,32 +49,13 @@ export function MicrophonePicker() {
               : 'Names appear once the microphone is allowed.'}
         </p>
       </div>
-      <details className="text-sm">
+      <details className="text-sm" onToggle={(e) => e.currentTarget.open && setShown(true)}>
         <summary className="cursor-pointer text-xs font-medium text-slate-700">Sound processing</summary>
-        <div className="mt-2 space-y-2">
-          {PROCESSING.map(({ key, label, hint }) => (
-            <div key={key} className="flex items-start gap-2">
-              <input
-                id={`${id}-${key}`}
-                type="checkbox"
-                disabled={busy}
-                checked={microphone?.[key] ?? false}
-                onChange={(e) => setMicrophone({ [key]: e.target.checked })}
-                aria-describedby={`${id}-${key}-hint`}
-                className="mt-0.5 h-4 w-4"
-              />
-              <div>
-                <label htmlFor={`${id}-${key}`} className="font-medium text-slate-700">
-                  {label}
-                </label>
-                <p id={`${id}-${key}-hint`} className="text-xs text-slate-600">
-                  {hint}
-                </p>
-              </div>
-            </div>
-          ))}
-          <p className="text-xs text-slate-600">All off by default: recognizers hear the voice best as it is.</p>
-        </div>
+        {shown && (
+          <Suspense fallback={<p className="mt-2 text-xs text-slate-600">Loading…</p>}>
+            <SoundProcessing />
+          </Suspense>
+        )}
       </details>
     </div>
   );

@@ -1,5 +1,6 @@
 import { cloneElement, useEffect, useId, useRef, type ReactElement } from 'react';
 import type { AuthMethod } from '../protocol/adapter';
+import { fieldsOf } from '../protocol/fields';
 import { DEFAULT_PROVIDER_ID, LOCAL_ENGINE_LABEL, PROVIDERS } from '../protocol/registry';
 import type { OptionField, OptionValue } from '../protocol/service';
 import { currentEntry, profileOf, type Settings } from '../session/settings';
@@ -199,7 +200,7 @@ export function SettingsFields() {
   const profile = profileOf(settings, entry);
   const { service } = entry;
   const localUrlHint = `Empty: this page's server, at ${service.localPath}.`;
-  const fields = service.fields(entry.local);
+  const fields = fieldsOf(service.id, entry.local);
   const resetHintId = useId();
   return (
     <>

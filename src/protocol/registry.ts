@@ -1,7 +1,8 @@
 /**
  * Every service Dictate speaks, and the entries of the provider picker: each service's cloud
- * endpoint and the local engine speaking its dialect. Adding a service: write its protocol module
- * (adapter + {@link ServiceDefinition}) and add it to {@link SERVICES}.
+ * endpoint and the local engine speaking its dialect. Adding a service: write its adapter module
+ * (`<id>.ts`), its definition (`<id>-service.ts`, whose `load()` imports the adapter) and its Settings
+ * options (`<id>-fields.ts`, listed in `fields.ts`), and add the definition to {@link SERVICES}.
  */
 import type { AuthMethod } from './adapter';
 import { reson8Service } from './reson8-service';

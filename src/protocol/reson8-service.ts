@@ -13,23 +13,6 @@ export const reson8Service: ServiceDefinition = {
   keyLabel: 'Access token',
   summary:
     'A cloud service with word times and per-word confidence: cloud-model accuracy, partials as you speak. Needs a Reson8 access token (or a token URL of your own).',
-  fields: (local) => [
-    { key: 'includeInterim', label: 'Interim results', kind: 'checkbox', hint: 'Show words as they are heard (include_interim).' },
-    { key: 'includeTimestamps', label: 'Timestamps', kind: 'checkbox', hint: 'start_ms and duration_ms on transcripts and words.' },
-    { key: 'includeWords', label: 'Word detail', kind: 'checkbox', hint: 'Word-level results (include_words).' },
-    {
-      key: 'includeConfidence',
-      label: 'Word confidence',
-      kind: 'checkbox',
-      hint: 'Marks words the recognizer is unsure of (include_confidence).',
-    },
-    {
-      key: 'customModelId',
-      label: 'Custom model ID',
-      kind: 'text',
-      hint: local ? 'Empty, or pocketsphinx-en-us.' : 'Optional: a custom model to bias transcription.',
-    },
-  ],
   defaults: () => ({ includeInterim: true, includeTimestamps: true, includeWords: true, includeConfidence: true, customModelId: '' }),
   // The adapter loads when a connection first needs it: it is not part of the first page load.
   load: () => import('./reson8').then((m) => m.createReson8),

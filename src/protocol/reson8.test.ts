@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RESON8_TRANSCRIPT_EXAMPLE } from '../test/documented-examples';
 import { Reson8Protocol, type Reson8Options } from './reson8';
+import { reson8Fields } from './reson8-fields';
 import { reson8Service } from './reson8-service';
 
 const all: Reson8Options = {
@@ -167,7 +168,7 @@ describe('Reson8 client: what a real service may send besides the documented exa
 
 describe('Reson8 service definition', () => {
   it('offers interim results and the include_ options, all on by default, and only subprotocol auth', async () => {
-    expect(reson8Service.fields(false).map((f) => f.label)).toEqual([
+    expect(reson8Fields(false).map((f) => f.label)).toEqual([
       'Interim results',
       'Timestamps',
       'Word detail',

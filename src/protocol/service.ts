@@ -55,8 +55,6 @@ export interface ServiceDefinition {
   readonly keyLabel: string;
   /** One or two sentences for Settings: what the cloud service is, its accuracy class, what it needs. */
   readonly summary: string;
-  /** The options to offer; `local` is true for the local engine's entry (its own models). */
-  fields(local: boolean): readonly OptionField[];
   /** Option values on first use. */
   defaults(local: boolean): OptionValues;
   /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SPEECHALL_QUIET_MS, SpeechallProtocol, type SpeechallOptions } from './speechall';
+import { speechallFields } from './speechall-fields';
 import { speechallService } from './speechall-service';
 
 const base: SpeechallOptions = {
@@ -234,7 +235,7 @@ describe('Speechall client: audio and the end of the stream', () => {
 
   it('offers the chunk size as a setting, 4096 samples by default', () => {
     expect(speechallService.defaults(false).chunkSamples).toBe('4096');
-    const field = speechallService.fields(false).find((f) => f.key === 'chunkSamples');
+    const field = speechallFields(false).find((f) => f.key === 'chunkSamples');
     expect(field?.kind === 'select' && field.choices.map((c) => c.value)).toEqual(['4096', '2048', '1024', '320']);
   });
 

@@ -226,7 +226,8 @@ describe('VoiceRun client: mu-law, languages and models ("VoiceRun: audio", "Voi
   });
 
   it('offers every model of the table, and sends its provider and model', async () => {
-    const { voiceRunService, VOICERUN_MODELS } = await import('./voicerun-service');
+    const { voiceRunService } = await import('./voicerun-service');
+    const { VOICERUN_MODELS } = await import('./voicerun-fields');
     expect(VOICERUN_MODELS.map((m) => m.label)).toEqual([
       'nova-3',
       'flux-general-en',
