@@ -34,7 +34,7 @@ export default defineConfig({
         // The first visit is controlled at once, so the shell is cached for the next offline start.
         clientsClaim: true,
         skipWaiting: true,
-        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
         // Pages only: the engine's endpoints and health checks always go to the network.
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/(ws|v1|healthz|readyz|__faults)/],

@@ -154,3 +154,30 @@ test('a file that is not audio says so, and nothing is sent', async ({ page }) =
   await expect(page.getByRole('alert')).toContainText('“notes.txt” could not be read as audio');
   await expect(page.getByRole('button', { name: 'Start recording' })).toBeEnabled();
 });
+
+test('the microphone is resampled by speexdsp: its WebAssembly is fetched and compiles under the page’s CSP', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Start recording' }).click();
+  await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Listening', { timeout: 15_000 });
+  const compiled = await page.evaluate(async () => {
+    const entry = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
+    if (!entry) return 'not fetched';
+    const bytes = await (await fetch(entry.name)).arrayBuffer();
+    try {
+      return WebAssembly.Module.exports(new WebAssembly.Module(bytes)).length > 0 ? 'compiled' : 'empty';
+    } catch (e) {
+      return String(e);
+    }
+  });
+  expect(compiled).toBe('compiled');
+  await expect
+    .poll(async () => Number(await page.getByRole('meter', { name: 'Input level' }).getAttribute('aria-valuenow')), { timeout: 10_000 })
+    .toBeGreaterThan(5);
+  await page.getByRole('button', { name: 'Stop recording' }).click();
+  // The worklet says which resampler it runs: speexdsp, from the browser's own rate.
+  await page.getByText('Sound processing').click();
+  await expect(page.getByText(/^Last recording: [\d.]+ kHz, resampled to 16 kHz by speexdsp \(quality 6\)\.$/)).toBeVisible();
+  expect(errors).toEqual([]);
+});

@@ -19,10 +19,11 @@ export function requestUrl(request: Pick<IncomingMessage, 'url'>): URL | null {
 /**
  * Headers on every response. The CSP stops injected scripts and framing; `connect-src` stays open
  * (`ws: wss: https:`) because people point Dictate at endpoints and token URLs of their choosing.
+ * `'wasm-unsafe-eval'` lets the page compile WebAssembly (the speexdsp resampler), not evaluate JavaScript.
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy':
-    "default-src 'self'; connect-src 'self' ws: wss: https:; frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ws: wss: https:; frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Opener-Policy': 'same-origin',

@@ -8,11 +8,19 @@
  * recognizers are not trained on, but help with loudspeakers, a noisy room, or a quiet voice.
  */
 import workletUrl from './capture.worklet.ts?worker&url';
-import { CAPTURE_PROCESSOR, type WorkletCommand, type WorkletMessage } from './messages';
+import { speexWasm } from './speex-wasm';
+import { CAPTURE_PROCESSOR, type CaptureProcessorOptions, type WorkletCommand, type WorkletMessage } from './messages';
 import { DEFAULT_MICROPHONE, type MicrophoneOptions } from './microphone';
 import type { DictationError } from '../core/errors';
 import type { Pcm16Frame } from '../core/frames';
 import { microphoneEnded, microphoneError, microphoneUnavailable, unsupportedRate, workletFailed } from './errors';
+
+/** How audio is captured, for the user to see. */
+export interface CaptureInfo {
+  /** Hz */
+  readonly sampleRate: number;
+  readonly resampler: string;
+}
 
 /** Receives capture output. */
 export interface CaptureHandlers {
@@ -22,6 +30,8 @@ export interface CaptureHandlers {
   onError(error: DictationError): void;
   /** The source has no more audio (a file's end): the run finishes as after Stop. */
   onEnd?(): void;
+  /** How the audio is captured: the device's sample rate (Hz) and the resampler taking it to 16 kHz. */
+  onInfo?(info: CaptureInfo): void;
   /** Frames captured and not yet sent: a file source waits while it is high, so it goes as fast as the service takes it. */
   backlog?(): number;
 }
@@ -80,8 +90,9 @@ export const startMicrophoneCapture: StartCapture = async (handlers, microphone 
   };
   let node: AudioWorkletNode;
   try {
-    await context.audioWorklet.addModule(workletUrl);
+    const [, wasm] = await Promise.all([context.audioWorklet.addModule(workletUrl), speexWasm()]);
     node = new AudioWorkletNode(context, CAPTURE_PROCESSOR, {
+      processorOptions: { speexWasm: wasm } satisfies CaptureProcessorOptions,
       numberOfInputs: 1,
       numberOfOutputs: 1,
       channelCount: 1,
@@ -104,6 +115,7 @@ export const startMicrophoneCapture: StartCapture = async (handlers, microphone 
     const message = event.data;
     if (message.type === 'frame') handlers.onFrame({ pcm: message.pcm, peak: message.peak });
     else if (message.type === 'flushed') resolveFlushed?.();
+    else if (message.type === 'ready') handlers.onInfo?.({ sampleRate: context.sampleRate, resampler: message.resampler });
     else if (message.type === 'error') {
       fail(unsupportedRate(message.message));
     }

@@ -7,25 +7,32 @@
  * Loaded with `?worker&url` (see capture.ts); it must not use `import.meta`.
  */
 import { Pcm16FrameEncoder } from './resampler';
-import { CAPTURE_PROCESSOR, type WorkletCommand, type WorkletMessage } from './messages';
+import { CAPTURE_PROCESSOR, type CaptureProcessorOptions, type WorkletCommand, type WorkletMessage } from './messages';
+import { SPEEX_QUALITY, SpeexResampler, type SampleConverter } from './speex';
 
 // AudioWorkletGlobalScope, declared here so the main program's types stay clean.
 declare const sampleRate: number;
 declare class AudioWorkletProcessor {
   readonly port: MessagePort;
-  constructor();
+  constructor(options?: unknown);
 }
-declare function registerProcessor(name: string, processor: new () => AudioWorkletProcessor): void;
+declare function registerProcessor(
+  name: string,
+  processor: new (options?: { processorOptions?: CaptureProcessorOptions }) => AudioWorkletProcessor,
+): void;
 
 class CaptureProcessor extends AudioWorkletProcessor {
   private encoder: Pcm16FrameEncoder | null = null;
   private running = true;
 
-  constructor() {
+  constructor(options?: { processorOptions?: CaptureProcessorOptions }) {
     super();
     const post = (message: WorkletMessage, transfer: Transferable[] = []) => this.port.postMessage(message, transfer);
     try {
-      this.encoder = new Pcm16FrameEncoder(Math.round(sampleRate), ({ pcm, peak }) => post({ type: 'frame', pcm, peak }, [pcm]));
+      const rate = Math.round(sampleRate);
+      const converter = converterFor(rate, options);
+      this.encoder = new Pcm16FrameEncoder(rate, ({ pcm, peak }) => post({ type: 'frame', pcm, peak }, [pcm]), converter);
+      post({ type: 'ready', resampler: converter ? `speexdsp (quality ${SPEEX_QUALITY})` : 'Dictate polyphase (speexdsp unavailable)' });
     } catch (error) {
       post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
       this.running = false;
@@ -43,6 +50,20 @@ class CaptureProcessor extends AudioWorkletProcessor {
     const channel = inputs[0]?.[0]; // the node downmixes to one channel (channelCount 1, explicit)
     if (this.running && this.encoder && channel) this.encoder.push(channel);
     return this.running;
+  }
+}
+
+/**
+ * speexdsp from the module bytes the page sent; Dictate's own resampler where there are none or they
+ * do not compile (a browser without WebAssembly SIMD): lower quality, nothing lost.
+ */
+function converterFor(rate: number, options?: { processorOptions?: CaptureProcessorOptions }): SampleConverter | undefined {
+  const bytes = options?.processorOptions?.speexWasm;
+  if (!bytes) return undefined;
+  try {
+    return new SpeexResampler(new WebAssembly.Module(bytes), rate);
+  } catch {
+    return undefined;
   }
 }
 

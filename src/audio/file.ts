@@ -7,6 +7,7 @@ import { dictationError, type DictationError } from '../core/errors';
 import { FRAME_BYTES, type Pcm16Frame } from '../core/frames';
 import type { Capture, CaptureHandlers, StartCapture } from './capture';
 import type { FileWorkerRequest, FileWorkerResponse } from './file.worker';
+import { speexWasm } from './speex-wasm';
 
 /** Decoding rate, Hz: a rate every browser decodes to; the resampler takes it to 16 kHz. */
 const DECODE_RATE = 48_000;
@@ -42,7 +43,8 @@ async function decode(file: File): Promise<Float32Array> {
 }
 
 /** 16 kHz PCM16 frames of the samples, made in a worker. */
-function resample(samples: Float32Array, name: string): Promise<{ pcm: ArrayBuffer; peaks: Float32Array }> {
+async function resample(samples: Float32Array, name: string): Promise<{ pcm: ArrayBuffer; peaks: Float32Array }> {
+  const wasm = await speexWasm();
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./file.worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = ({ data }: MessageEvent<FileWorkerResponse>) => {
@@ -54,8 +56,8 @@ function resample(samples: Float32Array, name: string): Promise<{ pcm: ArrayBuff
       worker.terminate();
       reject(fileUnreadable(name, e.message));
     };
-    const request: FileWorkerRequest = { samples, sampleRate: DECODE_RATE };
-    worker.postMessage(request, [samples.buffer]);
+    const request: FileWorkerRequest = { samples, sampleRate: DECODE_RATE, speexWasm: wasm };
+    worker.postMessage(request, wasm ? [samples.buffer, wasm] : [samples.buffer]);
   });
 }
 

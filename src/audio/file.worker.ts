@@ -1,8 +1,9 @@
 /**
  * Web Worker: a decoded audio file (mono float samples at its decode rate) → 16 kHz PCM16 frames, with
- * the same resampler and framing as the microphone's worklet, off the main thread.
+ * the same resampler (speexdsp) and framing as the microphone's worklet, off the main thread.
  */
 import { Pcm16FrameEncoder } from './resampler';
+import { SpeexResampler } from './speex';
 
 /** What the worker is sent. */
 export interface FileWorkerRequest {
@@ -10,6 +11,8 @@ export interface FileWorkerRequest {
   readonly samples: Float32Array;
   /** Hz */
   readonly sampleRate: number;
+  /** speexdsp's WebAssembly bytes; without them, Dictate's own resampler. */
+  readonly speexWasm?: ArrayBuffer;
 }
 
 /** What it answers: every 20 ms frame back to back (640 bytes each) and each frame's peak (0–1). */
@@ -26,10 +29,21 @@ scope.onmessage = ({ data }) => {
   try {
     const frames: ArrayBuffer[] = [];
     const peaks: number[] = [];
-    const encoder = new Pcm16FrameEncoder(Math.round(data.sampleRate), ({ pcm, peak }) => {
-      frames.push(pcm);
-      peaks.push(peak);
-    });
+    const rate = Math.round(data.sampleRate);
+    let converter: SpeexResampler | undefined;
+    try {
+      converter = data.speexWasm ? new SpeexResampler(new WebAssembly.Module(data.speexWasm), rate) : undefined;
+    } catch {
+      converter = undefined; // no WebAssembly SIMD here: our own resampler
+    }
+    const encoder = new Pcm16FrameEncoder(
+      rate,
+      ({ pcm, peak }) => {
+        frames.push(pcm);
+        peaks.push(peak);
+      },
+      converter,
+    );
     const CHUNK = 4096;
     for (let at = 0; at < data.samples.length; at += CHUNK) encoder.push(data.samples.subarray(at, at + CHUNK));
     encoder.flush();

@@ -257,7 +257,7 @@ export function floatToPcm16(x: number): number {
  * frames. Each frame is a fresh `ArrayBuffer`, so the caller may transfer it.
  */
 export class Pcm16FrameEncoder {
-  private readonly resampler: Resampler;
+  private readonly resampler: Pick<Resampler, 'maxOutput' | 'process'>;
   private scratch: Float32Array;
   private frame: DataView;
   private fill = 0;
@@ -266,20 +266,17 @@ export class Pcm16FrameEncoder {
   /**
    * @param inputRate - input sample rate, Hz (8000–96000)
    * @param onFrame - called once per completed 20 ms frame
+   * @param converter - the sample-rate converter to use (speexdsp in the app: `speex.ts`); default ours
    * @throws RangeError for an unsupported rate (see {@link designResampler})
    */
   constructor(
     inputRate: number,
     private readonly onFrame: (frame: Pcm16Frame) => void,
+    converter?: Pick<Resampler, 'maxOutput' | 'process'>,
   ) {
-    this.resampler = new Resampler(inputRate, TARGET_SAMPLE_RATE);
+    this.resampler = converter ?? new Resampler(inputRate, TARGET_SAMPLE_RATE);
     this.scratch = new Float32Array(this.resampler.maxOutput(128));
     this.frame = new DataView(new ArrayBuffer(FRAME_BYTES));
-  }
-
-  /** Design of the underlying resampler. */
-  get design(): ResamplerDesign {
-    return this.resampler.design;
   }
 
   /** Feeds input samples (e.g. one 128-sample render quantum). Never retains `input`. */

@@ -18,6 +18,7 @@ export function SoundProcessing() {
   const setMicrophone = useDictation((s) => s.setMicrophone);
   const busy = useDictation((s) => s.status !== 'idle' && s.status !== 'error');
   const id = useId();
+  const capture = useDictation((s) => s.capture);
   return (
     <div className="mt-2 space-y-2">
       {PROCESSING.map(({ key, label, hint }) => (
@@ -42,6 +43,11 @@ export function SoundProcessing() {
         </div>
       ))}
       <p className="text-xs text-slate-600">All off by default: recognizers hear the voice best as it is.</p>
+      {capture && (
+        <p className="text-xs text-slate-600">
+          Last recording: {(capture.sampleRate / 1000).toLocaleString()} kHz, resampled to 16 kHz by {capture.resampler}.
+        </p>
+      )}
     </div>
   );
 }

@@ -24,7 +24,7 @@
  * itself; the store never sees them.
  */
 import { microphoneError, microphoneFellBack } from '../audio/errors';
-import type { Capture, StartCapture } from '../audio/capture';
+import type { Capture, CaptureInfo, StartCapture } from '../audio/capture';
 import { LevelVad } from '../audio/vad';
 import { DictationError } from '../core/errors';
 import type { FinalResult, ProtocolError, TranscriptEvent } from '../core/events';
@@ -73,6 +73,8 @@ export interface SessionSink {
   network(slow: boolean): void;
   /** While finishing: whole seconds left to wait for the service's last words; null when not waiting. */
   waiting(seconds: number | null): void;
+  /** How the microphone is captured (its rate and the resampler), once capture runs. */
+  capture?(info: CaptureInfo): void;
 }
 
 /** What the store calls. */
@@ -263,6 +265,7 @@ class DictationRun {
       onFrame: (frame: Pcm16Frame) => this.onFrame(frame),
       onError: (error: DictationError) => this.onCaptureError(error),
       onEnd: () => this.stop(),
+      onInfo: (info: CaptureInfo) => this.sink.capture?.(info),
       backlog: () => this.journal.head - (this.link?.ready ? this.link.cursor : this.journal.first),
     };
     (this.source ?? this.deps.startCapture)(handlers, this.settings.microphone).then(

@@ -65,6 +65,8 @@ export interface DictationState {
   readonly utteranceAt: number | null;
   /** The recording under way: where its times start in the session (ms), and when it began (epoch ms). */
   readonly run: { readonly offsetMs: number; readonly startedAt: number } | null;
+  /** How the last recording was captured: the device's rate (Hz) and the resampler; null before one. */
+  readonly capture: { readonly sampleRate: number; readonly resampler: string } | null;
   /** While a file is transcribed: its name and the fraction sent (0–1); null otherwise. */
   readonly file: { readonly name: string; readonly progress: number } | null;
   /** While finishing: seconds left to wait for the service's last words; null when not waiting. */
@@ -121,6 +123,7 @@ const initialDictationState = {
   run: null as DictationState['run'],
   utteranceAt: null as number | null,
   file: null as DictationState['file'],
+  capture: null as DictationState['capture'],
   segments: [] as readonly Segment[],
   partial: '',
   vad: 'silence' as VadState,
@@ -475,6 +478,9 @@ export const sessionSink: SessionSink = {
   },
   reconnecting(attempt) {
     useDictation.setState({ reconnectAttempt: attempt });
+  },
+  capture(info) {
+    useDictation.setState({ capture: { sampleRate: info.sampleRate, resampler: info.resampler } });
   },
   network(slow) {
     useDictation.setState({ networkSlow: slow });
