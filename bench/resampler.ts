@@ -5,7 +5,7 @@
  * per audio second (128-sample quanta for ours, as the worklet runs it; one call per second for speexdsp).
  */
 import speexModuleFactory from '@echogarden/speex-resampler-wasm/simd';
-import { ourResampler, resamplerFigures, type ResampleFn, type ResamplerFigures } from '../src/audio/analysis';
+import { ourResampler, resamplerFigures, runInQuanta, type ResampleFn, type ResamplerFigures } from '../src/audio/analysis';
 import { Resampler } from '../src/audio/resampler';
 import { SpeexResampler } from '../src/audio/speex';
 import { readFileSync } from 'node:fs';
@@ -119,17 +119,7 @@ function ourCpuMs(rate: number): number {
 
 /** The capture path as the worklet runs it: speexdsp q6 through Dictate's binding, in 128-sample quanta. */
 function shipped(module: WebAssembly.Module, rate: number): { resample: ResampleFn; cpuMs: () => number } {
-  const run = (input: Float32Array, r: SpeexResampler) => {
-    const out = new Float32Array(r.maxOutput(input.length) + 256);
-    const scratch = new Float32Array(r.maxOutput(128));
-    let n = 0;
-    for (let at = 0; at < input.length; at += 128) {
-      const k = r.process(input.subarray(at, at + 128), scratch);
-      out.set(scratch.subarray(0, k), n);
-      n += k;
-    }
-    return out.subarray(0, n);
-  };
+  const run = (input: Float32Array, r: SpeexResampler) => runInQuanta(r, input);
   return {
     resample: (input) => run(input, new SpeexResampler(module, rate)),
     cpuMs() {

@@ -139,18 +139,29 @@ export function resamplerFigures(inputRate: number, resample: ResampleFn): Resam
   return { inputRateHz: inputRate, worstAliasDb: r(worstAliasDb), rippleDb: Number(rippleDb.toFixed(4)), worstSinadDb: r(worstSinadDb) };
 }
 
-/** Our resampler as a {@link ResampleFn}, in 128-sample quanta as the worklet runs it. */
+/** A sample-rate converter as the encoder drives it. */
+export interface BlockConverter {
+  maxOutput(inputLength: number): number;
+  process(input: Float32Array, output: Float32Array): number;
+}
+
+/**
+ * A converter as a whole-signal {@link ResampleFn}, fed in 128-sample quanta as the worklet feeds it.
+ * @param converter - the converter to drive (keeps its state between calls)
+ */
+export function runInQuanta(converter: BlockConverter, input: Float32Array): Float32Array {
+  const out = new Float32Array(converter.maxOutput(input.length) + 256);
+  const scratch = new Float32Array(converter.maxOutput(128));
+  let produced = 0;
+  for (let at = 0; at < input.length; at += 128) {
+    const n = converter.process(input.subarray(at, at + 128), scratch);
+    out.set(scratch.subarray(0, n), produced);
+    produced += n;
+  }
+  return out.subarray(0, produced);
+}
+
+/** Our polyphase resampler as a {@link ResampleFn}, a fresh one per signal. */
 export function ourResampler(inputRate: number): ResampleFn {
-  return (input) => {
-    const resampler = new Resampler(inputRate, TARGET_SAMPLE_RATE);
-    const out = new Float32Array(Math.ceil((input.length * TARGET_SAMPLE_RATE) / inputRate) + 256);
-    const scratch = new Float32Array(resampler.maxOutput(128));
-    let produced = 0;
-    for (let at = 0; at < input.length; at += 128) {
-      const n = resampler.process(input.subarray(at, at + 128), scratch);
-      out.set(scratch.subarray(0, n), produced);
-      produced += n;
-    }
-    return out.subarray(0, produced);
-  };
+  return (input) => runInQuanta(new Resampler(inputRate, TARGET_SAMPLE_RATE), input);
 }

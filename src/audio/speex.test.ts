@@ -1,26 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { resamplerFigures, type ResampleFn } from './analysis';
+import { resamplerFigures, runInQuanta, type ResampleFn } from './analysis';
 import { SpeexResampler } from './speex';
 
 const module = new WebAssembly.Module(readFileSync('node_modules/@echogarden/speex-resampler-wasm/wasm/speex-resampler-simd.wasm'));
 
-/** The resampler as the worklet runs it: 128-sample render quanta. */
+/** The resampler as the worklet runs it: 128-sample render quanta, a fresh one per signal. */
 const speex =
   (rate: number): ResampleFn =>
-  (input) => {
-    const r = new SpeexResampler(module, rate);
-    const out = new Float32Array(r.maxOutput(input.length) + 256);
-    const scratch = new Float32Array(r.maxOutput(128));
-    let n = 0;
-    for (let at = 0; at < input.length; at += 128) {
-      const k = r.process(input.subarray(at, at + 128), scratch);
-      out.set(scratch.subarray(0, k), n);
-      n += k;
-    }
-    r.destroy();
-    return out.subarray(0, n);
-  };
+  (input) =>
+    runInQuanta(new SpeexResampler(module, rate), input);
 
 describe('the capture resampler (speexdsp, quality 6), from every rate a browser may run at', () => {
   it.each([8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000])(
