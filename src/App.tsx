@@ -11,6 +11,7 @@ import { Shortcuts } from './components/Shortcuts';
 import { Transcript } from './components/Transcript';
 import { TranscriptActions } from './components/TranscriptActions';
 import { VoiceActivity } from './components/VoiceActivity';
+import { ErrorBoundary } from './components/ErrorBoundary';
 
 /** History loads when first shown: it is not needed to dictate. */
 const HistoryPanel = lazy(() => import('./components/HistoryPanel').then((m) => ({ default: m.HistoryPanel })));
@@ -46,9 +47,11 @@ export function App() {
         <ErrorAlert />
         {showHistory && (
           <div id="history">
-            <Suspense fallback={<p className="text-sm text-slate-600">Loading History…</p>}>
-              <HistoryPanel />
-            </Suspense>
+            <ErrorBoundary part="History">
+              <Suspense fallback={<p className="text-sm text-slate-600">Loading History…</p>}>
+                <HistoryPanel />
+              </Suspense>
+            </ErrorBoundary>
           </div>
         )}
         <section

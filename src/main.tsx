@@ -4,6 +4,7 @@ import { App } from './App';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { startMicrophoneCapture } from './audio/capture';
 import { listMicrophones, onDeviceChange } from './audio/devices';
+import { loadFailed } from './session/errors';
 import { probeLocalEngine } from './session/probe';
 import { createSession } from './session/session';
 import { connectWebSocket } from './session/transport';
@@ -22,7 +23,9 @@ const session = createSession({
 attachSession(session);
 // Files are decoded and resampled by code loaded when a file is first chosen.
 attachFileSource((file, onProgress) => async (handlers, microphone) => {
-  const { fileCapture } = await import('./audio/file');
+  const { fileCapture } = await import('./audio/file').catch((cause: unknown) => {
+    throw loadFailed('File transcription', cause);
+  });
   return fileCapture(file, onProgress)(handlers, microphone);
 });
 // History (IndexedDB): the last session comes back, a transcript saved before History moves into it.

@@ -35,6 +35,10 @@ export class SpeexResampler implements SampleConverter {
   private inPtr = 0;
   private outPtr = 0;
   private capacity = 0;
+  /** Views of the module's memory, made again only when it grows (not once per render quantum). */
+  private heap: ArrayBuffer | null = null;
+  private f32 = new Float32Array(0);
+  private u32 = new Uint32Array(0);
 
   /**
    * @param module - the compiled speexdsp WebAssembly module
@@ -100,22 +104,33 @@ export class SpeexResampler implements SampleConverter {
       this.inPtr = this.fn.malloc(this.capacity * 4);
       this.outPtr = this.fn.malloc(this.maxOutput(this.capacity) * 4);
     }
-    new Float32Array(this.memory.buffer, this.inPtr, input.length).set(input);
+    this.views();
+    this.f32.set(input, this.inPtr >> 2);
     let consumed = 0;
     let written = 0;
+    const lengths = this.lengths >> 2;
     // speexdsp stops when its output is full: call again until every input sample is taken.
     while (consumed < input.length) {
-      const lengths = new Uint32Array(this.memory.buffer, this.lengths, 2);
-      lengths[0] = input.length - consumed;
-      lengths[1] = Math.min(output.length - written, this.maxOutput(this.capacity));
+      this.u32[lengths] = input.length - consumed;
+      this.u32[lengths + 1] = Math.min(output.length - written, this.maxOutput(this.capacity));
       this.fn.process(this.state, 0, this.inPtr + consumed * 4, this.lengths, this.outPtr, this.lengths + 4);
-      const [taken, produced] = new Uint32Array(this.memory.buffer, this.lengths, 2);
-      output.set(new Float32Array(this.memory.buffer, this.outPtr, produced), written);
+      this.views(); // speexdsp does not grow memory here, but a view of a grown memory would be empty
+      const taken = this.u32[lengths];
+      const produced = this.u32[lengths + 1];
+      const from = this.outPtr >> 2;
+      for (let i = 0; i < produced; i++) output[written + i] = this.f32[from + i];
       written += produced;
       consumed += taken;
       if (taken === 0 && produced === 0) break; // output full: the caller's buffer was too small
     }
     return written;
+  }
+
+  private views(): void {
+    if (this.heap === this.memory.buffer) return;
+    this.heap = this.memory.buffer;
+    this.f32 = new Float32Array(this.heap);
+    this.u32 = new Uint32Array(this.heap);
   }
 
   /** Frees speexdsp's state (the instance's memory goes with the object). */

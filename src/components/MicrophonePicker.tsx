@@ -1,6 +1,7 @@
 import { lazy, Suspense, useId, useState } from 'react';
 import { useDevices } from '../store/devices';
 import { useDictation } from '../store/dictation';
+import { ErrorBoundary } from './ErrorBoundary';
 
 /** The processing toggles load when the panel is first opened. */
 const SoundProcessing = lazy(() => import('./SoundProcessing').then((m) => ({ default: m.SoundProcessing })));
@@ -52,9 +53,11 @@ export function MicrophonePicker() {
       <details className="text-sm" onToggle={(e) => e.currentTarget.open && setShown(true)}>
         <summary className="cursor-pointer text-xs font-medium text-slate-700">Sound processing</summary>
         {shown && (
-          <Suspense fallback={<p className="mt-2 text-xs text-slate-600">Loading…</p>}>
-            <SoundProcessing />
-          </Suspense>
+          <ErrorBoundary part="Sound processing">
+            <Suspense fallback={<p className="mt-2 text-xs text-slate-600">Loading…</p>}>
+              <SoundProcessing />
+            </Suspense>
+          </ErrorBoundary>
         )}
       </details>
     </div>

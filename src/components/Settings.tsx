@@ -1,6 +1,7 @@
 import { lazy, Suspense, useState } from 'react';
 import { currentEntry, profileOf, serverLabel } from '../session/settings';
 import { useDictation } from '../store/dictation';
+import { ErrorBoundary } from './ErrorBoundary';
 
 /** The settings form loads when Settings is first opened: the defaults dictate without it. */
 const SettingsFields = lazy(() => import('./SettingsForm').then((m) => ({ default: m.SettingsFields })));
@@ -25,9 +26,11 @@ export function Settings() {
         </span>
       </summary>
       {opened && (
-        <Suspense fallback={<p className="mt-4 text-sm text-slate-600">Loading settings…</p>}>
-          <SettingsFields />
-        </Suspense>
+        <ErrorBoundary part="Settings">
+          <Suspense fallback={<p className="mt-4 text-sm text-slate-600">Loading settings…</p>}>
+            <SettingsFields />
+          </Suspense>
+        </ErrorBoundary>
       )}
     </details>
   );

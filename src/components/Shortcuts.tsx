@@ -1,5 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useDictation } from '../store/dictation';
+import { ErrorBoundary } from './ErrorBoundary';
 
 /** The list of shortcuts loads when it is first opened. */
 const ShortcutsDialog = lazy(() => import('./ShortcutsDialog').then((m) => ({ default: m.ShortcutsDialog })));
@@ -66,9 +67,11 @@ export function Shortcuts() {
         <span className="sr-only">Keyboard shortcuts</span>
       </button>
       {open && (
-        <Suspense fallback={null}>
-          <ShortcutsDialog onClose={dismiss} />
-        </Suspense>
+        <ErrorBoundary part="The list of shortcuts">
+          <Suspense fallback={null}>
+            <ShortcutsDialog onClose={dismiss} />
+          </Suspense>
+        </ErrorBoundary>
       )}
     </>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { transcriptText, useDictation } from '../store/dictation';
 import { useSaving } from '../store/persistence';
+import type * as ExportModule from '../transcript/export';
 import type { ExportFormat } from '../transcript/export';
 
 async function writeClipboard(text: string): Promise<boolean> {
@@ -59,7 +60,14 @@ function ExportMenu({ onDone }: { onDone: (message: string) => void }) {
     const { session, segments: now } = useDictation.getState();
     if (!session) return;
     // Export formats load on first use: they are not needed to dictate.
-    const { exportSession, exportFileName, EXPORT_TYPES } = await import('../transcript/export');
+    let formats: typeof ExportModule;
+    try {
+      formats = await import('../transcript/export');
+    } catch {
+      onDone('Export could not be loaded: the network may be down, or Dictate was updated. Reload the page; your transcript is kept.');
+      return;
+    }
+    const { exportSession, exportFileName, EXPORT_TYPES } = formats;
     const name = exportFileName(session, format);
     download(exportSession(format, session, now), name, EXPORT_TYPES[format]);
     onDone(`Saved ${name}`);

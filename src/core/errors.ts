@@ -43,6 +43,7 @@ export type DictationErrorCode =
   | 'unauthorized'
   /** The settings cannot form a connection (bad URL, missing key, out-of-range option). */
   | 'bad-settings'
+  | 'load-failed'
   /** The provider's Token URL gave no token. */
   | 'token-failed'
   // What the service said.

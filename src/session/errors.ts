@@ -125,6 +125,17 @@ export const noAudio = (): DictationError =>
 export const handshakeTimeout = (server: string, seconds: number): DictationError =>
   dictationError('timeout', `${server} did not answer within ${seconds} seconds. Check the server URL in Settings, then try again.`);
 
+/**
+ * A part of Dictate loaded on first use could not be fetched: the network is down and it was never
+ * cached, or a newer version replaced it. Not the user's settings.
+ */
+export const loadFailed = (what: string, cause?: unknown): DictationError =>
+  dictationError(
+    'load-failed',
+    `${what} could not be loaded: the network may be down, or Dictate was updated. Reload the page; your transcript is kept in History.`,
+    cause instanceof Error ? cause.message : undefined,
+  );
+
 /** The settings cannot form a connection. */
 export const badSettings = (why: string): DictationError => dictationError('bad-settings', `${why} Fix it in Settings.`);
 

@@ -11,6 +11,7 @@ import type { Connect } from './transport';
 import type { AuthMethod } from '../protocol/adapter';
 import { useCredentials } from '../store/credentials';
 import { DEFAULT_SETTINGS } from './settings';
+import { voiceRunService } from '../protocol/voicerun-service';
 
 /** A VoiceRun endpoint chosen in the settings: `serverUrl` picks the cloud entry, else the local one. */
 interface Choice {
@@ -480,6 +481,16 @@ describe('a dictation session that loses its connection', () => {
     control!.check();
     expect(service.clientCloses.map((c) => c.code)).toEqual([4002]);
     await vi.waitFor(() => expect(service.connections).toBe(2));
+  });
+
+  it('says a protocol adapter that cannot be loaded is a loading problem, not the settings', async () => {
+    setup();
+    vi.spyOn(voiceRunService, 'load').mockRejectedValueOnce(new TypeError('Failed to fetch dynamically imported module'));
+    state().start();
+    await waitForStatus('error');
+    expect(state().error?.code).toBe('load-failed');
+    expect(state().error?.message).toMatch(/^The VoiceRun Transcribe client could not be loaded.*Reload the page/);
+    expect(service.connections).toBe(0);
   });
 
   it('gives up on a server that accepts every reconnect but never drains, instead of trying forever', async () => {

@@ -302,8 +302,15 @@ class DictationRun {
   /** Makes the protocol (its adapter loads on first use), then connects with it. */
   private connectWith(credential: string): void {
     this.secret = credential;
+    // A DictationError says itself (an adapter that could not load); anything else is in the settings.
     const invalid = (cause: unknown) =>
-      this.end({ kind: 'failed', error: badSettings(cause instanceof Error ? cause.message : 'The connection settings are not valid.') });
+      this.end({
+        kind: 'failed',
+        error:
+          cause instanceof DictationError
+            ? cause
+            : badSettings(cause instanceof Error ? cause.message : 'The connection settings are not valid.'),
+      });
     let made: StreamingProtocol | Promise<StreamingProtocol>;
     try {
       made = (this.deps.createProtocol ?? defaultCreateProtocol)({ ...this.settings, apiKey: credential }, this.deps.location);

@@ -6,6 +6,7 @@ import { DEFAULT_MICROPHONE, type MicrophoneOptions } from '../audio/microphone'
 import type { AuthMethod, StreamingProtocol } from '../protocol/adapter';
 import { DEFAULT_PROVIDER_ID, PROVIDERS, providerEntry, type ProviderEntry } from '../protocol/registry';
 import type { OptionValue, OptionValues } from '../protocol/service';
+import { loadFailed } from './errors';
 
 /** What the user set for one provider entry (never the key: see the credentials store). */
 export interface ProviderProfile {
@@ -175,7 +176,12 @@ export async function createProtocol(settings: SessionSettings, page: PageLocati
   if (!entry) throw new Error(`Unknown provider "${settings.provider.slice(0, 40)}".`);
   const { profile } = settings;
   const auth = entry.authMethods.includes(profile.auth) ? profile.auth : entry.authMethods[0];
-  const create = await entry.service.load();
+  let create: Awaited<ReturnType<typeof entry.service.load>>;
+  try {
+    create = await entry.service.load();
+  } catch (cause) {
+    throw loadFailed(`The ${entry.service.product} client`, cause);
+  }
   return create({ url: resolveServerUrl(entry, profile, page), auth, key: settings.apiKey }, profile.options);
 }
 
