@@ -22,6 +22,9 @@
  *    (`--only bundle` for the current build).
  * 9. Resamplers (bench/resampler.ts): ours beside speexdsp q5/q6/q8 for every browser rate: alias,
  *    ripple, SINAD and CPU (`--only resampler`).
+ * 10. Input matrix (bench/matrix.ts): WER of a clip after 0–30 s of zeros, dither or −70 dBFS noise,
+ *    across a 20 s pause, after other sessions on the same pooled decoder, and 20 dB quieter
+ *    (`--only matrix`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -44,6 +47,7 @@ import { loadPocketSphinx } from '../server/engine/pocketsphinx';
 import { chromiumLaunchOptions } from '../e2e/support/chromium';
 import { benchBursts, benchCapacity, benchIdle } from './capacity';
 import { benchDrop, benchStall } from './faults';
+import { benchMatrix, printMatrix, type MatrixRow } from './matrix';
 import { benchBundle, printBundle } from './bundle';
 import { benchResamplers, printResamplers } from './resampler';
 import { benchWorkspace, printWorkspace } from './workspace';
@@ -305,6 +309,8 @@ async function main() {
       `  ${bursts.bursts} bursts of ${bursts.sessionsPerBurst} sessions (pool ${bursts.poolSize}): RSS +${bursts.rssAfterFirstBurstMiB} MiB after the first, +${bursts.rssAfterAllBurstsMiB} MiB after all`,
     );
     results.capacity = { ...capacity, idle, bursts };
+    results.matrix = await benchMatrix();
+    printMatrix(results.matrix as MatrixRow[]);
   }
   if (existsSync(join(root, 'dist', 'index.html'))) {
     results.bundle = benchBundle(join(root, 'dist'));
@@ -359,7 +365,23 @@ function onlyBundle() {
   return Promise.resolve();
 }
 
-const runs: Record<string, () => Promise<void>> = { workspace: onlyWorkspace, resampler: onlyResampler, bundle: onlyBundle };
+/** `--only matrix`: the input matrix alone, merged into the results of the last full run. */
+async function onlyMatrix() {
+  const file = join(root, 'bench', 'results.json');
+  const results = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const rows = await benchMatrix();
+  printMatrix(rows);
+  results.matrix = rows;
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  console.log(`Written to ${file}`);
+}
+
+const runs: Record<string, () => Promise<void>> = {
+  workspace: onlyWorkspace,
+  resampler: onlyResampler,
+  bundle: onlyBundle,
+  matrix: onlyMatrix,
+};
 (runs[which ?? ''] ?? main)().catch((error) => {
   console.error(error);
   process.exit(1);

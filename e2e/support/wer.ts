@@ -9,14 +9,10 @@ export function words(text: string): string[] {
     .filter(Boolean);
 }
 
-/**
- * Word error rate: (substitutions + deletions + insertions) / reference words, by word-level
- * Levenshtein distance. 0 is perfect; it can exceed 1.
- */
-export function wordErrorRate(reference: string, hypothesis: string): number {
+/** Word-level edits (substitutions + deletions + insertions) that turn `reference` into `hypothesis`. */
+export function wordEdits(reference: string, hypothesis: string): number {
   const ref = words(reference);
   const hyp = words(hypothesis);
-  if (ref.length === 0) return hyp.length === 0 ? 0 : 1;
   let previous = Array.from({ length: hyp.length + 1 }, (_, j) => j);
   for (let i = 1; i <= ref.length; i++) {
     const current = [i];
@@ -26,5 +22,15 @@ export function wordErrorRate(reference: string, hypothesis: string): number {
     }
     previous = current;
   }
-  return previous[hyp.length] / ref.length;
+  return previous[hyp.length];
+}
+
+/**
+ * Word error rate: (substitutions + deletions + insertions) / reference words, by word-level
+ * Levenshtein distance. 0 is perfect; it can exceed 1.
+ */
+export function wordErrorRate(reference: string, hypothesis: string): number {
+  const n = words(reference).length;
+  if (n === 0) return words(hypothesis).length === 0 ? 0 : 1;
+  return wordEdits(reference, hypothesis) / n;
 }

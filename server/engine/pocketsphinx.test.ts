@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { FIXTURES_DIR } from '../../e2e/support/fixtures';
 import { readWav } from '../../e2e/support/wav';
 import type { RecognizerEvents, Utterance } from './engine';
+import koffi from 'koffi';
+import { locateCepstralMean } from './cepstral-mean';
 import { loadPocketSphinx } from './pocketsphinx';
 
 const clip = (name: string) => readWav(join(FIXTURES_DIR, name)).samples;
@@ -139,5 +141,37 @@ describe('the decoder pool', () => {
     expect(Math.abs(u.startMs + u.durationMs - (1500 + span.endMs))).toBeLessThan(300);
     expect(u.text).toMatch(/had he married a more amiable woman/);
     expect([...first.failures, ...second.failures]).toEqual([]);
+  });
+});
+
+describe('a pooled decoder', () => {
+  it('decodes exactly like a fresh one after a session of tone: the same words, times and confidences', async () => {
+    const sentence = clip('sense_and_sensibility_01_austen_64kb-0920.wav');
+    const hum = Int16Array.from({ length: 11 * 16_000 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 16_000)));
+    const decode = async (engine: ReturnType<typeof loadPocketSphinx>, parts: Int16Array[]) => {
+      const { events, finals, failures } = collector();
+      const recognizer = await engine.open(events);
+      parts.forEach((p) => recognizer.write(p));
+      await recognizer.finish();
+      await recognizer.close();
+      expect(failures).toEqual([]);
+      return finals.filter((u) => u.text);
+    };
+    const fresh = await decode(loadPocketSphinx({ poolSize: 0 }), [silence(700), sentence, silence(1000)]);
+    const pooled = loadPocketSphinx({ poolSize: 1 });
+    await decode(pooled, [hum]);
+    expect((pooled.health() as { idleDecoders: number }).idleDecoders).toBe(1);
+    const reused = await decode(pooled, [silence(700), sentence, silence(1000)]);
+    expect(reused).toEqual(fresh);
+    expect(fresh[0].text).toMatch(/had he married a more amiable woman/);
+  });
+});
+
+describe('finding the cepstral mean', () => {
+  it('refuses memory that does not hold it (another build of sphinxbase), so that such a decoder is never reused', () => {
+    expect(locateCepstralMean(null, 13, 41)).toBeNull();
+    const zeros = koffi.alloc('uint8', 256);
+    expect(locateCepstralMean(zeros, 13, 41)).toBeNull();
+    koffi.free(zeros);
   });
 });

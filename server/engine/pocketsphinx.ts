@@ -6,16 +6,22 @@
  * the decoder's own VAD (`ps_get_in_speech`): an utterance starts when it reports speech and ends,
  * with a final hypothesis, when it reports silence again.
  *
- * Times are the decoder's own: in continuous mode its frame counter runs from the first sample it
- * ever decoded, across utterances and across the sessions a pooled decoder serves (10 ms frames), so
- * a word's segment frames, less the samples decoded before this stream, are its stream time.
+ * Times are the decoder's own: its frame counter (10 ms frames) runs across utterances from the start
+ * of the stream, so a word's segment frames are its stream time.
  *
- * Decoders are pooled: one that a session is done with is reset (its utterance ended) and kept for the
- * next session, up to `poolSize`; more are freed.
+ * Decoders are pooled: one that a session is done with is kept for the next session, up to
+ * `poolSize`; more are freed. A pooled decoder must decode exactly like a fresh one, so every stream
+ * starts from a fresh decoder's state (see {@link PocketSphinxRecognizer}'s constructor).
+ *
+ * What came before the speech must not change its words (docs/engines.md): an utterance in which the
+ * decoder found no word (its VAD heard noise, hum or dither) leaves the cepstral mean as it was before
+ * it; see `cepstral-mean.ts` for why this is the root of "a pause before speaking turns the dictation
+ * into nonsense".
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import koffi from 'koffi';
+import { locateCepstralMean, type CepstralMean, type CepstralMeanState } from './cepstral-mean';
 import {
   ENGINE_SAMPLE_RATE,
   unavailableEngine,
@@ -50,9 +56,11 @@ interface AsyncFn {
 interface Bindings {
   cmd_ln_init: AsyncFn;
   cmd_ln_free_r: AsyncFn;
+  cmd_ln_str_r: AsyncFn;
   ps_args: AsyncFn;
   ps_init: AsyncFn;
   ps_free: AsyncFn;
+  ps_start_stream: AsyncFn;
   ps_start_utt: AsyncFn;
   ps_end_utt: AsyncFn;
   ps_process_raw: AsyncFn;
@@ -60,6 +68,7 @@ interface Bindings {
   ps_get_in_speech: AsyncFn;
   ps_get_n_frames: AsyncFn;
   ps_get_logmath: AsyncFn;
+  ps_get_feat: AsyncFn;
   ps_seg_iter: AsyncFn;
   ps_seg_next: AsyncFn;
   ps_seg_word: AsyncFn;
@@ -84,12 +93,18 @@ export interface EngineOptions {
   readonly poolSize?: number;
 }
 
-/** A loaded decoder and how much audio it has decoded in its life, samples (its frame counter runs on). */
+/** A loaded decoder, with its live cepstral mean and that mean as it was when the model was loaded. */
 interface LoadedDecoder {
   readonly config: Pointer;
   readonly decoder: Pointer;
-  decodedSamples: number;
+  /** Null when this build's memory layout is not the one known: such a decoder is never reused. */
+  readonly cmn: CepstralMean | null;
+  /** The CMN of the freshly loaded decoder, which every stream on it starts from. */
+  readonly freshCmn: CepstralMeanState | null;
 }
+
+/** Cepstral coefficients per frame (`-ceplen`, the en-us model's 13). */
+const CEPSTRA = 13;
 
 function promisify<T>(fn: AsyncFn, ...args: unknown[]): Promise<T> {
   return new Promise((resolve, reject) =>
@@ -127,7 +142,7 @@ class PocketSphinxEngine implements SpeechEngine {
 
   /** A decoder back from a session: kept for the next one while the pool has room, else freed. */
   private release(loaded: LoadedDecoder, healthy: boolean): void {
-    if (healthy && this.idle.length < this.poolSize) this.idle.push(loaded);
+    if (healthy && loaded.cmn && this.idle.length < this.poolSize) this.idle.push(loaded);
     else {
       this.c.ps_free(loaded.decoder);
       this.c.cmd_ln_free_r(loaded.config);
@@ -171,7 +186,11 @@ class PocketSphinxEngine implements SpeechEngine {
       c.cmd_ln_free_r(config);
       throw new Error(`PocketSphinx could not load the model from ${dir}.`);
     }
-    return { config, decoder, decodedSamples: 0 };
+    // The model's feat.params has been merged into the config by now: its -cmninit is the mean a fresh
+    // decoder starts from, and checks that the CMN's memory is where this build keeps it.
+    const cmninit = Number.parseFloat(((c.cmd_ln_str_r(config, '-cmninit') as string | null) ?? '').split(',')[0]);
+    const cmn = locateCepstralMean(c.ps_get_feat(decoder), CEPSTRA, cmninit);
+    return { config, decoder, cmn, freshCmn: cmn?.read() ?? null };
   }
 }
 
@@ -189,9 +208,11 @@ export function loadPocketSphinx(options: EngineOptions = {}): SpeechEngine {
     c = {
       cmd_ln_init: sb.func('void *cmd_ln_init(void *inout, void *defn, int strict, ...)') as AsyncFn,
       cmd_ln_free_r: sb.func('int cmd_ln_free_r(void *cmdln)') as AsyncFn,
+      cmd_ln_str_r: sb.func('const char *cmd_ln_str_r(void *cmdln, const char *name)') as AsyncFn,
       ps_args: ps.func('void *ps_args()') as AsyncFn,
       ps_init: ps.func('void *ps_init(void *config)') as AsyncFn,
       ps_free: ps.func('int ps_free(void *ps)') as AsyncFn,
+      ps_start_stream: ps.func('int ps_start_stream(void *ps)') as AsyncFn,
       ps_start_utt: ps.func('int ps_start_utt(void *ps)') as AsyncFn,
       ps_end_utt: ps.func('int ps_end_utt(void *ps)') as AsyncFn,
       ps_process_raw: ps.func('int ps_process_raw(void *ps, const int16_t *data, size_t n, int no_search, int full_utt)') as AsyncFn,
@@ -199,6 +220,7 @@ export function loadPocketSphinx(options: EngineOptions = {}): SpeechEngine {
       ps_get_in_speech: ps.func('uint8_t ps_get_in_speech(void *ps)') as AsyncFn,
       ps_get_n_frames: ps.func('int ps_get_n_frames(void *ps)') as AsyncFn,
       ps_get_logmath: ps.func('void *ps_get_logmath(void *ps)') as AsyncFn,
+      ps_get_feat: ps.func('void *ps_get_feat(void *ps)') as AsyncFn,
       // 5prealpha: ps_seg_iter(ps); later releases add an out-score pointer (not used here).
       ps_seg_iter: ps.func('void *ps_seg_iter(void *ps)') as AsyncFn,
       ps_seg_next: ps.func('void *ps_seg_next(void *seg)') as AsyncFn,
@@ -240,10 +262,10 @@ class PocketSphinxRecognizer implements Recognizer {
   private decodedSamples = 0;
   /** Stream position where the decoder's VAD reported speech, samples (the end of that batch). */
   private speechStartSample = 0;
+  /** The cepstral mean when the utterance in progress started: kept again if it ends without a word. */
+  private cmnBeforeUtterance: CepstralMeanState | null = null;
 
   private readonly decoder: Pointer;
-  /** Samples the decoder had decoded before this stream: its frame counter starts there. */
-  private readonly origin: number;
 
   constructor(
     private readonly c: Bindings,
@@ -253,8 +275,18 @@ class PocketSphinxRecognizer implements Recognizer {
     private readonly release: (loaded: LoadedDecoder, healthy: boolean) => void,
   ) {
     this.decoder = loaded.decoder;
-    this.origin = loaded.decodedSamples;
+    // A fresh decoder's state, whoever it served before. ps_start_stream resets the front end's noise
+    // estimate (which the VAD decides by) and the frame counter; the cepstral mean is not part of the
+    // stream in sphinxbase, so it is put back as it was when the model was loaded.
+    this.c.ps_start_stream(this.decoder);
+    if (loaded.cmn && loaded.freshCmn) loaded.cmn.write(loaded.freshCmn);
+    this.startUtterance();
+  }
+
+  /** Starts an utterance, noting the cepstral mean it starts from. */
+  private startUtterance(): void {
     this.c.ps_start_utt(this.decoder);
+    this.cmnBeforeUtterance = this.loaded.cmn?.read() ?? null;
   }
 
   write(samples: Int16Array): void {
@@ -291,7 +323,6 @@ class PocketSphinxRecognizer implements Recognizer {
     await this.idle();
     // Ends the utterance in progress (its words are not wanted) so the decoder can serve another stream.
     if (!this.failed) this.c.ps_end_utt(this.decoder);
-    this.loaded.decodedSamples = this.origin + this.decodedSamples;
     this.release(this.loaded, !this.failed);
   }
 
@@ -358,6 +389,10 @@ class PocketSphinxRecognizer implements Recognizer {
     this.c.ps_end_utt(this.decoder);
     const text = this.hypothesis();
     const words = this.words();
+    // ps_end_utt has set the cepstral mean to the average of this utterance. With no word in it, it was
+    // not speech (the VAD's false start on a noise floor, a hum, a click), and learning its cepstrum
+    // would ruin the speech after it: keep the mean the utterance started from.
+    if (words.length === 0 && this.cmnBeforeUtterance) this.loaded.cmn?.write(this.cmnBeforeUtterance);
     this.inUtterance = false;
     this.lastPartial = '';
     // Where the decoder placed the words; an utterance without words spans the speech its VAD heard.
@@ -367,7 +402,7 @@ class PocketSphinxRecognizer implements Recognizer {
     const durationMs = Math.max(0, endMs - startMs);
     this.events.final({ text, startMs, durationMs, words });
     this.events.speechStopped();
-    this.c.ps_start_utt(this.decoder);
+    this.startUtterance();
   }
 
   /** The best path's words with stream times and posteriors (fillers and silences left out). */
@@ -384,10 +419,10 @@ class PocketSphinxRecognizer implements Recognizer {
       c.ps_seg_frames(seg, sf, ef);
       const logProb = c.ps_seg_prob(seg, scores[0], scores[1], scores[2]) as number;
       const confidence = Math.min(1, Math.max(0, c.logmath_exp(logmath, logProb) as number));
-      // Segment frames count from the decoder's first sample ever (see the module comment): less this stream's origin.
+      // Segment frames count from the start of the stream (see the module comment).
       words.push({
         text: raw.replace(ALTERNATE_PRONUNCIATION, ''),
-        startMs: samplesToMs(sf[0] * SAMPLES_PER_FRAME - this.origin),
+        startMs: samplesToMs(sf[0] * SAMPLES_PER_FRAME),
         durationMs: samplesToMs((ef[0] + 1 - sf[0]) * SAMPLES_PER_FRAME),
         confidence: Math.round(confidence * 1000) / 1000,
       });
