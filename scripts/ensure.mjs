@@ -86,6 +86,23 @@ export function ensureDebianPackages(packages, { required, why }) {
 /** The engine's Debian packages. */
 export const ENGINE_PACKAGES = ['libpocketsphinx3', 'pocketsphinx-en-us'];
 
+/**
+ * Firefox ESR and WebKitGTK for the cross-browser e2e tests (e2e/support/browsers.ts), with what they
+ * need to hear a clip and show a page: Xvfb, a PulseAudio virtual microphone (GStreamer's pulse source
+ * for WebKitGTK), and xclip to read back what WebKit copied.
+ */
+export const BROWSER_PACKAGES = [
+  'firefox-esr',
+  'webkit2gtk-driver',
+  'xvfb',
+  'xauth',
+  'pulseaudio',
+  'pulseaudio-utils',
+  'gstreamer1.0-pulseaudio',
+  'gstreamer1.0-plugins-good',
+  'xclip',
+];
+
 /** Newest modification time under the given paths (files or folders), ms. */
 export function newestMtime(paths) {
   let newest = 0;

@@ -3,12 +3,12 @@
 // Ends with one line "N passed, N failed".
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildIfNeeded, ensureDebianPackages, ensureNodeModules, ENGINE_PACKAGES, root, run } from './ensure.mjs';
+import { BROWSER_PACKAGES, buildIfNeeded, ensureDebianPackages, ensureNodeModules, ENGINE_PACKAGES, root, run } from './ensure.mjs';
 
 ensureNodeModules();
-ensureDebianPackages([...ENGINE_PACKAGES, 'chromium'], {
+ensureDebianPackages([...ENGINE_PACKAGES, 'chromium', ...BROWSER_PACKAGES], {
   required: true,
-  why: 'the speech recognizer and the browser for end-to-end tests',
+  why: 'the speech recognizer, and the browsers for end-to-end tests with their virtual display and microphone',
 });
 
 const bin = (pkg, file) => join(root, 'node_modules', pkg, file);

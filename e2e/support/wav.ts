@@ -1,5 +1,5 @@
 /** Minimal RIFF/WAVE reader for 16-bit PCM test fixtures. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 export interface Wav {
   /** Hz. */
@@ -35,4 +35,25 @@ export function readWav(path: string): Wav {
     offset = body + size + (size % 2);
   }
   throw new Error(`${path} has no data chunk.`);
+}
+
+/** Writes mono 16-bit PCM as a RIFF/WAVE file. */
+export function writeWav(path: string, samples: Int16Array, sampleRate: number): void {
+  const data = Buffer.alloc(samples.length * 2);
+  for (let i = 0; i < samples.length; i++) data.writeInt16LE(samples[i], i * 2);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVE', 8, 'ascii');
+  header.write('fmt ', 12, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(data.length, 40);
+  writeFileSync(path, Buffer.concat([header, data]));
 }
