@@ -325,62 +325,40 @@ async function main() {
   console.log(`Written to ${file}`);
 }
 
-/** `--only workspace`: the workspace benchmark alone, merged into the results of the last full run. */
+/** Runs one part alone, prints it, and merges it into the results of the last full run (bench/results.json). */
+async function onlyPart<T>(key: string, measure: () => T | Promise<T>, print: (result: T) => void): Promise<void> {
+  const file = join(root, 'bench', 'results.json');
+  const results = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const result = await measure();
+  print(result);
+  results[key] = result;
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  console.log(`Written to ${file}`);
+}
+
+/** `--only workspace`; `--root <checkout>` measures another checkout (older code, with bench/workspace copied in), print only. */
 async function onlyWorkspace() {
-  // `--root <checkout>`: measure another checkout (older code, with bench/workspace copied in), print only.
   const other = process.argv.indexOf('--root');
   if (other >= 0) {
     const checkout = process.argv[other + 1];
     printWorkspace(checkout, await benchWorkspace(checkout, { history: !process.argv.includes('--no-history') }));
     return;
   }
-  const file = join(root, 'bench', 'results.json');
-  const results = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  results.workspace = await benchWorkspace(root);
-  printWorkspace('this checkout', results.workspace as Awaited<ReturnType<typeof benchWorkspace>>);
-  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
-  console.log(`Written to ${file}`);
-}
-
-/** `--only resampler`: the resampler table alone, merged into the results of the last full run. */
-async function onlyResampler() {
-  const file = join(root, 'bench', 'results.json');
-  const results = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const rows = await benchResamplers();
-  printResamplers(rows);
-  results.resamplers = rows;
-  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  await onlyPart(
+    'workspace',
+    () => benchWorkspace(root),
+    (r) => printWorkspace('this checkout', r),
+  );
 }
 
 const only = process.argv.indexOf('--only');
 const which = only >= 0 ? process.argv[only + 1] : undefined;
-/** `--only bundle`: the first-load sizes of the current build, merged into the results of the last full run. */
-function onlyBundle() {
-  const file = join(root, 'bench', 'results.json');
-  const results = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const bundle = benchBundle(join(root, 'dist'));
-  printBundle(bundle);
-  results.bundle = bundle;
-  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
-  return Promise.resolve();
-}
-
-/** `--only matrix`: the input matrix alone, merged into the results of the last full run. */
-async function onlyMatrix() {
-  const file = join(root, 'bench', 'results.json');
-  const results = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const rows = await benchMatrix();
-  printMatrix(rows);
-  results.matrix = rows;
-  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
-  console.log(`Written to ${file}`);
-}
-
+/** `--only <part>`: that part alone. */
 const runs: Record<string, () => Promise<void>> = {
   workspace: onlyWorkspace,
-  resampler: onlyResampler,
-  bundle: onlyBundle,
-  matrix: onlyMatrix,
+  resampler: () => onlyPart('resamplers', benchResamplers, printResamplers),
+  bundle: () => onlyPart('bundle', () => benchBundle(join(root, 'dist')), printBundle),
+  matrix: () => onlyPart('matrix', benchMatrix, printMatrix),
 };
 (runs[which ?? ''] ?? main)().catch((error) => {
   console.error(error);

@@ -134,18 +134,28 @@ export function inputMatrix(): MatrixCase[] {
   return cases;
 }
 
-/** The finals' words of one session, decoded on a recognizer the engine opens. */
-export async function decodeSession(engine: SpeechEngine, audio: readonly Int16Array[]): Promise<string> {
+/**
+ * Recognizer events that collect finals and back-pressure changes, and keep failures for the caller to
+ * throw (throwing in `error` would escape from a native callback).
+ */
+export function collector() {
   const finals: Utterance[] = [];
+  const pressure: boolean[] = [];
   const failures: Error[] = [];
   const events: RecognizerEvents = {
     speechStarted() {},
     partial() {},
     final: (u) => finals.push(u),
     speechStopped() {},
-    backpressure() {},
+    backpressure: (paused) => pressure.push(paused),
     error: (e) => failures.push(e),
   };
+  return { events, finals, pressure, failures };
+}
+
+/** The finals' words of one session, decoded on a recognizer the engine opens. */
+export async function decodeSession(engine: SpeechEngine, audio: readonly Int16Array[]): Promise<string> {
+  const { events, finals, failures } = collector();
   const recognizer = await engine.open(events);
   for (const part of audio) recognizer.write(part);
   await recognizer.finish();

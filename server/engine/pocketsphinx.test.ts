@@ -2,29 +2,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES_DIR } from '../../e2e/support/fixtures';
 import { readWav } from '../../e2e/support/wav';
-import type { RecognizerEvents, Utterance } from './engine';
 import koffi from 'koffi';
 import { locateCepstralMean } from './cepstral-mean';
 import { loadPocketSphinx } from './pocketsphinx';
+import { collector } from '../test-input-matrix';
 
 const clip = (name: string) => readWav(join(FIXTURES_DIR, name)).samples;
 const silence = (ms: number) => new Int16Array((ms * 16_000) / 1000);
-
-/** Events that collect finals and back-pressure changes, and keep a failure for the test to throw. */
-function collector() {
-  const finals: Utterance[] = [];
-  const pressure: boolean[] = [];
-  const failures: Error[] = [];
-  const events: RecognizerEvents = {
-    speechStarted() {},
-    partial() {},
-    final: (u) => finals.push(u),
-    speechStopped() {},
-    backpressure: (paused) => pressure.push(paused),
-    error: (e) => failures.push(e), // throwing here would escape from a native callback
-  };
-  return { events, finals, pressure, failures };
-}
 
 /**
  * Where speech is in a clip, ms, read off the signal alone: the first and last 20 ms frame whose RMS
