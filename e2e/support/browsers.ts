@@ -326,7 +326,11 @@ async function openWebKit(options: OpenOptions): Promise<BrowserSession> {
   try {
     display = await VirtualDisplay.start();
     const port = await freePort();
-    const env = { ...process.env, DISPLAY: display.display, PULSE_SERVER: mic.server };
+    // PULSE_LATENCY_MSEC: WebKitGTK's GStreamer source reads PulseAudio in 10 ms buffers, and on a busy
+    // machine (a CI run: the engine, the build, the other browsers) it overran them and dropped audio:
+    // "had he married" came out as "add a narrator" (WER 0.42–0.53 with both cores loaded, 3 of 3 runs
+    // at the clean run's WER with 60 ms). Firefox's own audio layer buffers enough as it is.
+    const env = { ...process.env, DISPLAY: display.display, PULSE_SERVER: mic.server, PULSE_LATENCY_MSEC: '60' };
     service = new DriverService(process.env.WEBKIT_WEBDRIVER_PATH ?? '/usr/bin/WebKitWebDriver', {
       port,
       args: [`--port=${port}`],
