@@ -49,6 +49,25 @@ inBrowsers(
     await browser.waitForText('status', 'Connection', 'Stopped', 20_000);
     const shown = (await browser.text('log', 'Transcript')) ?? '';
 
+    // Once allowed, the picker names the system's microphones.
+    const microphones = await browser.evaluate<string[]>(
+      `const label = [...document.querySelectorAll('label')].find((l) => l.textContent.trim() === 'Microphone');
+       return [...document.getElementById(label.htmlFor).options].map((o) => o.textContent);`,
+    );
+    expect(microphones[0]).toBe('Default microphone');
+    expect(
+      microphones.slice(1).every((o) => o.length > 0 && !/^Microphone \d+$/.test(o)),
+      microphones.join(', '),
+    ).toBe(true);
+    if (browser.can.fakeDevicePicker) expect(microphones.length).toBeGreaterThan(2);
+    else {
+      expect(
+        microphones.some((o) => /Dictate.test.microphone/.test(o)),
+        microphones.join(', '),
+      ).toBe(true);
+      console.log(`${browser.name}: one virtual microphone and no fake devices, so choosing another microphone is not tried.`);
+    }
+
     // The worklet ran speexdsp from the browser's own rate (a section that loads when first opened).
     await browser.evaluate(`[...document.querySelectorAll('summary')].find((s) => s.textContent.includes('Sound processing')).click()`);
     const resampled = await browser.waitForPageText(/Last recording: [\d.]+ kHz, resampled to 16 kHz by [^.]+\./, 10_000);
