@@ -233,6 +233,14 @@ describe('Speechall client: audio and the end of the stream', () => {
     expect(new Int16Array(p.encodeAudio(frame) as ArrayBuffer)).toEqual(new Int16Array(320).fill(7));
   });
 
+  it('never drops audio with a chunk size under one frame: it sends one frame per message instead', () => {
+    for (const chunkSamples of [100, 0, Number.NaN]) {
+      const p = streaming({ chunkSamples });
+      const sent = [1, 2, 3].map((n) => p.encodeAudio(new Int16Array(320).fill(n).buffer) as ArrayBuffer);
+      expect(sent.map((b) => Array.from(new Int16Array(b)))).toEqual([1, 2, 3].map((n) => new Array<number>(320).fill(n)));
+    }
+  });
+
   it('offers the chunk size as a setting, 4096 samples by default', () => {
     expect(speechallService.defaults(false).chunkSamples).toBe('4096');
     const field = speechallFields(false).find((f) => f.key === 'chunkSamples');

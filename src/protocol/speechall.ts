@@ -12,7 +12,7 @@
  * voice-activity detection, and the stream counts as finished once the service has been quiet for
  * {@link SPEECHALL_QUIET_MS}.
  */
-import { FRAME_BYTES, FRAME_MS } from '../core/frames';
+import { FRAME_BYTES, FRAME_MS, FRAME_SAMPLES } from '../core/frames';
 import type { ProtocolError, TranscriptEvent, Word } from '../core/events';
 import { isObject } from '../core/json';
 import { step, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
@@ -39,7 +39,10 @@ export interface SpeechallOptions {
   readonly speakersExpected: string;
   /** Words and phrases; each is sent as one `custom_vocabulary` parameter. */
   readonly customVocabulary: readonly string[];
-  /** Samples per binary message ("Speechall: audio" recommends 4096, 256 ms); a multiple of nothing in particular. */
+  /**
+   * Samples per binary message ("Speechall: audio" recommends 4096, 256 ms); a multiple of nothing in
+   * particular. Less than one frame (320) is taken as one frame.
+   */
   readonly chunkSamples: number;
 }
 
@@ -69,7 +72,9 @@ export class SpeechallProtocol implements StreamingProtocol {
     private readonly connectionSettings: ConnectionSettings,
     private readonly options: SpeechallOptions,
   ) {
-    this.chunk = new Uint8Array(Math.max(1, Math.round(options.chunkSamples)) * 2);
+    // No smaller than a frame: encodeAudio returns at most one message per frame, so a smaller chunk
+    // would drop the audio of every chunk but the last one a frame fills.
+    this.chunk = new Uint8Array(Math.max(FRAME_SAMPLES, Math.round(options.chunkSamples) || 0) * 2);
   }
 
   /**

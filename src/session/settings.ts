@@ -69,7 +69,13 @@ export function profileOf(settings: Settings, entry: ProviderEntry = currentEntr
   const base = defaultProfile(entry);
   const saved = settings.profiles[entry.id];
   if (!saved) return base;
-  return { url: saved.url, auth: saved.auth, tokenUrl: saved.tokenUrl ?? '', options: { ...base.options, ...saved.options } };
+  return {
+    url: saved.url,
+    auth: saved.auth,
+    tokenUrl: saved.tokenUrl ?? '',
+    options: { ...base.options, ...saved.options },
+    spokenCommands: saved.spokenCommands ?? base.spokenCommands,
+  };
 }
 
 function sanitizeProfile(raw: unknown, entry: ProviderEntry): ProviderProfile | null {

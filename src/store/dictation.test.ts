@@ -44,6 +44,18 @@ describe('the dictation store', () => {
     expect(profileOf(state().settings).options.model).toBe('deepgram.nova-2');
   });
 
+  it('keeps spoken punctuation as set across other settings changes, for the local engine and a cloud service', () => {
+    state().selectProvider('local-reson8');
+    expect(profileOf(state().settings).spokenCommands).toBe(true); // on by default for the local engine
+    state().updateProfile({ options: { includeInterim: false } });
+    expect(profileOf(state().settings).spokenCommands).toBe(true);
+    state().selectProvider('speechall');
+    expect(profileOf(state().settings).spokenCommands).toBe(false);
+    state().updateProfile({ spokenCommands: true });
+    state().updateProfile({ options: { model: 'assemblyai.best' } });
+    expect(profileOf(state().settings).spokenCommands).toBe(true);
+  });
+
   it('ignores a provider the registry does not know', () => {
     state().selectProvider('telepathy');
     expect(state().settings.provider).toBe('local-voicerun');
@@ -92,6 +104,7 @@ describe('the dictation store', () => {
       auth: 'subprotocol',
       tokenUrl: '',
       options: { model: 'OPENAI:gpt-4o-transcribe', language: 'multi', prompt: 'Dashwood', audioFormat: 'pcm16' },
+      spokenCommands: false, // a cloud service's default
     });
   });
 
