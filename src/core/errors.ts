@@ -39,6 +39,8 @@ export type DictationErrorCode =
   | 'server-busy'
   /** Audio the journal could not keep while the connection was down. */
   | 'audio-lost'
+  /** Dictate stopped waiting for the service's last words: the end of the recording has no text. */
+  | 'no-text-yet'
   /** The service refused the credentials. */
   | 'unauthorized'
   /** The settings cannot form a connection (bad URL, missing key, out-of-range option). */

@@ -114,6 +114,17 @@ export const audioLost = (seconds: number): DictationError =>
     `The connection was down for too long: ${seconds.toFixed(1)} s of audio could not be kept and is missing from the transcript. Dictation goes on.`,
   );
 
+/**
+ * Dictate stopped waiting for the service's last words: the end of the recording has no text.
+ * @param seconds - audio sent after the last final, s
+ * @param waitedSeconds - how long Dictate waited after Stop, s
+ */
+export const noTextYet = (server: string, seconds: number, waitedSeconds: number): DictationError =>
+  dictationError(
+    'no-text-yet',
+    `${server} sent no text for the last ${seconds.toFixed(1)} s of the recording within ${Math.round(waitedSeconds)} s of Stop, so Dictate stopped waiting: the words spoken then are missing from the transcript (the last words shown are kept).`,
+  );
+
 /** The microphone delivers only digital silence (muted, or the wrong input). */
 export const noAudio = (): DictationError =>
   dictationError(

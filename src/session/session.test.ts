@@ -147,6 +147,33 @@ describe('a dictation session', () => {
     expect(state().partial).toBe('');
   });
 
+  it('says how much of the recording has no text when the service does not confirm the end in time', async () => {
+    setup({ answerClose: false });
+    state().start();
+    await waitForStatus('recording');
+    service.push({ type: 'transcription.completed', text: 'first sentence' });
+    for (let i = 0; i < 50; i++) mic.emit(); // a second of speech that the service never answers
+    state().stop();
+    await waitForStatus('idle');
+    expect(transcriptText(state().segments)).toBe('first sentence');
+    expect(state().error?.code).toBe('no-text-yet');
+    expect(state().error?.message).toMatch(/sent no text for the last 1\.\d s of the recording within 0 s of Stop/);
+  });
+
+  it('ends quietly when the service does not confirm the end but every word has its text', async () => {
+    setup({ answerClose: false });
+    state().start();
+    await waitForStatus('recording');
+    for (let i = 0; i < 50; i++) mic.emit();
+    await vi.waitFor(() => expect(service.audioFrames()).toHaveLength(50)); // the final covers what was sent
+    service.push({ type: 'transcription.completed', text: 'all of it' });
+    for (let i = 0; i < 25; i++) mic.emit(0.001); // silence after the last word
+    state().stop();
+    await waitForStatus('idle');
+    expect(transcriptText(state().segments)).toBe('all of it');
+    expect(state().error).toBeNull();
+  });
+
   it('sends audio queued before a stop pressed during the handshake, then finishes', async () => {
     setup({ greet: false });
     state().start();

@@ -42,6 +42,7 @@ import {
   noAudio,
   protocolErrorToUser,
   serverBusy,
+  noTextYet,
   serverEnded,
   tokenFailed,
 } from './errors';
@@ -707,16 +708,29 @@ class DictationRun {
     this.apply(link, link.protocol.finish());
     if (this.link !== link) return; // the finish ended the run, or the connection
     if (link.protocol.finishQuietMs === undefined) {
-      this.finishTimer = setTimeout(() => this.end({ kind: 'completed' }), this.deps.finishTimeoutMs ?? 5_000);
+      const timeoutMs = this.deps.finishTimeoutMs ?? 5_000;
+      this.finishTimer = setTimeout(() => this.finishTimedOut(link, timeoutMs), timeoutMs);
       return;
     }
     // No end message (Speechall): wait for its last result, visibly, up to the bound.
-    const deadline = this.now() + (this.deps.lastResultTimeoutMs ?? 10_000);
+    const timeoutMs = this.deps.lastResultTimeoutMs ?? 10_000;
+    const deadline = this.now() + timeoutMs;
     const tick = () => this.sink.waiting(Math.max(0, Math.ceil((deadline - this.now()) / 1000)));
     tick();
     this.countdownTimer = setInterval(tick, 1000);
-    this.finishTimer = setTimeout(() => this.end({ kind: 'completed' }), deadline - this.now());
+    this.finishTimer = setTimeout(() => this.finishTimedOut(link, timeoutMs), deadline - this.now());
     this.armQuiet(link);
+  }
+
+  /**
+   * The service did not confirm the end in time. The run ends with what it has, and when speech was
+   * sent that no final covers, the user is told how much has no text (never a silent drop).
+   */
+  private finishTimedOut(link: Link, timeoutMs: number): void {
+    const from = this.journal.acknowledged;
+    if (this.journal.hasSpeech(from, link.cursor, SPEECH_PEAK, SPEECH_RUN_FRAMES))
+      this.sink.notice(noTextYet(this.server, ((link.cursor - from) * FRAME_MS) / 1000, timeoutMs / 1000));
+    this.end({ kind: 'completed' });
   }
 
   /**
