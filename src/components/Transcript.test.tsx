@@ -1,3 +1,4 @@
+import { StrictMode } from 'react';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -37,6 +38,27 @@ describe('editing the transcript', () => {
     await settled();
     const saved = await (await currentHistory())!.load(useDictation.getState().session!.id);
     expect(saved?.segments[1].text).toBe('second line');
+  });
+
+  it('saves an edit once, also under StrictMode (which runs state updaters twice)', async () => {
+    sessionSink.transcript({ type: 'final', text: 'secund line', startMs: 0, durationMs: 1000 });
+    const editSegment = vi.fn(useDictation.getState().editSegment);
+    useDictation.setState({ editSegment });
+    const user = userEvent.setup();
+    render(
+      <StrictMode>
+        <Transcript />
+      </StrictMode>,
+    );
+    const log = screen.getByRole('log', { name: 'Transcript' });
+    log.focus();
+    await user.keyboard('{ArrowUp}{Enter}');
+    const editor = within(log).getByRole('textbox', { name: 'Edit segment 1' });
+    await user.clear(editor);
+    await user.type(editor, 'second line{Enter}');
+    expect(within(log).getByText('second line')).toHaveFocus();
+    expect(editSegment).toHaveBeenCalledTimes(1);
+    expect(editSegment).toHaveBeenCalledWith(1, 'second line');
   });
 
   it('cancels an edit with Escape', async () => {

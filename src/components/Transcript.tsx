@@ -203,17 +203,17 @@ export function Transcript() {
     follow();
     ref.current?.focus();
   };
+  // The segment being edited, read by onEdit: saving is a side effect, which has no place in a state
+  // updater (StrictMode calls those twice).
+  const editingRef = useRef<number | null>(null);
   const onEdit = useCallback(
     (id: number | null, text?: string | null) => {
-      if (id !== null) {
-        setEditing(id);
-        return;
-      }
-      setEditing((current) => {
-        if (current !== null && typeof text === 'string') editSegment(current, text);
-        lastEdited.current = current;
-        return null;
-      });
+      const current = editingRef.current;
+      editingRef.current = id;
+      setEditing(id);
+      if (id !== null) return;
+      if (current !== null && typeof text === 'string') editSegment(current, text);
+      lastEdited.current = current;
     },
     [editSegment],
   );
