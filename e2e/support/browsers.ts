@@ -250,7 +250,7 @@ async function openFirefox(options: OpenOptions): Promise<BrowserSession> {
       executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
       headless: true,
       userDataDir: profile,
-      env: { ...process.env, PULSE_SERVER: mic.server, HOME: profile },
+      env: { ...process.env, ...mic.clientEnv, HOME: profile },
       extraPrefsFirefox: {
         // No permission prompt, and real devices (PulseAudio's default source) rather than Firefox's fake one.
         'media.navigator.permission.disabled': true,
@@ -326,11 +326,7 @@ async function openWebKit(options: OpenOptions): Promise<BrowserSession> {
   try {
     display = await VirtualDisplay.start();
     const port = await freePort();
-    // PULSE_LATENCY_MSEC: WebKitGTK's GStreamer source reads PulseAudio in 10 ms buffers, and on a busy
-    // machine (a CI run: the engine, the build, the other browsers) it overran them and dropped audio:
-    // "had he married" came out as "add a narrator" (WER 0.42–0.53 with both cores loaded, 3 of 3 runs
-    // at the clean run's WER with 60 ms). Firefox's own audio layer buffers enough as it is.
-    const env = { ...process.env, DISPLAY: display.display, PULSE_SERVER: mic.server, PULSE_LATENCY_MSEC: '60' };
+    const env = { ...process.env, DISPLAY: display.display, ...mic.clientEnv };
     service = new DriverService(process.env.WEBKIT_WEBDRIVER_PATH ?? '/usr/bin/WebKitWebDriver', {
       port,
       args: [`--port=${port}`],
