@@ -7,27 +7,52 @@
  */
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { expect } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { E2E_CLIP } from '../playwright.config';
 import { loadPocketSphinx } from '../server/engine/pocketsphinx';
 import { ALL_BROWSERS, inBrowsers } from './support/browsers';
 import { transcribeDirect } from './support/direct';
-import { filler } from '../server/test-input-matrix';
+import { decodeSession, filler } from '../server/test-input-matrix';
 import { concatSamples } from './support/audio';
 import { FIXTURES_DIR, referenceFor } from './support/fixtures';
 import { readWav, writeWav } from './support/wav';
 import { wordEdits, wordErrorRate } from './support/wer';
 
 const reference = referenceFor(basename(E2E_CLIP));
+
+/**
+ * PocketSphinx directly on the clip, started at 20 sub-frame offsets (0–304 samples into a noise floor):
+ * a microphone starts the clip wherever it falls in the 20 ms frames, and on this clip that alone moves
+ * PocketSphinx between 4, 6 and 8 word errors ("woman" → "wall and" or "woman in my head that", measured
+ * here). The round trip is held to the worst of them. Decoded once for all browsers.
+ */
+let offsetRuns: Promise<{ text: string; errors: number }[]> | undefined;
+function directAtOffsets() {
+  offsetRuns ??= (async () => {
+    const engine = loadPocketSphinx({ poolSize: 1 });
+    const speech = readWav(E2E_CLIP).samples;
+    const runs: { text: string; errors: number }[] = [];
+    for (let offset = 0; offset < 320; offset += 16) {
+      const text = await decodeSession(engine, [filler('dither', 1 + offset / 16_000, offset + 1), speech, filler('dither', 1, 2)]);
+      runs.push({ text, errors: wordEdits(reference, text) });
+    }
+    return runs;
+  })();
+  return offsetRuns;
+}
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 inBrowsers(
   ALL_BROWSERS,
   'dictate real speech after a pause: words appear, Stop, Copy, and History keeps it',
   async (browser) => {
+    // The first browser also decodes the clip 20 times (about 25 s on an idle core).
+    test.setTimeout(240_000);
+    const direct = await directAtOffsets();
     const started = Date.now();
-    const { text: direct } = await transcribeDirect(loadPocketSphinx(), readWav(E2E_CLIP).samples);
-    const directWer = wordErrorRate(reference, direct);
+    const fewest = Math.min(...direct.map((r) => r.errors));
+    const most = Math.max(...direct.map((r) => r.errors));
+    const n = reference.split(' ').length;
 
     await browser.goto('/');
     await browser.waitForText('status', 'Connection', 'Stopped', 10_000);
@@ -86,13 +111,12 @@ inBrowsers(
     const wer = wordErrorRate(reference, copied);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(
-      `${browser.name} ${browser.version}: WER ${(wer * 100).toFixed(1)}% (PocketSphinx directly ${(directWer * 100).toFixed(1)}%), ${seconds} s; ${resampled}\n  ${copied}`,
+      `${browser.name} ${browser.version}: WER ${(wer * 100).toFixed(1)}% (PocketSphinx directly ${((fewest / n) * 100).toFixed(1)}–${((most / n) * 100).toFixed(1)}%), ${seconds} s; ${resampled}\n  ${copied}`,
     );
-    // Within two words of PocketSphinx on the file itself. The clip reaches the engine resampled twice
-    // (to the device's rate, then back to 16 kHz by the worklet), and on that PocketSphinx changes a word
-    // or two from run to run ("woman" → "wall and", measured in each browser here). A pause the engine
-    // did not survive costs the whole sentence (16 of 19 words).
-    expect(wordEdits(reference, copied), copied).toBeLessThanOrEqual(wordEdits(reference, direct) + 2);
+    // No worse than PocketSphinx on the clip itself at its worst offset, plus one word for the two
+    // resamplings on the way (to the device's rate, and back to 16 kHz in the worklet). A pause the engine
+    // did not survive costs the whole sentence (16 of 19 words); lost audio, several words.
+    expect(wordEdits(reference, copied), copied).toBeLessThanOrEqual(most + 1);
 
     // History keeps it, under its first words.
     await browser.click('button', 'History');
