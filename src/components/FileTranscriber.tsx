@@ -1,4 +1,5 @@
 import { useDictation } from '../store/dictation';
+import { isActive } from '../session/status';
 
 /** Audio a browser can usually decode. */
 const ACCEPT = 'audio/*,.wav,.mp3,.ogg,.oga,.opus,.webm,.m4a,.aac,.flac';
@@ -9,7 +10,7 @@ export function FileTranscriber() {
   const stop = useDictation((s) => s.stop);
   const file = useDictation((s) => s.file);
   const status = useDictation((s) => s.status);
-  const busy = status !== 'idle' && status !== 'error';
+  const busy = isActive(status);
   const percent = file ? Math.round(file.progress * 100) : 0;
   return (
     <div className="flex flex-wrap items-center gap-3">

@@ -1,10 +1,11 @@
 import { useEffect } from 'react';
 import { useDictation } from '../store/dictation';
+import { isActive } from '../session/status';
 
 /** While a session is active, asks before the tab is closed or reloaded (words in flight would be lost). */
 export function LeaveGuard() {
   const status = useDictation((s) => s.status);
-  const active = status !== 'idle' && status !== 'error';
+  const active = isActive(status);
   useEffect(() => {
     if (!active) return;
     const warn = (event: BeforeUnloadEvent) => {

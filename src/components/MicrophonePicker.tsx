@@ -2,6 +2,7 @@ import { lazy, Suspense, useId, useState } from 'react';
 import { useDevices } from '../store/devices';
 import { useDictation } from '../store/dictation';
 import { ErrorBoundary } from './ErrorBoundary';
+import { isActive } from '../session/status';
 
 /** The processing toggles load when the panel is first opened. */
 const SoundProcessing = lazy(() => import('./SoundProcessing').then((m) => ({ default: m.SoundProcessing })));
@@ -11,7 +12,7 @@ export function MicrophonePicker() {
   const microphones = useDevices((s) => s.microphones);
   const microphone = useDictation((s) => s.settings.microphone);
   const setMicrophone = useDictation((s) => s.setMicrophone);
-  const busy = useDictation((s) => s.status !== 'idle' && s.status !== 'error');
+  const busy = useDictation((s) => isActive(s.status));
   const id = useId();
   const [shown, setShown] = useState(false);
   const chosen = microphone?.deviceId ?? '';

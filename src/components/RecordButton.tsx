@@ -1,11 +1,12 @@
 import { useDictation } from '../store/dictation';
+import { isActive } from '../session/status';
 
 /** Starts and stops dictation. Named "Start recording" / "Stop recording". */
 export function RecordButton() {
   const status = useDictation((s) => s.status);
   const start = useDictation((s) => s.start);
   const stop = useDictation((s) => s.stop);
-  const active = status !== 'idle' && status !== 'error';
+  const active = isActive(status);
   const label = active ? 'Stop recording' : 'Start recording';
   return (
     <button

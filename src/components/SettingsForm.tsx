@@ -6,6 +6,7 @@ import type { OptionField, OptionValue } from '../protocol/service';
 import { currentEntry, profileOf, type Settings } from '../session/settings';
 import { useCredentials } from '../store/credentials';
 import { useDictation } from '../store/dictation';
+import { isActive } from '../session/status';
 
 const AUTH_LABELS: Record<AuthMethod, string> = {
   none: 'None',
@@ -195,7 +196,7 @@ export function SettingsFields() {
   const updateProfile = useDictation((s) => s.updateProfile);
   const resetProfile = useDictation((s) => s.resetProfile);
   const status = useDictation((s) => s.status);
-  const busy = status !== 'idle' && status !== 'error';
+  const busy = isActive(status);
   const entry = currentEntry(settings);
   const profile = profileOf(settings, entry);
   const { service } = entry;

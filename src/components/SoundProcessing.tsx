@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { useDictation } from '../store/dictation';
+import { isActive } from '../session/status';
 
 /** The browser's processing, with when each helps. */
 const PROCESSING = [
@@ -16,7 +17,7 @@ const PROCESSING = [
 export function SoundProcessing() {
   const microphone = useDictation((s) => s.settings.microphone);
   const setMicrophone = useDictation((s) => s.setMicrophone);
-  const busy = useDictation((s) => s.status !== 'idle' && s.status !== 'error');
+  const busy = useDictation((s) => isActive(s.status));
   const id = useId();
   const capture = useDictation((s) => s.capture);
   return (

@@ -3,6 +3,7 @@ import { transcriptText, useDictation } from '../store/dictation';
 import { useSaving } from '../store/persistence';
 import type * as ExportModule from '../transcript/export';
 import type { ExportFormat } from '../transcript/export';
+import { isActive } from '../session/status';
 
 async function writeClipboard(text: string): Promise<boolean> {
   try {
@@ -128,7 +129,7 @@ export function TranscriptActions() {
     const timer = setTimeout(() => setFeedback(''), 2500);
     return () => clearTimeout(timer);
   }, [feedback]);
-  const busy = status !== 'idle' && status !== 'error';
+  const busy = isActive(status);
 
   return (
     <div className="flex flex-wrap items-center gap-2">

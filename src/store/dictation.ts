@@ -26,6 +26,7 @@ import {
   type Settings,
 } from '../session/settings';
 import { useCredentials } from './credentials';
+import { isActive } from '../session/status';
 
 export type { Segment, SessionMeta } from '../transcript/model';
 export { transcriptText } from '../transcript/model';
@@ -297,7 +298,7 @@ export const useDictation = create<DictationState>()(
       },
       transcribeFile(file) {
         const { status } = get();
-        if (status !== 'idle' && status !== 'error') return;
+        if (isActive(status)) return;
         if (!fileSource) {
           set({
             status: 'error',
@@ -316,12 +317,12 @@ export const useDictation = create<DictationState>()(
       },
       newSession() {
         const { status } = get();
-        if (status !== 'idle' && status !== 'error') return;
+        if (isActive(status)) return;
         set({ session: null, segments: [], partial: '' });
       },
       openSession(meta, segments) {
         const { status } = get();
-        if (status !== 'idle' && status !== 'error') return;
+        if (isActive(status)) return;
         set({ session: meta, segments, partial: '' });
       },
       editSegment(id, text) {
@@ -420,7 +421,7 @@ onStorageFailure((error) => useDictation.setState({ error }));
 /** Starts a run of the open session (a new one when none is open), from the microphone or `source`. */
 function startRun(source?: Parameters<SessionControl['start']>[2]): void {
   const { status, settings } = useDictation.getState();
-  if (status !== 'idle' && status !== 'error') return;
+  if (isActive(status)) return;
   const entry = currentEntry(settings);
   const apiKey = useCredentials.getState().keys[entry.id] ?? '';
   if (!session) {

@@ -8,6 +8,7 @@ import { previewOf, segmentEndMs, type SessionMeta } from '../transcript/model';
 import { legacyTranscript, LEGACY_TRANSCRIPT_KEY, useDictation } from './dictation';
 import { reportStorageFailure } from './errors';
 import { currentHistory, persist, settled } from './persistence';
+import { isActive } from '../session/status';
 
 export interface HistoryState {
   /** Every session, newest first. */
@@ -43,7 +44,7 @@ export interface HistoryState {
 
 const recording = () => {
   const { status } = useDictation.getState();
-  return status !== 'idle' && status !== 'error';
+  return isActive(status);
 };
 
 /** The session list with one session put in its place (newest first). */
