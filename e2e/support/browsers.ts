@@ -19,7 +19,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, test } from '@playwright/test';
-import puppeteer, { type ElementHandle } from 'puppeteer-core';
+import puppeteer from 'puppeteer-core';
 import { Builder, Capabilities as WebDriverCapabilities, type WebDriver, type WebElement } from 'selenium-webdriver';
 import type * as Remote from 'selenium-webdriver/remote';
 import { chromiumLaunchOptions } from './chromium';
@@ -33,15 +33,12 @@ export const ALL_BROWSERS: readonly BrowserName[] = ['chromium', 'firefox', 'web
 export interface Capabilities {
   /** Chromium's fake devices can be listed and picked; the other browsers have one virtual microphone. */
   readonly fakeDevicePicker: boolean;
-  /** The test can read back what the app put on the clipboard. */
-  readonly readClipboard: boolean;
 }
 
 const CAPABILITIES: Record<BrowserName, Capabilities> = {
-  chromium: { fakeDevicePicker: true, readClipboard: true },
-  firefox: { fakeDevicePicker: false, readClipboard: true },
-  // MiniBrowser writes to the X clipboard, read back with xclip; a page's readText() would open a paste menu.
-  webkit: { fakeDevicePicker: false, readClipboard: true },
+  chromium: { fakeDevicePicker: true },
+  firefox: { fakeDevicePicker: false },
+  webkit: { fakeDevicePicker: false },
 };
 
 /** An accessible name to match: exact text, or a pattern. */
@@ -59,8 +56,6 @@ export interface BrowserSession {
   click(role: string, name: Name, timeoutMs?: number): Promise<void>;
   /** The element's text (`innerText`, whitespace collapsed), or null when there is none. */
   text(role: string, name: Name): Promise<string | null>;
-  /** An attribute of the element, or null. */
-  attribute(role: string, name: Name, attribute: string): Promise<string | null>;
   /** Waits until the element's text matches. @throws Error with the last text seen */
   waitForText(role: string, name: Name, expected: Name, timeoutMs: number): Promise<void>;
   /** Waits until the page's visible text matches. @returns the match */
@@ -69,7 +64,7 @@ export interface BrowserSession {
   evaluate<T>(body: string, ...args: unknown[]): Promise<T>;
   /** Speaks a WAV file into the microphone (Firefox, WebKit); Chromium's fake microphone plays its clip by itself. */
   speak(wav: string): Promise<void>;
-  /** What the app last wrote to the clipboard. */
+  /** What the app last wrote to the clipboard (WebKit: the X clipboard, read with xclip, since a page's readText() opens a paste menu there). */
   readClipboard(): Promise<string>;
   close(): Promise<void>;
 }
@@ -101,8 +96,6 @@ const FIND = `
 `;
 const TEXT = `${FIND.replace('return tl.queryByRole', 'const el = tl.queryByRole')}
   return el ? el.innerText.replace(/\\s+/g, ' ').trim() : null;`;
-const ATTRIBUTE = `${FIND.replace('return tl.queryByRole', 'const el = tl.queryByRole')}
-  return el ? el.getAttribute(arguments[2]) : null;`;
 const ENABLED = `${FIND.replace('return tl.queryByRole', 'const el = tl.queryByRole')}
   return el && !el.disabled && el.getAttribute('aria-disabled') !== 'true' ? el : null;`;
 
@@ -165,10 +158,6 @@ function session(
       await ensureQueries();
       return p.run<string | null>(TEXT, role, wire(label));
     },
-    async attribute(role, label, attribute) {
-      await ensureQueries();
-      return p.run<string | null>(ATTRIBUTE, role, wire(label), attribute);
-    },
     async waitForText(role, label, expected, timeoutMs) {
       await poll(`${role} "${String(label)}" did not show ${String(expected)}`, timeoutMs, async () => {
         const text = await p.run<string | null>(TEXT, role, wire(label));
@@ -206,6 +195,27 @@ function freePort(): Promise<number> {
 /** `(function () { body }).apply(null, args)` as one expression. */
 const call = (body: string, args: unknown[]) => `(function () { ${body} }).apply(null, ${JSON.stringify(args)})`;
 
+/** What Playwright's and Puppeteer's pages have in common, as far as the primitives need it. */
+interface ScriptablePage {
+  evaluate(expression: string): Promise<unknown>;
+  evaluateHandle(expression: string): Promise<{ asElement(): { click(): Promise<void> } | null }>;
+  goto(url: string): Promise<unknown>;
+}
+
+/** The primitives over a Playwright or Puppeteer page (both evaluate an expression, and click an element handle with real input). */
+function pagePrimitives(page: ScriptablePage): Primitives {
+  return {
+    run: async <T>(body: string, ...args: unknown[]) => (await page.evaluate(call(body, args))) as T,
+    clickFound: async (body, ...args) => {
+      const element = (await page.evaluateHandle(call(body, args))).asElement();
+      if (!element) return false;
+      await element.click();
+      return true;
+    },
+    navigate: async (url) => void (await page.goto(url)),
+  };
+}
+
 async function openChromium(options: OpenOptions): Promise<BrowserSession> {
   const browser = await chromium.launch({ ...chromiumLaunchOptions(options.chromiumClip), headless: true });
   try {
@@ -214,17 +224,7 @@ async function openChromium(options: OpenOptions): Promise<BrowserSession> {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
-    const primitives: Primitives = {
-      run: async <T>(body: string, ...args: unknown[]) => (await page.evaluate(call(body, args))) as T,
-      clickFound: async (body, ...args) => {
-        const element = (await page.evaluateHandle<HTMLElement | null>(call(body, args))).asElement();
-        if (!element) return false;
-        await element.click();
-        return true;
-      },
-      navigate: async (url) => void (await page.goto(url)),
-    };
-    return session('chromium', browser.version(), primitives, {
+    return session('chromium', browser.version(), pagePrimitives(page), {
       pageErrors: () => Promise.resolve([...errors]),
       baseURL: options.baseURL,
       speak: () => Promise.resolve(), // the fake microphone plays its clip once, from the first capture
@@ -264,17 +264,7 @@ async function openFirefox(options: OpenOptions): Promise<BrowserSession> {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e instanceof Error ? e.message : String(e)));
     page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
-    const primitives: Primitives = {
-      run: async <T>(body: string, ...args: unknown[]) => (await page.evaluate(call(body, args))) as T,
-      clickFound: async (body, ...args) => {
-        const element = (await page.evaluateHandle(call(body, args))).asElement() as ElementHandle<Element> | null;
-        if (!element) return false;
-        await element.click();
-        return true;
-      },
-      navigate: async (url) => void (await page.goto(url)),
-    };
-    return session('firefox', (await browser.version()).replace(/^firefox\//, ''), primitives, {
+    return session('firefox', (await browser.version()).replace(/^firefox\//, ''), pagePrimitives(page), {
       pageErrors: () => Promise.resolve([...errors]),
       baseURL: options.baseURL,
       speak: (wav) => mic.play(wav),

@@ -117,10 +117,12 @@ export class VirtualMicrophone {
       return ((seed >>> 16) % 3) - 1;
     });
     writeWav(floor, noise, 48_000);
+    // Looped for as long as the microphone lives; a player that dies at once (no daemon) is not respawned.
     const loop = () => {
       if (this.stopped) return;
+      const started = Date.now();
       this.floor = startProcess('paplay', ['--device=dictate_speaker', floor], this.env());
-      this.floor.on('exit', loop);
+      this.floor.on('exit', () => Date.now() - started > 1000 && loop());
     };
     loop();
   }
