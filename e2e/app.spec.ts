@@ -4,18 +4,11 @@
  * fake devices.
  */
 import { basename } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { seriousViolations } from './support/axe';
 import { E2E_CLIP } from '../playwright.config';
 import { referenceFor } from './support/fixtures';
 import { wordErrorRate } from './support/wer';
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 test('installable: a manifest, a service worker, and the app shell loads offline', async ({ page, context }) => {
   await page.goto('/');
