@@ -25,8 +25,9 @@
  * 10. Input matrix (bench/matrix.ts): WER of a clip after 0–30 s of zeros, dither or −70 dBFS noise,
  *    across a 20 s pause, after other sessions on the same pooled decoder, and 20 dB quieter
  *    (`--only matrix`).
+ * 11. Recording (bench/recording.ts): the page's main-thread time, layouts and style recalculations per
+ *    second while recording speech and near-silence, beside the transcript's update rate (`--only recording`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -45,10 +46,13 @@ import { voiceRunService } from '../src/protocol/voicerun-service';
 import type { SpeechEngine } from '../server/engine/engine';
 import { loadPocketSphinx } from '../server/engine/pocketsphinx';
 import { chromiumLaunchOptions } from '../e2e/support/chromium';
+import { chooseProvider } from '../e2e/support/settings';
 import { benchBursts, benchCapacity, benchIdle } from './capacity';
 import { benchDrop, benchStall } from './faults';
 import { benchMatrix, printMatrix, type MatrixRow } from './matrix';
 import { benchBundle, printBundle } from './bundle';
+import { benchRecording, printRecording, type RecordingRow } from './recording';
+import { startServer } from './server';
 import { benchResamplers, printResamplers } from './resampler';
 import { benchWorkspace, printWorkspace } from './workspace';
 import { transcribeDirect } from '../e2e/support/direct';
@@ -155,25 +159,6 @@ async function benchEngine(engine: SpeechEngine, list: { path: string; reference
   return { realTimeFactor: round(decodeMs / audioMs), perClip, memoryPerDecoderMiB: round(perDecoderMiB, 1) };
 }
 
-async function startServer(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(root, 'scripts', 'start.mjs')], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), DICTATE_QUIET: '1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('The server did not start within 120 s.')), 120_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Dictate is running')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`The server exited (${code}).`)));
-  });
-  return child;
-}
-
 /** Dictates one clip in Chromium through `provider`; the transcript, and ms from Stop until done. */
 async function dictateInBrowser(
   baseUrl: string,
@@ -185,8 +170,7 @@ async function dictateInBrowser(
   try {
     const page = await browser.newPage();
     await page.goto(baseUrl);
-    await page.locator('summary', { hasText: 'Settings' }).click();
-    await page.getByRole('combobox', { name: 'Provider' }).selectOption({ label: provider });
+    await chooseProvider(page, provider);
     await page.getByRole('button', { name: 'Start recording' }).click();
     await page.getByRole('status', { name: 'Connection' }).getByText('Listening').waitFor({ timeout: 15_000 });
     await page.waitForTimeout(seconds * 1000 + 2500);
@@ -316,6 +300,10 @@ async function main() {
     results.bundle = benchBundle(join(root, 'dist'));
     printBundle(results.bundle as ReturnType<typeof benchBundle>);
   }
+  if (!skipBrowser && health.ready) {
+    results.recording = await benchRecording();
+    printRecording(results.recording as RecordingRow[]);
+  }
   if (!skipBrowser) {
     results.workspace = await benchWorkspace(root);
     printWorkspace('this checkout', results.workspace as Awaited<ReturnType<typeof benchWorkspace>>);
@@ -359,6 +347,7 @@ const runs: Record<string, () => Promise<void>> = {
   resampler: () => onlyPart('resamplers', benchResamplers, printResamplers),
   bundle: () => onlyPart('bundle', () => benchBundle(join(root, 'dist')), printBundle),
   matrix: () => onlyPart('matrix', benchMatrix, printMatrix),
+  recording: () => onlyPart('recording', benchRecording, printRecording),
 };
 (runs[which ?? ''] ?? main)().catch((error) => {
   console.error(error);

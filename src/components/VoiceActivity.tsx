@@ -16,7 +16,7 @@ export function VoiceActivity() {
           speech ? 'bg-emerald-100 text-emerald-800' : 'bg-slate-100 text-slate-600'
         }`}
       >
-        <span aria-hidden="true" className={`h-2 w-2 rounded-full ${speech ? 'bg-emerald-500 animate-pulse' : 'bg-slate-400'}`} />
+        <span aria-hidden="true" className={`h-2 w-2 rounded-full ${speech ? 'bg-emerald-500' : 'bg-slate-400'}`} />
         {speech ? 'Speech' : 'Silence'}
       </span>
       <div
@@ -28,9 +28,11 @@ export function VoiceActivity() {
         aria-valuenow={percent}
         className="h-2 w-24 overflow-hidden rounded-full bg-slate-200 sm:w-32"
       >
+        {/* Scaled, not resized, and not animated: a width laid the page out 60 times a second, and a transition
+            (or a pulse) between 10 Hz level updates kept the main thread busy for nothing (bench/recording.ts). */}
         <div
-          className={`h-full rounded-full transition-[width] duration-100 ${clipping ? 'bg-red-600' : 'bg-indigo-500'}`}
-          style={{ width: `${percent}%` }}
+          className={`h-full w-full origin-left rounded-full ${clipping ? 'bg-red-600' : 'bg-indigo-500'}`}
+          style={{ transform: `scaleX(${percent / 100})` }}
         />
       </div>
       {clipping && <span className="text-xs font-medium text-red-700">Clipping: too loud</span>}
