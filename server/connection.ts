@@ -126,8 +126,11 @@ export type StreamResults = Pick<RecognizerEvents, 'speechStarted' | 'speechStop
  * queued and decoded in order when it is ready.
  */
 export interface AudioStream {
-  /** Resolves when the recognizer is open; rejects when the engine cannot open one. */
-  readonly ready: Promise<void>;
+  /**
+   * Opens the recognizer now if it is not open or opening (a lazy stream otherwise waits for audio).
+   * Resolves when it is open; rejects when the engine cannot open one.
+   */
+  open(): Promise<void>;
   write(samples: Int16Array): void;
   /** Decodes everything written so far and ends the utterance in progress (its final is emitted first). */
   finish(): Promise<void>;
@@ -177,10 +180,8 @@ function byteLength(data: RawData): number {
  * dialect can greet the client or refuse it right away: listeners are attached before that.
  */
 export function serveConnection(ws: WebSocket, ctx: ServerContext, id: string, dialect: Dialect): Connection {
-  let recognizer: Recognizer | null = null;
-  let opening: Promise<unknown> = Promise.resolve();
   let closed = false;
-  let audio: AudioStream | null = null;
+  let audio: OwnedStream | null = null;
   let lastAudioAt = Date.now();
 
   ws.on('error', (cause) => ctx.log(`${id} socket error: ${cause.message}`));
@@ -212,62 +213,15 @@ export function serveConnection(ws: WebSocket, ctx: ServerContext, id: string, d
       conn.close(1001, 'Server shutting down');
     },
     startAudio(results, handlers = {}) {
-      let pending: Int16Array[] = [];
-      const fail = () => {
-        handlers.onFailure?.();
-        conn.close(1011, 'Recognizer failed');
-      };
-      const events: RecognizerEvents = {
-        ...results,
-        backpressure: (paused) => (paused ? ws.pause() : ws.resume()),
-        error(cause) {
-          ctx.log(`${id} recognizer error: ${cause.message}`);
-          fail();
-        },
-      };
-      let ready: Promise<void> | null = null;
-      const open = (): Promise<void> => {
-        if (ready) return ready;
-        ready = ctx.engine.open(events).then((r) => {
-          if (closed) {
-            void r.close();
-            return;
-          }
-          recognizer = r;
-          for (const samples of pending) r.write(samples);
-          pending = [];
-        });
-        opening = ready.catch(() => undefined);
-        ready.catch((cause: unknown) => {
-          const error = cause instanceof Error ? cause : new Error(String(cause));
-          ctx.log(`${id} recognizer could not start: ${error.message}`);
-          pending = [];
-          if (handlers.onUnavailable) handlers.onUnavailable(error);
-          else conn.close(1011, 'Recognizer could not start');
-        });
-        return ready;
-      };
-      if (!handlers.lazy) void open().catch(() => undefined);
-      const stream: AudioStream = {
-        get ready() {
-          return open();
-        },
-        write(samples) {
-          if (closed || samples.length === 0) return;
-          lastAudioAt = Date.now();
-          ctx.tap?.(id, samples);
-          if (recognizer) recognizer.write(samples);
-          else {
-            pending.push(samples);
-            void open().catch(() => undefined);
-          }
-        },
-        async finish() {
-          if (!ready) return; // nothing was written: nothing to finish
-          await ready;
-          await recognizer?.finish();
-        },
-      };
+      // One recognizer per connection: a stream started again replaces the last, whose decoder is freed.
+      const previous = audio;
+      if (previous) void previous.dispose();
+      const stream = openAudioStream(ctx, id, ws, results, {
+        ...handlers,
+        isClosed: () => closed || audio !== stream,
+        touch: () => (lastAudioAt = Date.now()),
+        fail: (reason) => conn.close(1011, reason),
+      });
       audio = stream;
       return stream;
     },
@@ -297,10 +251,96 @@ export function serveConnection(ws: WebSocket, ctx: ServerContext, id: string, d
     ctx.sessions?.open.delete(conn);
     ctx.log(`${id} closed`);
     const drained = dialect.drain?.() ?? Promise.resolve();
-    void Promise.all([drained.catch(() => undefined), opening]).then(() => recognizer?.close());
+    void drained.catch(() => undefined).then(() => audio?.dispose());
   });
 
   return conn;
+}
+
+/** A stream as the connection holds it: it frees its recognizer when replaced or when the socket closes. */
+interface OwnedStream extends AudioStream {
+  /** Waits for an opening in progress, then closes the recognizer; nothing more is decoded. */
+  dispose(): Promise<void>;
+}
+
+interface StreamOptions {
+  onFailure?(): void;
+  onUnavailable?(cause: Error): void;
+  lazy?: boolean;
+  /** True once this stream may no longer decode: the socket closed, or another stream replaced it. */
+  isClosed(): boolean;
+  /** Audio arrived (for the idle timeout). */
+  touch(): void;
+  /** Closes the connection with 1011 and this reason. */
+  fail(reason: string): void;
+}
+
+/**
+ * One recognizer behind an {@link AudioStream}: what arrives while the engine opens is queued and
+ * written, in order, once it is open.
+ */
+function openAudioStream(ctx: ServerContext, id: string, ws: WebSocket, results: StreamResults, options: StreamOptions): OwnedStream {
+  let recognizer: Recognizer | null = null;
+  let pending: Int16Array[] = [];
+  let ready: Promise<void> | null = null;
+  let disposed = false;
+  const events: RecognizerEvents = {
+    ...results,
+    backpressure: (paused) => (paused ? ws.pause() : ws.resume()),
+    error(cause) {
+      ctx.log(`${id} recognizer error: ${cause.message}`);
+      options.onFailure?.();
+      options.fail('Recognizer failed');
+    },
+  };
+  const open = (): Promise<void> => {
+    if (ready) return ready;
+    ready = ctx.engine.open(events).then((r) => {
+      if (disposed || options.isClosed()) {
+        void r.close();
+        return;
+      }
+      recognizer = r;
+      for (const samples of pending) r.write(samples);
+      pending = [];
+    });
+    ready.catch((cause: unknown) => {
+      const error = cause instanceof Error ? cause : new Error(String(cause));
+      ctx.log(`${id} recognizer could not start: ${error.message}`);
+      pending = [];
+      if (options.onUnavailable) options.onUnavailable(error);
+      else options.fail('Recognizer could not start');
+    });
+    return ready;
+  };
+  if (!options.lazy) void open().catch(() => undefined);
+  return {
+    open,
+    write(samples) {
+      if (disposed || options.isClosed() || samples.length === 0) return;
+      options.touch();
+      ctx.tap?.(id, samples);
+      if (recognizer) recognizer.write(samples);
+      else {
+        pending.push(samples);
+        void open().catch(() => undefined);
+      }
+    },
+    async finish() {
+      if (!ready) return; // nothing was written: nothing to finish
+      await ready;
+      await recognizer?.finish();
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      pending = [];
+      await ready?.catch(() => undefined);
+      const r = recognizer;
+      recognizer = null;
+      await r?.close();
+    },
+  };
 }
 
 /** How a dialect that checks everything at the upgrade does it. */

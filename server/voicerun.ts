@@ -208,7 +208,7 @@ export function handleVoiceRun(ws: WebSocket, request: IncomingMessage, ctx: Ser
         },
       },
     );
-    void stream.ready.then(
+    void stream.open().then(
       () => {
         if (phase !== 'configuring') return;
         audio = stream;
