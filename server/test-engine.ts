@@ -1,8 +1,10 @@
 /**
  * A second engine for tests, loaded as a module through `DICTATE_ENGINE` (server/engine/module.ts): it
  * hears loud and quiet stretches and names each utterance by its length, so a test sees which engine
- * answered. Not a recogniser: it exists to show that dialects serve any {@link SpeechEngine}.
+ * answered. Not a recogniser: it exists to show that dialects serve any {@link SpeechEngine}, and that the
+ * engine-agnostic {@link ChunkQueue} serves a second engine (20 ms chunks, one at a time, backpressure).
  */
+import { ChunkQueue } from './engine/chunk-queue';
 import type { EngineModuleOptions } from './engine/module';
 import type { Recognizer, RecognizerEvents, SpeechEngine } from './engine/engine';
 
@@ -24,8 +26,11 @@ export function createEngine(options: EngineModuleOptions): SpeechEngine {
         events.speechStopped();
         start = null;
       };
-      return Promise.resolve({
-        write(samples) {
+      const queue = new ChunkQueue({
+        chunkSamples: 320,
+        highWaterSamples: 10 * 16_000,
+        lowWaterSamples: 2 * 16_000,
+        decode(samples) {
           for (const s of samples) {
             at++;
             if (Math.abs(s) >= LOUD) {
@@ -36,12 +41,21 @@ export function createEngine(options: EngineModuleOptions): SpeechEngine {
               quiet = 0;
             } else if (start !== null && ++quiet >= QUIET_END) end();
           }
-        },
-        finish() {
-          end();
           return Promise.resolve();
         },
-        close: () => Promise.resolve(),
+        backpressure: (paused) => events.backpressure(paused),
+        error: (cause) => events.error(cause),
+      });
+      return Promise.resolve({
+        write: (samples) => queue.write(samples),
+        finish() {
+          queue.flush();
+          return queue.after(() => Promise.resolve(end()));
+        },
+        close() {
+          queue.clear();
+          return queue.idle();
+        },
       });
     },
   };

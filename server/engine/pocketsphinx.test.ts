@@ -5,6 +5,7 @@ import { readWav } from '../../e2e/support/wav';
 import koffi from 'koffi';
 import { locateCepstralMean } from './cepstral-mean';
 import { loadPocketSphinx } from './pocketsphinx';
+import type { AsyncFn } from './pocketsphinx-bindings';
 import { collector } from '../test-input-matrix';
 
 const clip = (name: string) => readWav(join(FIXTURES_DIR, name)).samples;
@@ -157,5 +158,39 @@ describe('finding the cepstral mean', () => {
     const zeros = koffi.alloc('uint8', 256);
     expect(locateCepstralMean(zeros, 13, 41)).toBeNull();
     koffi.free(zeros);
+  });
+});
+
+describe('the event loop while PocketSphinx works', () => {
+  it('is never blocked by a call that can take milliseconds: loading, decoding, ending utterances, words, freeing', async () => {
+    /** Functions that do real work (a search, a backtrace, a load); only field reads may be called directly. */
+    const heavy = ['ps_init', 'ps_free', 'ps_start_utt', 'ps_end_utt', 'ps_process_raw', 'ps_get_hyp', 'ps_seg_iter', 'cmd_ln_free_r'];
+    const direct = new Set<string>();
+    const offLoop = new Set<string>();
+    const engine = loadPocketSphinx({
+      poolSize: 0, // so that close() frees the decoder as well
+      wrapBindings: (c) =>
+        Object.fromEntries(
+          (Object.entries(c) as [string, AsyncFn][]).map(([name, fn]) => {
+            const wrapped = Object.assign((...args: unknown[]) => (direct.add(name), fn(...args)), {
+              async: (...args: unknown[]) => (offLoop.add(name), fn.async(...args)),
+            });
+            return [name, wrapped];
+          }),
+        ) as unknown as typeof c,
+    });
+    const { events, finals, failures } = collector();
+    const recognizer = await engine.open(events);
+    // Two sentences with a pause, so an utterance ends inside the stream and another at finish().
+    recognizer.write(clip('sense_and_sensibility_01_austen_64kb-0880.wav'));
+    recognizer.write(silence(1500));
+    recognizer.write(clip('sense_and_sensibility_01_austen_64kb-0880.wav'));
+    await recognizer.finish();
+    await recognizer.close();
+    await expect.poll(() => offLoop.has('cmd_ln_free_r')).toBe(true);
+    expect(finals.length).toBeGreaterThanOrEqual(2);
+    expect(failures).toEqual([]);
+    expect(heavy.filter((name) => direct.has(name))).toEqual([]);
+    expect(heavy.filter((name) => !offLoop.has(name))).toEqual([]);
   });
 });

@@ -1,0 +1,86 @@
+/**
+ * The C functions of Debian's libpocketsphinx3 and libsphinxbase3 that the engine calls, bound through
+ * koffi once per process. Every call that can take milliseconds (loading, decoding, ending an
+ * utterance, the hypothesis, the segmentation, freeing) is made with {@link call}, on koffi's worker
+ * threads; only field reads (`ps_get_in_speech`, a segment's word and frames) and the configuration's few
+ * strings (`cmd_ln_init`) are called directly.
+ */
+import koffi from 'koffi';
+
+/** A C pointer, opaque to JavaScript. */
+export type Pointer = unknown;
+
+/** A koffi function: called directly, or with `.async(...args, callback)` on a worker thread. */
+export interface AsyncFn {
+  (...args: unknown[]): unknown;
+  async(...args: unknown[]): void;
+}
+
+/** The C functions used. */
+export interface Bindings {
+  cmd_ln_init: AsyncFn;
+  cmd_ln_free_r: AsyncFn;
+  cmd_ln_str_r: AsyncFn;
+  ps_args: AsyncFn;
+  ps_init: AsyncFn;
+  ps_free: AsyncFn;
+  ps_start_stream: AsyncFn;
+  ps_start_utt: AsyncFn;
+  ps_end_utt: AsyncFn;
+  ps_process_raw: AsyncFn;
+  ps_get_hyp: AsyncFn;
+  ps_get_in_speech: AsyncFn;
+  ps_get_logmath: AsyncFn;
+  ps_get_feat: AsyncFn;
+  ps_seg_iter: AsyncFn;
+  ps_seg_next: AsyncFn;
+  ps_seg_word: AsyncFn;
+  ps_seg_frames: AsyncFn;
+  ps_seg_prob: AsyncFn;
+  logmath_exp: AsyncFn;
+}
+
+/**
+ * Loads the libraries and binds the functions.
+ * @throws Error if a library or a symbol is missing (PocketSphinx not installed)
+ */
+export function bindPocketSphinx(): Bindings {
+  const sb = koffi.load('libsphinxbase.so.3');
+  const ps = koffi.load('libpocketsphinx.so.3');
+  return {
+    cmd_ln_init: sb.func('void *cmd_ln_init(void *inout, void *defn, int strict, ...)') as AsyncFn,
+    cmd_ln_free_r: sb.func('int cmd_ln_free_r(void *cmdln)') as AsyncFn,
+    cmd_ln_str_r: sb.func('const char *cmd_ln_str_r(void *cmdln, const char *name)') as AsyncFn,
+    ps_args: ps.func('void *ps_args()') as AsyncFn,
+    ps_init: ps.func('void *ps_init(void *config)') as AsyncFn,
+    ps_free: ps.func('int ps_free(void *ps)') as AsyncFn,
+    ps_start_stream: ps.func('int ps_start_stream(void *ps)') as AsyncFn,
+    ps_start_utt: ps.func('int ps_start_utt(void *ps)') as AsyncFn,
+    ps_end_utt: ps.func('int ps_end_utt(void *ps)') as AsyncFn,
+    ps_process_raw: ps.func('int ps_process_raw(void *ps, const int16_t *data, size_t n, int no_search, int full_utt)') as AsyncFn,
+    ps_get_hyp: ps.func('const char *ps_get_hyp(void *ps, void *out_score)') as AsyncFn,
+    ps_get_in_speech: ps.func('uint8_t ps_get_in_speech(void *ps)') as AsyncFn,
+    ps_get_logmath: ps.func('void *ps_get_logmath(void *ps)') as AsyncFn,
+    ps_get_feat: ps.func('void *ps_get_feat(void *ps)') as AsyncFn,
+    // 5prealpha: ps_seg_iter(ps); later releases add an out-score pointer (not used here).
+    ps_seg_iter: ps.func('void *ps_seg_iter(void *ps)') as AsyncFn,
+    ps_seg_next: ps.func('void *ps_seg_next(void *seg)') as AsyncFn,
+    ps_seg_word: ps.func('const char *ps_seg_word(void *seg)') as AsyncFn,
+    ps_seg_frames: ps.func('void ps_seg_frames(void *seg, _Out_ int *sf, _Out_ int *ef)') as AsyncFn,
+    ps_seg_prob: ps.func('int ps_seg_prob(void *seg, _Out_ int *ascr, _Out_ int *lscr, _Out_ int *lback)') as AsyncFn,
+    logmath_exp: sb.func('double logmath_exp(void *lmath, int logb_p)') as AsyncFn,
+  };
+}
+
+/**
+ * Calls `fn` on a koffi worker thread.
+ * @returns its result
+ * @throws Error (the promise rejects) if koffi reports the call failed
+ */
+export function call<T>(fn: AsyncFn, ...args: unknown[]): Promise<T> {
+  return new Promise((resolve, reject) =>
+    fn.async(...args, (err: unknown, res: T) =>
+      err ? reject(err instanceof Error ? err : new Error('A PocketSphinx call failed.')) : resolve(res),
+    ),
+  );
+}
