@@ -6,13 +6,46 @@ import prettier from 'eslint-config-prettier';
 import jsxA11y from 'eslint-plugin-jsx-a11y';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import tseslint from 'typescript-eslint';
 
-/** Tests may compose floors (a session test drives the store); the direction rules are for product code. */
+/** Tests and test helpers. */
 const TESTS = ['**/*.test.{ts,tsx}', 'server/test-*.ts'];
 
-/** A `no-restricted-imports` rule forbidding relative imports that match `regex`, with the reason. */
-const onlyDown = (regex, message) => ({ 'no-restricted-imports': ['error', { patterns: [{ regex, message }] }] });
+/**
+ * What each floor may import besides itself: an allow-list, so a new floor or file is refused until it
+ * is placed. The README's architecture table says the same.
+ */
+const FLOORS = {
+  'src/core': { may: [], why: 'src/core is the ground floor (vocabulary): it imports nothing above it.' },
+  'src/audio': { may: ['src/core'], why: 'src/audio (capture, DSP) imports only src/core.' },
+  'src/protocol': { may: ['src/core'], why: 'src/protocol (the services and their settings) imports only src/core.' },
+  'src/transcript': { may: ['src/core'], why: 'src/transcript is pure transcript logic: it imports only src/core.' },
+  'src/history': { may: ['src/core', 'src/transcript'], why: 'src/history keeps sessions: it imports only core and transcript.' },
+  'src/session': {
+    may: ['src/core', 'src/audio', 'src/protocol', 'src/transcript'],
+    why: 'src/session (the orchestrator) imports only core, audio, protocol and transcript.',
+  },
+  'src/store': {
+    may: ['src/core', 'src/protocol', 'src/transcript', 'src/history', 'src/session'],
+    why: 'src/store holds state and actions: it reaches capture only through the session, never audio or components.',
+  },
+  'src/components': {
+    may: ['src/core', 'src/protocol', 'src/transcript', 'src/store'],
+    why: 'Components render state and call actions: capture, sessions and storage are below the store.',
+  },
+  server: {
+    may: [
+      'src/core',
+      'src/protocol/mulaw.ts',
+      'src/protocol/voicerun-contract.ts',
+      'src/protocol/reson8-contract.ts',
+      'src/protocol/speechall-contract.ts',
+    ],
+    why: 'server/ imports only src/core, the pure codecs (src/protocol/mulaw) and the dialect contracts (src/protocol/*-contract).',
+  },
+};
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'tmp/'] },
@@ -48,47 +81,31 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
     },
   },
-  // Imports run one way: core ← audio, protocol, transcript ← history, session ← store ← components; server ← core and codecs.
-  { files: ['src/core/**'], ignores: TESTS, rules: onlyDown('^\\.\\./', 'src/core is the ground floor: it imports nothing above it.') },
+  // Imports run one way (README, "Architecture"): each floor lists what it may import, dynamic
+  // `import()` included, and no module imports itself back through another (no-cycle).
   {
-    files: ['src/audio/**'],
-    ignores: TESTS,
-    rules: onlyDown('^\\.\\./(protocol|session|store|components)/', 'src/audio imports only src/core.'),
+    files: ['src/**/*.{ts,tsx}', 'server/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: Object.entries(FLOORS).map(([floor, { may, why }]) => ({
+            target: `./${floor}`,
+            from: './src',
+            except: (floor === 'server' ? may : [floor, ...may]).map((p) => `./${p.replace(/^src\//, '')}`),
+            message: why,
+          })),
+        },
+      ],
+    },
   },
-  {
-    files: ['src/protocol/**'],
-    ignores: TESTS,
-    rules: onlyDown('^\\.\\./(audio|session|store|components)/', 'src/protocol imports only src/core.'),
-  },
-  {
-    files: ['src/transcript/**'],
-    ignores: TESTS,
-    rules: onlyDown('^\\.\\./(?!core/)', 'src/transcript is pure transcript logic: it imports only src/core.'),
-  },
-  {
-    files: ['src/history/**'],
-    ignores: TESTS,
-    rules: onlyDown('^\\.\\./(?!core/|transcript/)', 'src/history keeps sessions: it imports only core and transcript.'),
-  },
-  {
-    files: ['src/session/**'],
-    ignores: TESTS,
-    rules: onlyDown('^\\.\\./(store|components)/', 'src/session imports only core, audio and protocol.'),
-  },
-  {
-    files: ['src/store/**'],
-    ignores: TESTS,
-    rules: onlyDown('^\\.\\./(audio|components)/', 'src/store holds state and actions: no audio, no components.'),
-  },
-  {
-    files: ['src/components/**'],
-    ignores: TESTS,
-    rules: onlyDown('^\\.\\./(audio|history)/', 'Components render state and call actions; capture and storage are below the store.'),
-  },
-  {
-    files: ['server/**'],
-    ignores: TESTS,
-    rules: onlyDown('^(\\.\\./)+src/(?!core/|protocol/mulaw$)', 'server/ imports only src/core and the pure codecs (src/protocol/mulaw).'),
-  },
+  // Tests may compose floors (a session test drives the store); the direction rules are for product code.
+  { files: TESTS, rules: { 'import-x/no-restricted-paths': 'off' } },
   prettier,
 );

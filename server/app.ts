@@ -10,8 +10,11 @@ import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
 import { keyMatches, presentedKey, selectSubprotocol } from './auth';
 import { issueToken, TokenLedger } from './tokens';
-import { RESON8_PATH, reson8Endpoint } from './reson8';
-import { SPEECHALL_PATH, speechallEndpoint } from './speechall';
+import { RESON8_PATH } from '../src/protocol/reson8-contract';
+import { SPEECHALL_PATH } from '../src/protocol/speechall-contract';
+import { VOICERUN_PATH } from '../src/protocol/voicerun-contract';
+import { reson8Endpoint } from './reson8';
+import { speechallEndpoint } from './speechall';
 import { MAX_MESSAGE_BYTES, rejectUpgrade, SessionRegistry, type Endpoint, type ServerContext } from './connection';
 import { refusal, requestUrl, SECURITY_HEADERS, type AccessPolicy } from './http';
 import { handleVoiceRun } from './voicerun';
@@ -40,7 +43,7 @@ export type DictateServer = Server & {
 
 /** WebSocket paths and their protocol handlers. */
 const ENDPOINTS: Record<string, Endpoint> = {
-  '/ws': { handle: handleVoiceRun },
+  [VOICERUN_PATH]: { handle: handleVoiceRun },
   [RESON8_PATH]: reson8Endpoint,
   [SPEECHALL_PATH]: speechallEndpoint,
 };

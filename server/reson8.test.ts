@@ -5,7 +5,7 @@ import { FIXTURES_DIR, referenceFor } from '../e2e/support/fixtures';
 import { readWav } from '../e2e/support/wav';
 import { wordErrorRate } from '../e2e/support/wer';
 import { loadPocketSphinx } from './engine/pocketsphinx';
-import { RESON8_PATH } from './reson8';
+import { RESON8_PATH } from '../src/protocol/reson8-contract';
 import { TestClient } from './test-client';
 import { pcmBytes, startTestServer } from './test-server';
 

@@ -17,21 +17,13 @@ import type { CredentialSources } from './auth';
 import { Pcm16Reader, queryBoolean, serveConnection, upgradeCheckedEndpoint, type Endpoint, type ServerContext } from './connection';
 import type { Utterance } from './engine/engine';
 import { isObject } from '../src/core/json';
+import { RESON8_FLAGS, RESON8_LOCAL_MODEL, type Reson8Flags } from '../src/protocol/reson8-contract';
 
-/** Path of the endpoint (the service's is `wss://api.reson8.dev/v1/speech-to-text/realtime`). */
-export const RESON8_PATH = '/v1/speech-to-text/realtime';
-/** `custom_model_id` values this server accepts (empty: the default model). */
-export const RESON8_LOCAL_MODEL = 'pocketsphinx-en-us';
 /** "Reson8: authentication": Authorization ApiKey/Bearer, or the bearer subprotocol. */
 const CREDENTIALS: CredentialSources = { header: ['ApiKey', 'Bearer'], query: [], subprotocol: true };
 
 /** The query parameters of one connection ("Reson8: query parameters"). */
-export interface Reson8Options {
-  readonly includeInterim: boolean;
-  readonly includeTimestamps: boolean;
-  readonly includeWords: boolean;
-  readonly includeConfidence: boolean;
-}
+export type Reson8Options = Readonly<Reson8Flags>;
 
 /**
  * Validates the query ("Reson8: query parameters"). `encoding=auto` is read as PCM16: the only
@@ -50,14 +42,8 @@ export function parseReson8Query(url: URL): Reson8Options | Error {
   const model = url.searchParams.get('custom_model_id');
   if (model && model !== RESON8_LOCAL_MODEL)
     return new Error(`Unknown custom_model_id "${model.slice(0, 60)}". This server offers "${RESON8_LOCAL_MODEL}".`);
-  const flags: Record<keyof Reson8Options, string> = {
-    includeInterim: 'include_interim',
-    includeTimestamps: 'include_timestamps',
-    includeWords: 'include_words',
-    includeConfidence: 'include_confidence',
-  };
-  const options = {} as Record<keyof Reson8Options, boolean>;
-  for (const [key, name] of Object.entries(flags) as [keyof Reson8Options, string][]) {
+  const options = {} as Reson8Flags;
+  for (const [key, name] of Object.entries(RESON8_FLAGS) as [keyof Reson8Flags, string][]) {
     const value = queryBoolean(url, name);
     if (value instanceof Error) return value;
     options[key] = value ?? false;

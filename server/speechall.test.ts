@@ -5,7 +5,7 @@ import { FIXTURES_DIR, referenceFor } from '../e2e/support/fixtures';
 import { readWav } from '../e2e/support/wav';
 import { wordErrorRate } from '../e2e/support/wer';
 import { loadPocketSphinx } from './engine/pocketsphinx';
-import { SPEECHALL_LOCAL_MODEL, SPEECHALL_PATH } from './speechall';
+import { SPEECHALL_LOCAL_MODEL, SPEECHALL_PATH } from '../src/protocol/speechall-contract';
 import { TestClient } from './test-client';
 import { pcmBytes, startTestServer } from './test-server';
 

@@ -20,15 +20,15 @@ import type { WebSocket } from 'ws';
 import type { CredentialSources } from './auth';
 import { Pcm16Reader, queryBoolean, serveConnection, upgradeCheckedEndpoint, type Endpoint, type ServerContext } from './connection';
 import type { Utterance } from './engine/engine';
+import {
+  SPEECHALL_LOCAL_MODEL,
+  SPEECHALL_OUTPUT_FORMATS,
+  SPEECHALL_SPEAKERS,
+  type SpeechallOutputFormat,
+} from '../src/protocol/speechall-contract';
 
-/** Path of the endpoint (the service's is `wss://api.speechall.com/v1/transcribe`). */
-export const SPEECHALL_PATH = '/v1/transcribe';
-/** The `model` this server offers, `provider.model` like Speechall's `deepgram.nova-2`. */
-export const SPEECHALL_LOCAL_MODEL = 'local.pocketsphinx-en-us';
 /** "Speechall: authentication": query `api_key`, or `Authorization: Bearer` from servers. */
 const CREDENTIALS: CredentialSources = { header: ['Bearer'], query: ['api_key'], subprotocol: false };
-
-export type SpeechallOutputFormat = 'text' | 'json' | 'verbose_json';
 
 /** Parameters of one connection ("Speechall: query parameters"). */
 export interface SpeechallOptions {
@@ -74,10 +74,9 @@ export function parseSpeechallQuery(url: URL): SpeechallOptions | Error {
   const language = p.get('language') || 'en';
   if (!/^(en(-[A-Za-z0-9]+)*|auto)$/i.test(language))
     return new Error(`Language "${language.slice(0, 20)}" is not supported by ${SPEECHALL_LOCAL_MODEL}: use en or auto.`);
-  const outputFormat = p.get('output_format') || 'text';
-  if (outputFormat !== 'text' && outputFormat !== 'json' && outputFormat !== 'verbose_json') {
-    return new Error(`output_format must be text, json or verbose_json (got "${outputFormat.slice(0, 20)}").`);
-  }
+  const format = p.get('output_format') || 'text';
+  const outputFormat = SPEECHALL_OUTPUT_FORMATS.find((f) => f === format);
+  if (!outputFormat) return new Error(`output_format must be text, json or verbose_json (got "${format.slice(0, 20)}").`);
   const punctuation = queryBoolean(url, 'punctuation');
   if (punctuation instanceof Error) return punctuation;
   const diarization = queryBoolean(url, 'diarization');
@@ -90,8 +89,9 @@ export function parseSpeechallQuery(url: URL): SpeechallOptions | Error {
   let speakersExpected: number | undefined;
   if (p.get('speakers_expected')) {
     speakersExpected = Number(p.get('speakers_expected'));
-    if (!Number.isInteger(speakersExpected) || speakersExpected < 1 || speakersExpected > 10)
-      return new Error('speakers_expected must be an integer from 1 to 10.');
+    const { min, max } = SPEECHALL_SPEAKERS;
+    if (!Number.isInteger(speakersExpected) || speakersExpected < min || speakersExpected > max)
+      return new Error(`speakers_expected must be an integer from ${min} to ${max}.`);
   }
   const customVocabulary = vocabulary(url);
   if (customVocabulary instanceof Error) return customVocabulary;

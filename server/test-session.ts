@@ -8,8 +8,9 @@ import type { Capture, StartCapture } from '../src/audio/capture';
 import type { FinalResult } from '../src/core/events';
 import { FRAME_SAMPLES } from '../src/core/frames';
 import { providerEntry } from '../src/protocol/registry';
-import { createSession, type ReconnectOptions, type SessionSink, type SessionStatus } from '../src/session/session';
-import { defaultProfile } from '../src/session/settings';
+import type { SessionStatus } from '../src/core/status';
+import { createSession, type ReconnectOptions, type SessionSink } from '../src/session/session';
+import { defaultProfile } from '../src/protocol/settings';
 import type { Connect } from '../src/session/transport';
 
 /** The browser transport's contract over a `ws` client. */

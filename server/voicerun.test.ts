@@ -10,7 +10,7 @@ import { createDictateServer } from './app';
 import { unavailableEngine } from './engine/engine';
 import { INSTALL_HINT, loadPocketSphinx } from './engine/pocketsphinx';
 import { TestClient } from './test-client';
-import { LOCAL_MODEL, LOCAL_PROVIDER } from './voicerun';
+import { VOICERUN_LOCAL_MODEL_NAME as LOCAL_MODEL, VOICERUN_LOCAL_PROVIDER as LOCAL_PROVIDER } from '../src/protocol/voicerun-contract';
 
 const engine = loadPocketSphinx();
 const CLIP = 'sense_and_sensibility_01_austen_64kb-0920.wav';

@@ -15,14 +15,15 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { isObject } from '../src/core/json';
 import { decodeMulaw } from '../src/protocol/mulaw';
+import {
+  VOICERUN_CLOSE_UNAUTHORIZED,
+  VOICERUN_LOCAL_MODEL_NAME as LOCAL_MODEL,
+  VOICERUN_LOCAL_PROVIDER as LOCAL_PROVIDER,
+  type VoiceRunAudioFormat,
+} from '../src/protocol/voicerun-contract';
 import { checkHandshake, credentialValid } from './auth';
 import { MAX_MESSAGE_BYTES, pcm16Samples, serveConnection, type AudioStream, type Connection, type ServerContext } from './connection';
 
-/** Provider and model names of the local engine. */
-export const LOCAL_PROVIDER = 'LOCAL';
-export const LOCAL_MODEL = 'pocketsphinx-en-us';
-/** Close code for a missing or wrong key ("VoiceRun: close codes"). */
-export const CLOSE_UNAUTHORIZED = 4001;
 /** How long a client that presented no key on the handshake has to send `auth`, ms. */
 export const AUTH_TIMEOUT_MS = 10_000;
 /** How long a client has to send `session.update` after `session.created`, ms. */
@@ -35,7 +36,7 @@ interface SessionConfig {
   provider: string;
   language: string;
   prompt?: string;
-  input_audio_format: 'pcm16' | 'mulaw';
+  input_audio_format: VoiceRunAudioFormat;
   sample_rate: number;
 }
 
@@ -127,7 +128,7 @@ export function handleVoiceRun(ws: WebSocket, request: IncomingMessage, ctx: Ser
   function unauthorized() {
     phase = 'closed';
     clearTimeout(authTimer);
-    conn.close(CLOSE_UNAUTHORIZED, 'Unauthorized');
+    conn.close(VOICERUN_CLOSE_UNAUTHORIZED, 'Unauthorized');
   }
   function created() {
     phase = 'created';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RESON8_PATH } from '../reson8';
+import { RESON8_PATH } from '../../src/protocol/reson8-contract';
 import { TestClient } from '../test-client';
 import { pcmBytes, startTestServer } from '../test-server';
 import { loadEngineModule } from './module';

@@ -10,7 +10,7 @@
 import workletUrl from './capture.worklet.ts?worker&url';
 import { speexWasm } from './speex-wasm';
 import { CAPTURE_PROCESSOR, type CaptureProcessorOptions, type WorkletCommand, type WorkletMessage } from './messages';
-import { DEFAULT_MICROPHONE, type MicrophoneOptions } from './microphone';
+import { DEFAULT_MICROPHONE, type MicrophoneOptions } from '../core/microphone';
 import type { DictationError } from '../core/errors';
 import type { Pcm16Frame } from '../core/frames';
 import { microphoneEnded, microphoneError, microphoneUnavailable, unsupportedRate, workletFailed } from './errors';

@@ -1,5 +1,5 @@
 import { useDictation } from '../store/dictation';
-import { isActive } from '../session/status';
+import { isActive } from '../core/status';
 
 /** Audio a browser can usually decode. */
 const ACCEPT = 'audio/*,.wav,.mp3,.ogg,.oga,.opus,.webm,.m4a,.aac,.flac';

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useDictation } from '../store/dictation';
 import { useHistory } from '../store/history';
 import { formatDuration, sessionTitle, type SessionMeta } from '../transcript/model';
-import { isActive } from '../session/status';
+import { isActive } from '../core/status';
 
 const small =
   'rounded-md border border-slate-300 bg-white px-2 py-1 text-sm font-medium text-slate-700 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed disabled:opacity-50';

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useDictation } from '../store/dictation';
-import { isActive } from '../session/status';
+import { isActive } from '../core/status';
 
 /** While a session is active, asks before the tab is closed or reloaded (words in flight would be lost). */
 export function LeaveGuard() {

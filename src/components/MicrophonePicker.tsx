@@ -2,7 +2,7 @@ import { lazy, Suspense, useId, useState } from 'react';
 import { useDevices } from '../store/devices';
 import { useDictation } from '../store/dictation';
 import { ErrorBoundary } from './ErrorBoundary';
-import { isActive } from '../session/status';
+import { isActive } from '../core/status';
 
 /** The processing toggles load when the panel is first opened. */
 const SoundProcessing = lazy(() => import('./SoundProcessing').then((m) => ({ default: m.SoundProcessing })));

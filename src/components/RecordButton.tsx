@@ -1,5 +1,5 @@
 import { useDictation } from '../store/dictation';
-import { isActive } from '../session/status';
+import { isActive } from '../core/status';
 
 /** Starts and stops dictation. Named "Start recording" / "Stop recording". */
 export function RecordButton() {

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useState } from 'react';
-import { currentEntry, profileOf, serverLabel } from '../session/settings';
+import { currentEntry, profileOf, serverLabel } from '../protocol/settings';
 import { useDictation } from '../store/dictation';
 import { ErrorBoundary } from './ErrorBoundary';
 

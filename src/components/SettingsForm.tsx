@@ -3,10 +3,10 @@ import type { AuthMethod } from '../protocol/adapter';
 import { fieldsOf } from '../protocol/fields';
 import { DEFAULT_PROVIDER_ID, LOCAL_ENGINE_LABEL, PROVIDERS } from '../protocol/registry';
 import type { OptionField, OptionValue } from '../protocol/service';
-import { currentEntry, profileOf, type Settings } from '../session/settings';
+import { currentEntry, profileOf, type Settings } from '../protocol/settings';
 import { useCredentials } from '../store/credentials';
 import { useDictation } from '../store/dictation';
-import { isActive } from '../session/status';
+import { isActive } from '../core/status';
 
 const AUTH_LABELS: Record<AuthMethod, string> = {
   none: 'None',

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useDictation } from '../store/dictation';
-import { isActive } from '../session/status';
+import { isActive } from '../core/status';
 
 /** The browser's processing, with when each helps. */
 const PROCESSING = [

@@ -3,7 +3,7 @@ import { transcriptText, useDictation } from '../store/dictation';
 import { useSaving } from '../store/persistence';
 import type * as ExportModule from '../transcript/export';
 import type { ExportFormat } from '../transcript/export';
-import { isActive } from '../session/status';
+import { isActive } from '../core/status';
 
 async function writeClipboard(text: string): Promise<boolean> {
   try {

@@ -1,13 +1,14 @@
 /** Reson8 realtime as the provider picker and Settings know it; the adapter is in `reson8.ts`. */
 import type { ServiceDefinition } from './service';
+import { RESON8_CLOUD_URL, RESON8_PATH } from './reson8-contract';
 
 /** Reson8 realtime (docs/protocols.md, "Reson8 realtime"). */
 export const reson8Service: ServiceDefinition = {
   id: 'reson8',
   name: 'Reson8',
   product: 'Reson8 realtime',
-  cloudUrl: 'wss://api.reson8.dev/v1/speech-to-text/realtime',
-  localPath: '/v1/speech-to-text/realtime',
+  cloudUrl: RESON8_CLOUD_URL,
+  localPath: RESON8_PATH,
   // "Reson8: authentication": from a browser, the token in Sec-WebSocket-Protocol.
   authMethods: ['subprotocol'],
   keyLabel: 'Access token',

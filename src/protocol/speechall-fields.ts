@@ -1,6 +1,6 @@
 /** Speechall streaming's options as Settings offers them (loaded with the Settings form). */
 import { selectField, type OptionField } from './service';
-import { SPEECHALL_CHUNK_CHOICES, SPEECHALL_CHUNK_SAMPLES, SPEECHALL_LOCAL_MODEL } from './speechall-service';
+import { SPEECHALL_CHUNK_CHOICES, SPEECHALL_CHUNK_SAMPLES, SPEECHALL_LOCAL_MODEL } from './speechall-contract';
 
 /** Models Speechall's documentation names, as suggestions (any `provider.model` is accepted). */
 const CLOUD_MODELS = ['assemblyai.best', 'deepgram.nova-2', 'openai.whisper-1', 'openai.gpt-4o-transcribe', 'gladia.standard'];

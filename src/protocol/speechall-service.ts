@@ -1,21 +1,14 @@
 /** Speechall streaming as the provider picker and Settings know it; the adapter is in `speechall.ts`. */
 import type { ServiceDefinition } from './service';
-
-/** The chunk size Speechall's documentation recommends, samples ("Speechall: audio"). */
-export const SPEECHALL_CHUNK_SAMPLES = 4096;
-/** The chunk sizes offered in Settings, samples. */
-export const SPEECHALL_CHUNK_CHOICES = [4096, 2048, 1024, 320] as const;
-
-/** The local server's model (server/speechall.ts). */
-export const SPEECHALL_LOCAL_MODEL = 'local.pocketsphinx-en-us';
+import { SPEECHALL_CHUNK_SAMPLES, SPEECHALL_CLOUD_URL, SPEECHALL_LOCAL_MODEL, SPEECHALL_PATH } from './speechall-contract';
 
 /** Speechall streaming (docs/protocols.md, "Speechall streaming"). */
 export const speechallService: ServiceDefinition = {
   id: 'speechall',
   name: 'Speechall',
   product: 'Speechall streaming',
-  cloudUrl: 'wss://api.speechall.com/v1/transcribe',
-  localPath: '/v1/transcribe',
+  cloudUrl: SPEECHALL_CLOUD_URL,
+  localPath: SPEECHALL_PATH,
   // "Speechall: authentication": browsers must use the api_key query parameter.
   authMethods: ['query'],
   keyLabel: 'API key',

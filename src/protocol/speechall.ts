@@ -17,11 +17,11 @@ import type { ProtocolError, TranscriptEvent, Word } from '../core/events';
 import { isObject } from '../core/json';
 import { step, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
 import { connectionRequest, flagOption, textOption, type ConnectionSettings, type OptionValues } from './service';
-import { SPEECHALL_CHUNK_CHOICES, SPEECHALL_CHUNK_SAMPLES } from './speechall-service';
+import { SPEECHALL_CHUNK_CHOICES, SPEECHALL_CHUNK_SAMPLES, type SpeechallOutputFormat } from './speechall-contract';
 import { errorEvent, finite, probability, readText, readyOnOpen, unexpectedClose } from './wire';
 
 /** `output_format` ("Speechall: query parameters"). */
-export type SpeechallOutputFormat = 'text' | 'json' | 'verbose_json';
+export type { SpeechallOutputFormat };
 
 /** Query parameters chosen by the user ("Speechall: query parameters"). */
 export interface SpeechallOptions {

@@ -1,6 +1,6 @@
 /** VoiceRun Transcribe's options as Settings offers them (loaded with the Settings form). */
 import { selectField, type OptionField } from './service';
-import { VOICERUN_LOCAL_MODEL } from './voicerun-service';
+import { VOICERUN_LOCAL_MODEL } from './voicerun-contract';
 
 /**
  * The models of "VoiceRun: models" as `PROVIDER:model`. The service's message reference names the

@@ -1,16 +1,14 @@
 /** VoiceRun Transcribe as the provider picker and Settings know it; the adapter is in `voicerun.ts`. */
 import type { ServiceDefinition } from './service';
-
-/** Provider and model of the local PocketSphinx engine (server/voicerun.ts). */
-export const VOICERUN_LOCAL_MODEL = 'LOCAL:pocketsphinx-en-us';
+import { VOICERUN_CLOUD_URL, VOICERUN_LOCAL_MODEL, VOICERUN_PATH } from './voicerun-contract';
 
 /** VoiceRun Transcribe (docs/protocols.md, "VoiceRun Transcribe"). */
 export const voiceRunService: ServiceDefinition = {
   id: 'voicerun',
   name: 'VoiceRun',
   product: 'VoiceRun Transcribe',
-  cloudUrl: 'wss://transcribe.voicerun.com/ws',
-  localPath: '/ws',
+  cloudUrl: VOICERUN_CLOUD_URL,
+  localPath: VOICERUN_PATH,
   // "VoiceRun: authentication": the documented way for browsers first.
   authMethods: ['first-message', 'subprotocol', 'query'],
   keyLabel: 'API key',

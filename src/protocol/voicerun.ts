@@ -10,6 +10,7 @@
  * authentication"): a query parameter (`api_key`), `Sec-WebSocket-Protocol: bearer, <token>`, or the
  * first message `{"type":"auth","token":…}`. An invalid key closes with 4001.
  */
+import { VOICERUN_CLOSE_UNAUTHORIZED } from './voicerun-contract';
 import type { DictationErrorCode } from '../core/errors';
 import type { ProtocolError } from '../core/events';
 import { isObject } from '../core/json';
@@ -40,8 +41,6 @@ export interface VoiceRunSettings {
 
 /** Query parameter that carries the key when `auth` is `query`. */
 export const VOICERUN_QUERY_PARAMETER = 'api_key';
-/** Close code for an invalid API key ("VoiceRun: close codes"). */
-export const VOICERUN_CLOSE_UNAUTHORIZED = 4001;
 
 /**
  * The service's error codes ("VoiceRun: server messages", `error`) as Dictate's. A code not in the

@@ -5,7 +5,7 @@
  */
 import { dictationError, type DictationError, type DictationErrorCode } from '../core/errors';
 import type { ProtocolError } from '../core/events';
-import { serverLabel } from './settings';
+import { serverLabel } from '../protocol/settings';
 
 /** Removes a credential from a text (a service may echo it back). */
 export function redact(text: string, secret: string): string {

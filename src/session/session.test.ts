@@ -10,7 +10,7 @@ import { createSession, type SessionControl, type SessionDeps } from './session'
 import type { Connect } from './transport';
 import type { AuthMethod } from '../protocol/adapter';
 import { useCredentials } from '../store/credentials';
-import { DEFAULT_SETTINGS } from './settings';
+import { DEFAULT_SETTINGS } from '../protocol/settings';
 import { voiceRunService } from '../protocol/voicerun-service';
 
 /** A VoiceRun endpoint chosen in the settings: `serverUrl` picks the cloud entry, else the local one. */

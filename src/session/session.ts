@@ -27,6 +27,7 @@ import { microphoneError, microphoneFellBack } from '../audio/errors';
 import type { Capture, CaptureInfo, StartCapture } from '../audio/capture';
 import { LevelVad } from '../audio/vad';
 import { DictationError } from '../core/errors';
+import type { SessionStatus } from '../core/status';
 import type { FinalResult, ProtocolError, TranscriptEvent } from '../core/events';
 import { FRAME_MS, type Pcm16Frame } from '../core/frames';
 import type { ProtocolStep, StreamingProtocol } from '../protocol/adapter';
@@ -49,11 +50,9 @@ import {
 import { AudioJournal, JOURNAL_DEFAULT_SECONDS } from './journal';
 import { comparable, overlap, withoutLeadingWords } from './stitch';
 import { fetchToken } from './token';
-import { createProtocol as defaultCreateProtocol, serverLabel, type PageLocation, type SessionSettings } from './settings';
+import { serverLabel, type PageLocation, type SessionSettings } from '../protocol/settings';
+import { createProtocol as defaultCreateProtocol } from './protocol-factory';
 import type { Connect, Transport } from './transport';
-
-/** Lifecycle of a session, as the UI shows it. */
-export type SessionStatus = 'idle' | 'connecting' | 'recording' | 'reconnecting' | 'stopping' | 'error';
 
 /** Transcript events the store renders. */
 export type TranscriptUpdate = Extract<TranscriptEvent, { type: 'speech-started' | 'speech-stopped' | 'partial' | 'final' }>;

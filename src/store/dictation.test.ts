@@ -1,7 +1,7 @@
 import { resetStores } from '../test/stores';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { providerEntry } from '../protocol/registry';
-import { profileOf } from '../session/settings';
+import { profileOf } from '../protocol/settings';
 import { useCredentials } from './credentials';
 import { legacyTranscript, sessionSink, transcriptText, useDictation } from './dictation';
 import { currentHistory, settled } from './persistence';

@@ -13,20 +13,20 @@ import { applySpokenCommands } from '../transcript/commands';
 import { previewOf, segmentEndMs, type Segment, type SessionMeta } from '../transcript/model';
 import { persist as persistWrite } from './persistence';
 import type { OptionValue } from '../protocol/service';
-import type { SessionControl, SessionSink, SessionStatus, TranscriptUpdate } from '../session/session';
+import type { SessionStatus } from '../core/status';
+import type { SessionControl, SessionSink, TranscriptUpdate } from '../session/session';
 import {
   currentEntry,
   DEFAULT_SETTINGS,
   migrateSettingsV1,
   profileOf,
   sanitizeSettings,
-  DEFAULT_MICROPHONE,
-  type MicrophoneOptions,
   type ProviderProfile,
   type Settings,
-} from '../session/settings';
+} from '../protocol/settings';
+import { DEFAULT_MICROPHONE, type MicrophoneOptions } from '../core/microphone';
 import { useCredentials } from './credentials';
-import { isActive } from '../session/status';
+import { isActive } from '../core/status';
 
 export type { Segment, SessionMeta } from '../transcript/model';
 export { transcriptText } from '../transcript/model';

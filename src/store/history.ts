@@ -8,7 +8,7 @@ import { previewOf, segmentEndMs, type SessionMeta } from '../transcript/model';
 import { legacyTranscript, LEGACY_TRANSCRIPT_KEY, useDictation } from './dictation';
 import { reportStorageFailure } from './errors';
 import { currentHistory, persist, settled } from './persistence';
-import { isActive } from '../session/status';
+import { isActive } from '../core/status';
 
 export interface HistoryState {
   /** Every session, newest first. */

@@ -7,7 +7,7 @@
  * push transcription events and failures.
  */
 import type { Capture, CaptureHandlers, StartCapture } from '../audio/capture';
-import type { MicrophoneOptions } from '../audio/microphone';
+import type { MicrophoneOptions } from '../core/microphone';
 import type { DictationError } from '../core/errors';
 import { FRAME_BYTES, type Pcm16Frame } from '../core/frames';
 import type { ConnectionRequest, WireMessage } from '../protocol/adapter';

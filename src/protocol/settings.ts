@@ -1,12 +1,12 @@
 /**
- * Connection settings, per provider, and how they become a protocol instance. Pure: the page
- * location is passed in.
+ * Connection settings, per provider: what the user set, read back tolerantly from what any version
+ * saved, and the endpoint they name. Pure: the page location is passed in. (A session turns them into a
+ * protocol with `session/protocol-factory.ts`.)
  */
-import { DEFAULT_MICROPHONE, type MicrophoneOptions } from '../audio/microphone';
-import type { AuthMethod, StreamingProtocol } from '../protocol/adapter';
-import { DEFAULT_PROVIDER_ID, PROVIDERS, providerEntry, type ProviderEntry } from '../protocol/registry';
-import type { OptionValue, OptionValues } from '../protocol/service';
-import { loadFailed } from './errors';
+import { DEFAULT_MICROPHONE, type MicrophoneOptions } from '../core/microphone';
+import type { AuthMethod } from './adapter';
+import { DEFAULT_PROVIDER_ID, PROVIDERS, providerEntry, type ProviderEntry } from './registry';
+import type { OptionValue, OptionValues } from './service';
 
 /** What the user set for one provider entry (never the key: see the credentials store). */
 export interface ProviderProfile {
@@ -172,23 +172,3 @@ export function serverLabel(url: string): string {
     return 'the transcription server';
   }
 }
-
-/**
- * Builds the protocol for a session, loading its adapter on first use.
- * @throws Error (rejects) with a user-facing sentence when the settings cannot form a connection.
- */
-export async function createProtocol(settings: SessionSettings, page: PageLocation): Promise<StreamingProtocol> {
-  const entry = providerEntry(settings.provider);
-  if (!entry) throw new Error(`Unknown provider "${settings.provider.slice(0, 40)}".`);
-  const { profile } = settings;
-  const auth = entry.authMethods.includes(profile.auth) ? profile.auth : entry.authMethods[0];
-  let create: Awaited<ReturnType<typeof entry.service.load>>;
-  try {
-    create = await entry.service.load();
-  } catch (cause) {
-    throw loadFailed(`The ${entry.service.product} client`, cause);
-  }
-  return create({ url: resolveServerUrl(entry, profile, page), auth, key: settings.apiKey }, profile.options);
-}
-
-export { DEFAULT_MICROPHONE, type MicrophoneOptions } from '../audio/microphone';

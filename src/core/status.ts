@@ -1,5 +1,7 @@
 /** The session's status as the UI reads it. */
-import type { SessionStatus } from './session';
+
+/** Lifecycle of a session, as the UI shows it. */
+export type SessionStatus = 'idle' | 'connecting' | 'recording' | 'reconnecting' | 'stopping' | 'error';
 
 /**
  * Whether a run is under way: connecting, recording, reconnecting or stopping. While it is, settings,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionStatus } from './session';
+import type { SessionStatus } from './status';
 import { isActive } from './status';
 
 describe('isActive', () => {
