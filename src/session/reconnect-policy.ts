@@ -1,0 +1,58 @@
+/**
+ * When to reconnect after a connection is lost, and when to stop trying (docs/protocols.md,
+ * "Reconnecting"). An interface, as LiveKit's `ReconnectPolicy` is, so that another policy (a fixed
+ * schedule, a budget in time) is one more implementation; full-jitter exponential backoff is the default.
+ */
+
+/** What the policy decides by. */
+export interface ReconnectContext {
+  /** The attempt about to be made, 1-based (it resets once the service answers again). */
+  readonly attempt: number;
+  /** Whether the connection that ended was refused before it opened: HTTP 401, 403, 404 or nothing listening, which a browser cannot tell apart. */
+  readonly refused: boolean;
+  /** Refusals in a row, this one included, since the last connection that worked. */
+  readonly refusalsInARow: number;
+  /** Whether a connection of this run has ever been ready. */
+  readonly everConnected: boolean;
+}
+
+/** Decides the delay before the next attempt. */
+export interface ReconnectPolicy {
+  /** @returns the delay before attempt `context.attempt`, ms, or null to stop trying */
+  nextDelayMs(context: ReconnectContext): number | null;
+}
+
+/** The default policy's numbers. */
+export interface ReconnectOptions {
+  /** Attempts after a drop before giving up (default 8). */
+  readonly maxAttempts?: number;
+  /** Upper bound of the first delay, ms (default 500): delay n is uniform in [0, min(max, base · 2ⁿ⁻¹)]. */
+  readonly baseDelayMs?: number;
+  /** Cap of the delay, ms (default 10 000). */
+  readonly maxDelayMs?: number;
+  /** Refusals before open in a row after which it stops (default 3). */
+  readonly maxRefusals?: number;
+}
+
+/** The attempt budget of the default policy. */
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
+/**
+ * Exponential backoff with full jitter (delay n uniform in [0, min(cap, base · 2ⁿ⁻¹)]). A refusal is
+ * retried only after a connection has worked (a server restarting), and never `maxRefusals` times in a
+ * row: a refused key stays refused, and the first connection's refusal is the user's to fix.
+ * @param random numbers in [0, 1)
+ */
+export function fullJitterBackoff(options: ReconnectOptions = {}, random: () => number = Math.random): ReconnectPolicy {
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const base = options.baseDelayMs ?? 500;
+  const cap = options.maxDelayMs ?? 10_000;
+  const maxRefusals = options.maxRefusals ?? 3;
+  return {
+    nextDelayMs({ attempt, refused, refusalsInARow, everConnected }) {
+      if (refused && (!everConnected || refusalsInARow >= maxRefusals)) return null;
+      if (attempt > maxAttempts) return null;
+      return random() * Math.min(cap, base * 2 ** (attempt - 1));
+    },
+  };
+}
