@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { providerEntry } from '../protocol/registry';
 import { profileOf } from '../protocol/settings';
 import { useCredentials } from './credentials';
-import { legacyTranscript, sessionSink, transcriptText, useDictation } from './dictation';
+import { attachSession, legacyTranscript, sessionSink, transcriptText, useDictation } from './dictation';
 import { currentHistory, settled } from './persistence';
 
 const state = () => useDictation.getState();
@@ -18,6 +18,26 @@ async function savedSession() {
 beforeEach(resetStores);
 
 describe('the dictation store', () => {
+  it('resets all of itself with getInitialState: the attached session, the clipping hold and the resave flag included', () => {
+    const started: string[] = [];
+    attachSession({
+      start: (settings) => void started.push(settings.provider),
+      stop: () => undefined,
+      abort: () => undefined,
+      check: () => undefined,
+    });
+    sessionSink.level(1); // full scale: "Clipping" holds for a second
+    useDictation.setState({ resaveNeeded: true });
+    expect([state().clipping, state().controller]).toEqual([true, expect.anything()]);
+    useDictation.setState(useDictation.getInitialState(), true);
+    sessionSink.level(0.1);
+    expect(state().clipping).toBe(false);
+    expect(state().resaveNeeded).toBe(false);
+    state().start();
+    expect(started).toEqual([]);
+    expect(state().error?.message).toMatch(/not available in this page/);
+  });
+
   it('persists settings in localStorage and the transcript in History, never the API key', async () => {
     state().selectProvider('voicerun');
     state().updateProfile({ url: 'wss://stt.example.com/ws', auth: 'query' });

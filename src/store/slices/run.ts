@@ -1,0 +1,104 @@
+/**
+ * The run slice: the recording under way, from Start to its end. `start()` and `stop()` go to the
+ * session controller in the store (attached by the app, or by a test with fakes); the session reports
+ * back through {@link sessionSink}. No socket or audio node is ever held here.
+ */
+import { dictationError } from '../../core/errors';
+import { isActive } from '../../core/status';
+import { currentEntry, profileOf } from '../../protocol/settings';
+import type { SessionControl } from '../../session/session';
+import type { SessionMeta } from '../../transcript/model';
+import { useCredentials } from '../credentials';
+import { persist as persistWrite } from '../persistence';
+import { appendFinal, newSessionMeta, type ResaveFlag } from './transcript';
+import type { DictationState, RunSlice, Slice } from './types';
+
+/** Moves an unfinished partial into the transcript, so words already shown are never lost. */
+export const keepPartial = (s: DictationState, resave: ResaveFlag) => appendFinal(s, { text: s.partial }, resave);
+
+/** The run ended (stopped, failed or given up): its time is added and the session is no longer recording. */
+export function endRun(s: DictationState, patch: Partial<DictationState>): Partial<DictationState> {
+  const session = patch.session ?? s.session;
+  const run = s.run;
+  if (!run || !session) return patch;
+  const now = Date.now();
+  const ended = {
+    ...session,
+    recording: false,
+    updatedAt: now,
+    // A file goes faster than real time: its length is where its last words end, not the time taken.
+    durationMs: s.file ? session.durationMs : Math.max(session.durationMs, run.offsetMs + now - run.startedAt),
+  };
+  void persistWrite((h) => h.saveMeta(ended));
+  return { ...patch, session: ended, run: null, file: null };
+}
+
+export const runSlice =
+  (sink: () => Parameters<SessionControl['start']>[1]): Slice<RunSlice> =>
+  (set, get) => {
+    /** Starts a run of the open session (a new one when none is open), from the microphone or `source`. */
+    const startRun = (source?: Parameters<SessionControl['start']>[2]) => {
+      const { status, settings, controller } = get();
+      if (isActive(status)) return;
+      const entry = currentEntry(settings);
+      const apiKey = useCredentials.getState().keys[entry.id] ?? '';
+      if (!controller) {
+        set({
+          status: 'error',
+          file: null,
+          error: dictationError('no-session', 'Dictation is not available in this page. Reload and try again.'),
+        });
+        return;
+      }
+      const now = Date.now();
+      const meta: SessionMeta = {
+        ...(get().session ?? newSessionMeta(settings)),
+        provider: entry.label,
+        updatedAt: now,
+        recording: true,
+        interrupted: false,
+      };
+      void persistWrite((h) => h.saveMeta(meta));
+      set({ error: null, partial: '', vad: 'silence', session: meta, run: { offsetMs: meta.durationMs, startedAt: now } });
+      controller.start(
+        { provider: entry.id, profile: profileOf(settings, entry), apiKey, microphone: settings.microphone },
+        sink(),
+        source,
+      );
+    };
+    return {
+      status: 'idle',
+      error: null,
+      run: null,
+      capture: null,
+      file: null,
+      reconnectAttempt: 0,
+      networkSlow: false,
+      waitingSeconds: null,
+      controller: null,
+      fileSource: null,
+      start: () => startRun(),
+      transcribeFile(file) {
+        const { status, fileSource } = get();
+        if (isActive(status)) return;
+        if (!fileSource) {
+          set({
+            status: 'error',
+            error: dictationError('no-session', 'Transcribing files is not available in this page. Reload and try again.'),
+          });
+          return;
+        }
+        const name = file.name;
+        const source = fileSource(file, (progress) => set((s) => (s.file ? { file: { name, progress } } : {})));
+        // A new session, named after the file.
+        set({ session: { ...newSessionMeta(get().settings), title: name }, segments: [], partial: '', file: { name, progress: 0 } });
+        startRun(source);
+      },
+      stop() {
+        get().controller?.stop();
+      },
+      dismissError() {
+        set({ error: null });
+      },
+    };
+  };
