@@ -195,6 +195,8 @@ export function createDictateServer(options: DictateServerOptions): DictateServe
       shuttingDown = true;
       server.close();
       await sessions.shutdown(graceMs);
+      // Closing handshakes get a moment to complete; a client that does not answer is cut off.
+      if (wss.clients.size > 0) await new Promise((resolve) => setTimeout(resolve, 500).unref());
       for (const client of wss.clients) client.terminate();
     },
   });

@@ -46,10 +46,15 @@ export class SessionRegistry {
     return this.open.size >= this.max;
   }
 
-  /** Finishes every session (final results, then the dialect's close with 1001), within `graceMs`. */
+  /**
+   * Finishes every session (final results, then the dialect's close with 1001) within `graceMs`. One
+   * that has not finished by then (a busy machine, a long backlog) is closed with 1001 all the same:
+   * going away, not an abnormal 1006, so its client reconnects elsewhere and replays what has no text.
+   */
   async shutdown(graceMs: number): Promise<void> {
     const all = Promise.allSettled([...this.open].map((c) => c.shutdown()));
     await Promise.race([all, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+    for (const c of this.open) if (c.open) c.close(1001, 'Server shutting down');
   }
 }
 
