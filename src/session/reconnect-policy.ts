@@ -56,3 +56,52 @@ export function fullJitterBackoff(options: ReconnectOptions = {}, random: () => 
     },
   };
 }
+
+/** What the run should do after losing a connection. */
+export type NextStep =
+  { readonly retry: true; readonly attempt: number; readonly delayMs: number } | { readonly retry: false; readonly attempts: number };
+
+/**
+ * The reconnect bookkeeping of one run, over a policy: the attempt count (reset when the service
+ * answers what it hears), refusals in a row (reset by a connection that works), and whether any
+ * connection ever worked.
+ */
+export class Reconnects {
+  private attempt = 0;
+  private refusals = 0;
+  private connectedOnce = false;
+
+  constructor(private readonly policy: ReconnectPolicy) {}
+
+  /** Whether a connection of this run has ever been ready. */
+  get everConnected(): boolean {
+    return this.connectedOnce;
+  }
+
+  /**
+   * A connection is ready.
+   * @returns whether it is a reconnect
+   */
+  connected(): boolean {
+    const again = this.connectedOnce;
+    this.connectedOnce = true;
+    this.refusals = 0;
+    if (!again) this.attempt = 0;
+    return again;
+  }
+
+  /** The service answered what it heard: later drops start counting anew. */
+  answered(): void {
+    this.attempt = 0;
+  }
+
+  /** A connection was lost (`refused`: before it opened); the policy says whether and when to try again. */
+  lost(refused: boolean): NextStep {
+    if (refused) this.refusals++;
+    const attempt = this.attempt + 1;
+    const delayMs = this.policy.nextDelayMs({ attempt, refused, refusalsInARow: this.refusals, everConnected: this.connectedOnce });
+    if (delayMs === null) return { retry: false, attempts: attempt - 1 };
+    this.attempt = attempt;
+    return { retry: true, attempt, delayMs };
+  }
+}

@@ -23,29 +23,26 @@
 import { microphoneError, microphoneFellBack } from '../audio/errors';
 import type { Capture, CaptureInfo, StartCapture } from '../audio/capture';
 import { DictationError } from '../core/errors';
-import type { ProtocolError, TranscriptEvent } from '../core/events';
+import type { FinalResult } from '../core/events';
 import { FRAME_MS, type Pcm16Frame } from '../core/frames';
-import type { ProtocolStep } from '../protocol/adapter';
 import { providerEntry } from '../protocol/registry';
 import type { SessionSettings } from '../protocol/settings';
 import type { SessionControl, SessionDeps, SessionSink, Timers } from './api';
 import * as say from './errors';
 import { Finishing } from './finishing';
 import { AudioJournal, JOURNAL_DEFAULT_SECONDS } from './journal';
-import { LinkAttempt, type Endpoint, type Link, type LinkEvents } from './link';
+import type { Link } from './link';
 import { InputMeter } from './meter';
 import { Pacer, sendFrom } from './pacer';
-import { fullJitterBackoff, type ReconnectPolicy } from './reconnect-policy';
 import { Replay } from './replay';
-import { RunMachine, type Outcome, type Owned, type ReadyState, type RunState } from './run-state';
+import { Supervisor, type RunHooks } from './supervisor';
+import { RunMachine, type Outcome, type ReadyState, type RunState } from './run-state';
 
 export type { ReconnectOptions } from './reconnect-policy';
 export type { SessionControl, SessionDeps, SessionSink, TranscriptUpdate } from './api';
 
 /** A frame whose peak reaches this counts as speech (−30 dBFS), for acknowledgement and watchdogs. */
 const SPEECH_PEAK = 0.03;
-/** How often the watchdog looks, ms. */
-const WATCH_MS = 1000;
 
 const GLOBAL_TIMERS: Timers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
@@ -68,32 +65,27 @@ export function createSession(deps: SessionDeps): SessionControl {
 }
 
 /** One dictation, from Start to its end. */
-class DictationRun implements LinkEvents {
-  private readonly machine: RunMachine;
+class DictationRun implements RunHooks {
+  readonly machine: RunMachine;
+  private readonly links: Supervisor;
   private readonly journal: AudioJournal;
   private readonly replay: Replay;
   private readonly meter = new InputMeter(SPEECH_PEAK);
   private readonly pacer: Pacer;
-  private readonly policy: ReconnectPolicy;
   private readonly local: boolean;
   private readonly now: () => number;
   private readonly timers: Timers;
   private capture: Capture | null = null;
   /** The user asked to stop (or the microphone ended): the run finishes once everything is sent. */
-  private stopRequested = false;
+  private stopAsked = false;
   /** The microphone has delivered its last frame. */
   private captureOver = false;
   /** Set when the microphone ended by itself: the run finishes cleanly, then shows this. */
   private microphoneFailure: DictationError | null = null;
-  private endpointSeen: Endpoint | null = null;
-  private attemptNo = 0;
-  private refusals = 0;
-  private everConnected = false;
-  private slow = false;
 
   constructor(
     private readonly settings: SessionSettings,
-    private readonly sink: SessionSink,
+    readonly sink: SessionSink,
     private readonly deps: SessionDeps,
     private readonly done: () => void,
     private readonly source?: StartCapture,
@@ -104,21 +96,30 @@ class DictationRun implements LinkEvents {
     this.now = deps.now ?? Date.now;
     this.timers = deps.timers ?? GLOBAL_TIMERS;
     this.pacer = new Pacer(deps.replaySpeed ?? (this.local ? 8 : 2));
-    this.policy = deps.reconnectPolicy ?? fullJitterBackoff(deps.reconnect, deps.random);
+    this.links = new Supervisor(settings, deps, this.timers, this.now, this.local, this);
     this.machine = new RunMachine(
       this.timers,
       sink,
-      () => this.stopRequested,
-      (s) => this.watch(s),
+      () => this.stopAsked,
+      (s) => this.links.watch(s),
     );
+  }
+
+  stopRequested(): boolean {
+    return this.stopAsked;
+  }
+
+  /** A final: shown without what the context replay repeats, on the run's time base; finishing hears of it. */
+  final(link: Link, event: FinalResult): void {
+    const shown = this.replay.final(link, event);
+    if (!shown) return;
+    this.sink.transcript(shown);
+    const s = this.state;
+    if (s.kind === 'finishing' && s.finishing) s.finishing.final();
   }
 
   private get state(): RunState {
     return this.machine.state;
-  }
-
-  private get server(): string {
-    return this.endpointSeen?.server ?? 'the transcription server';
   }
 
   // ── connecting ───────────────────────────────────────────────────────────────────────────────
@@ -137,65 +138,28 @@ class DictationRun implements LinkEvents {
       (capture) => {
         this.capture = capture;
         if (this.state.kind === 'ended') return void capture.stop();
-        if (this.stopRequested) return this.end({ kind: 'completed' }); // Stop before the microphone was granted
+        if (this.stopAsked) return this.end({ kind: 'completed' }); // Stop before the microphone was granted
         if (capture.fellBack) this.sink.notice(microphoneFellBack());
-        this.connect();
+        this.links.connect();
       },
       (cause: unknown) => this.end({ kind: 'failed', error: cause instanceof DictationError ? cause : microphoneError(cause) }),
     );
-  }
-
-  /** A new connection attempt, the first or a reconnect. */
-  private connect(): void {
-    const s = this.state;
-    if (s.kind !== 'connecting' && s.kind !== 'reconnecting') return;
-    const attempt = new LinkAttempt(this.settings, this.deps, this.timers, this.now, this);
-    this.machine.transition({ kind: s.kind, attempt, owned: {} });
-    attempt.start();
-  }
-
-  endpoint(endpoint: Endpoint): void {
-    this.endpointSeen = endpoint;
-  }
-
-  opened(link: Link): void {
-    this.apply(link, link.protocol.open());
-  }
-
-  failed(error: DictationError, cause: 'token' | 'settings'): void {
-    if (cause === 'token' && this.everConnected) {
-      this.sink.notice(error);
-      return this.reconnect(false);
-    }
-    this.end({ kind: 'failed', error });
-  }
-
-  handshakeTimedOut(link: Link, ms: number): void {
-    if (this.machine.ready() || !this.machine.isCurrent(link)) return;
-    if (!this.everConnected) return this.end({ kind: 'failed', error: say.handshakeTimeout(this.server, Math.round(ms / 1000)) });
-    this.drop(link, 4000, 'Handshake timed out');
   }
 
   /**
    * The service accepts audio: replay what it has not turned into text yet, after one utterance of
    * context (a new recognizer then hears what the old one heard), then stream live.
    */
-  private onReady(link: Link): void {
+  ready(link: Link): void {
     const s = this.state;
     if ((s.kind !== 'connecting' && s.kind !== 'reconnecting') || !s.attempt) return;
     s.attempt.ready();
     this.replay.begin(link);
     this.reportLost();
-    const reconnected = this.everConnected;
-    this.everConnected = true;
-    this.refusals = 0;
-    if (!reconnected) this.attemptNo = 0;
-    if (reconnected) this.sink.reconnecting(0);
+    if (this.links.reconnects.connected()) this.sink.reconnecting(0);
     const attempt = s.attempt;
     this.machine.transition(
-      this.stopRequested
-        ? { kind: 'finishing', attempt, link, finishing: null, owned: {} }
-        : { kind: 'streaming', attempt, link, owned: {} },
+      this.stopAsked ? { kind: 'finishing', attempt, link, finishing: null, owned: {} } : { kind: 'streaming', attempt, link, owned: {} },
     );
     this.pump();
   }
@@ -206,7 +170,7 @@ class DictationRun implements LinkEvents {
     if (this.state.kind === 'ended') return;
     const reading = this.meter.push(frame.peak);
     if (reading.level !== undefined) this.sink.level(reading.level);
-    if (reading.vad && !(this.endpointSeen?.reportsVad ?? true))
+    if (reading.vad && !this.links.reportsVad)
       this.sink.transcript({ type: reading.vad === 'started' ? 'speech-started' : 'speech-stopped' });
     if (reading.silent) this.sink.notice(say.noAudio());
     const dropped = this.journal.append(frame);
@@ -221,68 +185,12 @@ class DictationRun implements LinkEvents {
     if (!s) return;
     this.timers.clearTimeout(s.owned.pump);
     const result = sendFrom(s.link, this.journal, this.pacer, this.deps.highWaterBytes ?? 128 * 1024, SPEECH_PEAK, this.now());
-    if (result === 'held') this.setSlow(true);
+    if (result === 'held') this.links.setSlow(true);
     if (result === 'held' || result === 'paced')
       s.owned.pump = this.timers.setTimeout(() => this.pump(), result === 'held' ? 100 : FRAME_MS);
     if (result !== 'drained') return;
-    this.setSlow(false);
-    if (this.stopRequested && this.captureOver && !s.link.finishSent) this.finishStream(s);
-  }
-
-  private setSlow(slow: boolean): void {
-    if (slow === this.slow) return;
-    this.slow = slow;
-    this.sink.network(slow);
-  }
-
-  message(link: Link, data: string | ArrayBuffer): void {
-    link.speechSentAt = null;
-    const s = this.state;
-    if (s.kind === 'finishing' && s.finishing) s.finishing.heard();
-    this.apply(link, link.protocol.receive(data));
-  }
-
-  private apply(link: Link, step: ProtocolStep): void {
-    for (const message of step.send) link.transport.send(message);
-    for (const event of step.events) {
-      if (!this.machine.isCurrent(link)) return;
-      this.onEvent(link, event);
-    }
-  }
-
-  private onEvent(link: Link, event: TranscriptEvent): void {
-    switch (event.type) {
-      case 'ready':
-        return this.onReady(link);
-      case 'finished':
-        if (!this.stopRequested) this.sink.notice(say.serverEnded(this.server));
-        return this.end({ kind: 'completed' });
-      case 'error':
-        return this.onProtocolError(link, event.error);
-      case 'final': {
-        this.attemptNo = 0; // the service answers what it hears: later drops start counting anew
-        const shown = this.replay.final(link, event);
-        if (!shown) return;
-        this.sink.transcript(shown);
-        const s = this.state;
-        if (s.kind === 'finishing' && s.finishing) s.finishing.final();
-        return;
-      }
-      default:
-        this.attemptNo = 0;
-        this.sink.transcript(event);
-    }
-  }
-
-  private onProtocolError(link: Link, error: ProtocolError): void {
-    const user = say.protocolErrorToUser(error, this.server, this.endpointSeen?.secret ?? '');
-    if (!error.fatal) {
-      if (error.code === 'unknown-message') console.warn(`Dictate: ${error.message}`);
-      else this.sink.notice(user);
-      return;
-    }
-    if (error.retryable) return this.drop(link, 4000, 'Retrying');
-    this.end({ kind: 'failed', error: user });
+    this.links.setSlow(false);
+    if (this.stopAsked && this.captureOver && !s.link.finishSent) this.finishStream(s);
   }
 
   /** Tells the user how much audio could not be kept, once per stretch. */
@@ -298,76 +206,9 @@ class DictationRun implements LinkEvents {
 
   // ── streaming ⇄ reconnecting ─────────────────────────────────────────────────────────────────
 
-  closed(link: Link, code: number, reason: string, opened: boolean): void {
-    if (!opened) return this.reconnect(true);
-    const error = link.protocol.describeClose(code, reason);
-    if (!error || (this.stopRequested && link.finishSent && code === 1000)) return this.end({ kind: 'completed' });
-    if (error.retryable) {
-      if (code === 1013) this.sink.notice(say.serverBusy(this.server, reason.slice(0, 200)));
-      return this.reconnect(false);
-    }
-    this.end({ kind: 'failed', error: say.protocolErrorToUser(error, this.server, this.endpointSeen?.secret ?? '') });
-  }
-
-  /** Abandons a connection that is dead or must be replaced, and reconnects. */
-  private drop(link: Link, code: number, reason: string): void {
-    const s = this.state;
-    if (s.kind === 'ended' || !s.attempt || s.attempt.link !== link) return;
-    s.attempt.close(code, reason);
-    this.reconnect(false);
-  }
-
-  /**
-   * reconnecting: the microphone keeps running; a new connection after the policy's delay. A refusal
-   * before open (HTTP 401, 403, 404, 500… or nothing there; a browser cannot tell which) that the
-   * policy will not retry ends the run with what can be said about it.
-   */
-  private reconnect(refused: boolean): void {
-    if (this.state.kind === 'ended') return;
-    if (refused) this.refusals++;
-    const attempt = this.attemptNo + 1;
-    const delay = this.policy.nextDelayMs({ attempt, refused, refusalsInARow: this.refusals, everConnected: this.everConnected });
-    if (delay === null) {
-      if (refused) return void this.refusalError().then((error) => this.end({ kind: 'failed', error }));
-      return this.end({ kind: 'failed', error: say.gaveUp(this.server, attempt - 1) });
-    }
-    this.attemptNo = attempt;
-    this.setSlow(false);
-    this.sink.reconnecting(attempt);
-    const owned: Owned = {};
-    this.machine.transition({ kind: 'reconnecting', attempt: null, owned });
-    owned.retry = this.timers.setTimeout(() => this.connect(), delay);
-  }
-
-  /** What to say about a refused connection: the local engine is asked whether it is running at all. */
-  private async refusalError(): Promise<DictationError> {
-    if (this.local && this.deps.probeLocalEngine) {
-      const up = await this.deps.probeLocalEngine(this.endpointSeen?.url ?? '').catch(() => false);
-      return up ? say.localEngineRefused(this.server) : say.localEngineDown(this.server);
-    }
-    return say.connectFailed(this.server, this.endpointSeen?.refusalHint);
-  }
-
-  /** The watchdog looks every second while a connection is ready. */
-  private watch(s: ReadyState): void {
-    s.owned.watch = this.timers.setTimeout(() => {
-      this.inspect();
-      if (this.state === s) this.watch(s);
-    }, WATCH_MS);
-  }
-
-  /** Replaces a connection whose buffer stopped draining, or whose service went silent while hearing speech. */
-  private inspect(): void {
-    const s = this.machine.ready();
-    if (!s) return;
-    const limits = { deadAfterMs: this.deps.deadAfterMs ?? 10_000, replyWithinMs: s.link.protocol.replyWithinMs };
-    if (s.link.watchdog.look(s.link.transport.bufferedAmount, s.link.speechSentAt, limits, this.now()))
-      this.drop(s.link, 4002, 'Connection went dead');
-  }
-
   /** Looks at the connection now (the tab is visible again: timers were throttled while it was hidden). */
   check(): void {
-    this.inspect();
+    this.links.inspect();
     this.pump();
   }
 
@@ -378,7 +219,7 @@ class DictationRun implements LinkEvents {
   }
 
   stop(): void {
-    if (this.state.kind === 'ended' || this.stopRequested) return;
+    if (this.state.kind === 'ended' || this.stopAsked) return;
     this.requestStop();
     if (!this.capture) return; // the microphone prompt is still open: start() ends the run
     void this.capture.stop().then(() => {
@@ -389,7 +230,7 @@ class DictationRun implements LinkEvents {
 
   /** Stop is asked: a ready run starts finishing (sending what is left); any other shows "stopping". */
   private requestStop(): void {
-    this.stopRequested = true;
+    this.stopAsked = true;
     const s = this.state;
     if (s.kind === 'streaming')
       this.machine.transition({ kind: 'finishing', attempt: s.attempt, link: s.link, finishing: null, owned: {} });
@@ -411,7 +252,7 @@ class DictationRun implements LinkEvents {
   private finishStream(s: ReadyState): void {
     const { link, attempt } = s;
     link.finishSent = true;
-    this.apply(link, link.protocol.finish());
+    this.links.apply(link, link.protocol.finish());
     if (!this.machine.isCurrent(link)) return; // the finish ended the run, or the connection
     const finishing = new Finishing(
       link,
@@ -427,7 +268,7 @@ class DictationRun implements LinkEvents {
         complete: () => this.end({ kind: 'completed' }),
         // Never a silent drop: speech sent that no final covers is named.
         timedOut: (seconds, ms) => {
-          if (seconds !== null) this.sink.notice(say.noTextYet(this.server, seconds, ms / 1000));
+          if (seconds !== null) this.sink.notice(say.noTextYet(this.links.server, seconds, ms / 1000));
           this.end({ kind: 'completed' });
         },
         waiting: (seconds) => this.sink.waiting(seconds),
@@ -438,7 +279,7 @@ class DictationRun implements LinkEvents {
   }
 
   /** The one way a run ends. */
-  private end(outcome: Outcome): void {
+  end(outcome: Outcome): void {
     const s = this.state;
     if (s.kind === 'ended') return;
     void this.capture?.stop();
