@@ -108,11 +108,18 @@ export async function dictate(
     abandon?: boolean;
     /** Called as each final arrives. */
     onFinal?: (final: FinalResult) => void;
+    /**
+     * How long Stop waits for the last words, ms (default 60 000: sized for a busy machine, where the
+     * engine decodes a replayed backlog slower than real time; the app's own default is 5000).
+     */
+    finishTimeoutMs?: number;
+    /** The microphone to hear (default: one that plays `samples` alone), e.g. a capture shared with another run. */
+    microphone?: { start: StartCapture; played: Promise<void> };
   } = {},
 ): Promise<DictationResult> {
   const entry = providerEntry(provider);
   if (!entry) throw new Error(`No provider ${provider}`);
-  const mic = clipMicrophone(samples, options.intervalMs ?? 5);
+  const mic = options.microphone ?? clipMicrophone(samples, options.intervalMs ?? 5);
   const finals: FinalResult[] = [];
   const statuses: SessionStatus[] = [];
   const notices: string[] = [];
@@ -167,6 +174,8 @@ export async function dictate(
     location: { protocol: 'http:', host },
     reconnect: { baseDelayMs: 200 },
     probeLocalEngine,
+    finishTimeoutMs: options.finishTimeoutMs ?? 60_000,
+    lastResultTimeoutMs: options.finishTimeoutMs ?? 60_000,
   });
   const profile = defaultProfile(entry);
   // With a key: the first auth method the service documents for browsers.
