@@ -53,6 +53,9 @@ export default defineConfig({
         test: {
           name: 'web',
           environment: 'jsdom',
+          // Sized for a busy machine (npm run test:busy): the resampler's measurements take 1–2 s of CPU
+          // each here, and several times that beside other work. No test waits on a timer this long.
+          testTimeout: 30_000,
           include: ['src/**/*.test.{ts,tsx}'],
           setupFiles: ['src/test/setup.ts'],
         },

@@ -24,7 +24,10 @@ describe('a dictation that loses its connection, against the real server', () =>
       const dropped = await dictate(base, provider, audio, { dropAtFrame: MID_SECOND });
       expect(clean.error).toBeNull();
       expect(dropped.error).toBeNull();
-      expect(dropped.statuses).toEqual(['connecting', 'recording', 'reconnecting', 'recording', 'stopping', 'idle']);
+      // Reconnecting, then finishing: on a busy machine Stop may come before streaming again, and the
+      // run still finishes with every word once it is back.
+      expect(dropped.statuses.slice(0, 3)).toEqual(['connecting', 'recording', 'reconnecting']);
+      expect(dropped.statuses.slice(-2)).toEqual(['stopping', 'idle']);
       expect(dropped.notices).toEqual([]); // nothing lost, nothing to report
       // The same words as without the drop, and as good against the book's text.
       expect(dropped.text).toBe(clean.text);
