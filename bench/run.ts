@@ -27,6 +27,7 @@
  *    (`--only matrix`).
  * 11. Recording (bench/recording.ts): the page's main-thread time, layouts and style recalculations per
  *    second while recording speech and near-silence, beside the transcript's update rate (`--only recording`).
+ * `--only engine` runs part 2 alone.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -348,6 +349,12 @@ const runs: Record<string, () => Promise<void>> = {
   bundle: () => onlyPart('bundle', () => benchBundle(join(root, 'dist')), printBundle),
   matrix: () => onlyPart('matrix', benchMatrix, printMatrix),
   recording: () => onlyPart('recording', benchRecording, printRecording),
+  engine: () =>
+    onlyPart(
+      'engine',
+      () => benchEngine(loadPocketSphinx(), clips()),
+      (e) => console.log(`Engine: real-time factor ${e.realTimeFactor}; ${e.memoryPerDecoderMiB} MiB per decoder`),
+    ),
 };
 (runs[which ?? ''] ?? main)().catch((error) => {
   console.error(error);
