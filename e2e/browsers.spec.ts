@@ -10,9 +10,10 @@ import { basename, join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { E2E_CLIP } from '../playwright.config';
 import { loadPocketSphinx } from '../server/engine/pocketsphinx';
+import { filler } from '../server/test-input-matrix';
+import { directAtOffsets } from './support/baseline';
 import { ALL_BROWSERS, inBrowsers } from './support/browsers';
 import { transcribeDirect } from './support/direct';
-import { decodeSession, filler } from '../server/test-input-matrix';
 import { concatSamples } from './support/audio';
 import { FIXTURES_DIR, referenceFor } from './support/fixtures';
 import { readWav, writeWav } from './support/wav';
@@ -20,26 +21,6 @@ import { wordEdits, wordErrorRate } from './support/wer';
 
 const reference = referenceFor(basename(E2E_CLIP));
 
-/**
- * PocketSphinx directly on the clip, started at 20 sub-frame offsets (0–304 samples into a noise floor):
- * a microphone starts the clip wherever it falls in the 20 ms frames, and on this clip that alone moves
- * PocketSphinx between 4, 6 and 8 word errors ("woman" → "wall and" or "woman in my head that", measured
- * here). The round trip is held to the worst of them. Decoded once for all browsers.
- */
-let offsetRuns: Promise<{ text: string; errors: number }[]> | undefined;
-function directAtOffsets() {
-  offsetRuns ??= (async () => {
-    const engine = loadPocketSphinx({ poolSize: 1 });
-    const speech = readWav(E2E_CLIP).samples;
-    const runs: { text: string; errors: number }[] = [];
-    for (let offset = 0; offset < 320; offset += 16) {
-      const text = await decodeSession(engine, [filler('dither', 1 + offset / 16_000, offset + 1), speech, filler('dither', 1, 2)]);
-      runs.push({ text, errors: wordEdits(reference, text) });
-    }
-    return runs;
-  })();
-  return offsetRuns;
-}
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 inBrowsers(

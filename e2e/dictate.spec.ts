@@ -7,21 +7,12 @@
 import { basename } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { E2E_CLIP } from '../playwright.config';
-import { loadPocketSphinx } from '../server/engine/pocketsphinx';
-import { transcribeDirect } from './support/direct';
+import { directAtOffsets } from './support/baseline';
 import { referenceFor } from './support/fixtures';
 import { chooseProvider } from './support/settings';
-import { readWav } from './support/wav';
-import { wordErrorRate } from './support/wer';
+import { wordEdits, wordErrorRate } from './support/wer';
 
 const reference = referenceFor(basename(E2E_CLIP));
-
-/** PocketSphinx directly on the clip: the baseline. */
-async function directBaseline(): Promise<{ text: string; wer: number }> {
-  const engine = loadPocketSphinx();
-  const { text } = await transcribeDirect(engine, readWav(E2E_CLIP).samples);
-  return { text, wer: wordErrorRate(reference, text) };
-}
 
 /** The local engine under each dialect, as the provider picker names it. */
 const DIALECTS = [
@@ -31,9 +22,17 @@ const DIALECTS = [
   { provider: 'Local engine (Speechall protocol)', partials: false },
 ];
 
+// The yardstick: 20 direct decodes, about 45 s here and longer on a busy machine, so not in a test's 90 s.
+test.beforeAll(async () => {
+  test.setTimeout(300_000);
+  await directAtOffsets();
+});
+
 for (const { provider, partials } of DIALECTS) {
   test(`dictate a real recording through the ${provider}, then copy the transcript`, async ({ page }) => {
-    const baseline = await directBaseline();
+    const direct = await directAtOffsets();
+    const most = Math.max(...direct.map((r) => r.errors));
+    const fewest = Math.min(...direct.map((r) => r.errors));
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
 
@@ -70,10 +69,12 @@ for (const { provider, partials } of DIALECTS) {
     const transcript = await page.evaluate(() => navigator.clipboard.readText());
     const wer = wordErrorRate(reference, transcript);
     console.log(
-      `${provider}\nreference: ${reference}\ndirect:    ${baseline.text} (WER ${(baseline.wer * 100).toFixed(1)}%)\nbrowser:   ${transcript} (WER ${(wer * 100).toFixed(1)}%)`,
+      `${provider}\nreference: ${reference}\ndirect:    ${fewest}–${most} word errors at 20 sub-frame offsets\nbrowser:   ${transcript} (WER ${(wer * 100).toFixed(1)}%)`,
     );
     expect(transcript.split(' ').length).toBeGreaterThan(reference.split(' ').length / 2);
-    expect(wer).toBeLessThanOrEqual(baseline.wer + 0.1);
+    // No worse than PocketSphinx on the clip itself at its worst sub-frame offset, plus one word for the
+    // two resamplings on the way (to the device's rate, and back to 16 kHz in the worklet).
+    expect(wordEdits(reference, transcript), transcript).toBeLessThanOrEqual(most + 1);
     // The log shows the same words.
     // One paragraph per final: read as rendered, with the breaks between them.
     const shown = (await log.innerText()).replace(/\s+/g, ' ').trim();

@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../App';
@@ -104,8 +104,9 @@ describe('History', () => {
     ]);
     const { user, panel } = await openHistory();
     await user.click(within(panel).getByRole('button', { name: 'Delete keep this one' }));
+    // Gone once History has deleted it (IndexedDB answers when it answers: wait for it, not for a time).
+    await waitFor(() => expect(within(panel).getByRole('status')).toHaveTextContent('Deleted “keep this one”.'));
     expect(within(panel).queryByRole('heading', { name: 'keep this one' })).not.toBeInTheDocument();
-    expect(within(panel).getByRole('status')).toHaveTextContent('Deleted “keep this one”.');
     expect(await (await currentHistory())!.load('a')).toBeUndefined();
     await user.click(within(panel).getByRole('button', { name: 'Undo' }));
     expect(within(panel).getByRole('heading', { name: 'keep this one' })).toBeInTheDocument();
@@ -117,7 +118,7 @@ describe('History', () => {
     await seed([{ meta: meta('a', 1), text: 'the only session' }]);
     const { user, panel } = await openHistory();
     await user.click(within(panel).getByRole('button', { name: 'Delete the only session' }));
-    expect(screen.getByRole('log', { name: 'Transcript' })).not.toHaveTextContent('the only session');
+    await waitFor(() => expect(screen.getByRole('log', { name: 'Transcript' })).not.toHaveTextContent('the only session'));
   });
 
   it('deletes everything only after a confirmation', async () => {
