@@ -293,6 +293,7 @@ function openAudioStream(ctx: ServerContext, id: string, ws: WebSocket, results:
     ...results,
     backpressure: (paused) => (paused ? ws.pause() : ws.resume()),
     error(cause) {
+      if (disposed) return; // a stream that was replaced or closed no longer speaks for the connection
       ctx.log(`${id} recognizer error: ${cause.message}`);
       options.onFailure?.();
       options.fail('Recognizer failed');

@@ -27,8 +27,6 @@ import { bindPocketSphinx, type Bindings } from './pocketsphinx-bindings';
 import { DecoderPool } from './pocketsphinx-pool';
 import { PocketSphinxRecognizer } from './pocketsphinx-recognizer';
 
-export { BACKLOG_HIGH_SAMPLES, BACKLOG_LOW_SAMPLES } from './pocketsphinx-recognizer';
-
 /** What to install when the engine cannot load (printed on the console and sent to clients). */
 export const INSTALL_HINT =
   'PocketSphinx is not installed: run `sudo apt-get install libpocketsphinx3 pocketsphinx-en-us` (Debian/Ubuntu) and restart the server.';

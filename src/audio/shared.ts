@@ -62,7 +62,10 @@ export class SharedCapture {
   };
 
   private begin(): Promise<Capture> {
-    const each = (call: (h: CaptureHandlers) => void) => [...this.consumers].forEach(call);
+    // Per frame (50 a second): over the set itself, no copy (a Set may lose members while iterated).
+    const each = (call: (h: CaptureHandlers) => void) => {
+      for (const h of this.consumers) call(h);
+    };
     const started = this.start(
       {
         onFrame: (frame: Pcm16Frame) => each((h) => h.onFrame(frame)),

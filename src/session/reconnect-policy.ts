@@ -34,9 +34,6 @@ export interface ReconnectOptions {
   readonly maxRefusals?: number;
 }
 
-/** The attempt budget of the default policy. */
-export const DEFAULT_MAX_ATTEMPTS = 8;
-
 /**
  * Exponential backoff with full jitter (delay n uniform in [0, min(cap, base · 2ⁿ⁻¹)]). A refusal is
  * retried only after a connection has worked (a server restarting), and never `maxRefusals` times in a
@@ -44,7 +41,7 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
  * @param random numbers in [0, 1)
  */
 export function fullJitterBackoff(options: ReconnectOptions = {}, random: () => number = Math.random): ReconnectPolicy {
-  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const maxAttempts = options.maxAttempts ?? 8;
   const base = options.baseDelayMs ?? 500;
   const cap = options.maxDelayMs ?? 10_000;
   const maxRefusals = options.maxRefusals ?? 3;
