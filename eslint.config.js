@@ -22,7 +22,10 @@ const FLOORS = {
   'src/audio': { may: ['src/core'], why: 'src/audio (capture, DSP) imports only src/core.' },
   'src/protocol': { may: ['src/core'], why: 'src/protocol (the services and their settings) imports only src/core.' },
   'src/transcript': { may: ['src/core'], why: 'src/transcript is pure transcript logic: it imports only src/core.' },
-  'src/history': { may: ['src/core', 'src/transcript'], why: 'src/history keeps sessions: it imports only core and transcript.' },
+  'src/history': {
+    may: ['src/core', 'src/transcript', 'src/audio'],
+    why: 'src/history keeps sessions, their words and their audio: it imports only core, transcript and the codecs in audio.',
+  },
   'src/session': {
     may: ['src/core', 'src/audio', 'src/protocol', 'src/transcript'],
     why: 'src/session (the orchestrator) imports only core, audio, protocol and transcript.',

@@ -115,7 +115,7 @@ describe('the local server is locked to its own page', () => {
     expect(post.headers.get('allow')).toBe('GET, HEAD');
     for (const response of [post, await fetch(`${http}/healthz`), await fetch(`${http}/nothing-here`)]) {
       expect(response.headers.get('content-security-policy')).toBe(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ws: wss: https:; frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ws: wss: https:; media-src 'self' blob:; frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
       );
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('referrer-policy')).toBe('no-referrer');

@@ -12,12 +12,16 @@ import { Transcript } from './components/Transcript';
 import { TranscriptActions } from './components/TranscriptActions';
 import { VoiceActivity } from './components/VoiceActivity';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { useDictation } from './store/dictation';
 
 /** History loads when first shown: it is not needed to dictate. */
 const HistoryPanel = lazy(() => import('./components/HistoryPanel').then((m) => ({ default: m.HistoryPanel })));
+/** The player loads with the first session opened: it is not needed to dictate. */
+const AudioPlayer = lazy(() => import('./components/AudioPlayer').then((m) => ({ default: m.AudioPlayer })));
 
 export function App() {
   const [showHistory, setShowHistory] = useState(false);
+  const hasSession = useDictation((s) => s.session !== null);
   return (
     <div className="min-h-screen">
       <LeaveGuard />
@@ -66,6 +70,13 @@ export function App() {
           </div>
         </section>
         <section aria-label="Transcript" className="space-y-3">
+          {hasSession && (
+            <ErrorBoundary part="Playback">
+              <Suspense fallback={null}>
+                <AudioPlayer />
+              </Suspense>
+            </ErrorBoundary>
+          )}
           <Transcript />
           <TranscriptActions />
         </section>

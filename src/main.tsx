@@ -2,23 +2,85 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { ErrorBoundary } from './components/ErrorBoundary';
-import { startMicrophoneCapture } from './audio/capture';
 import { listMicrophones, onDeviceChange } from './audio/devices';
 import { loadFailed } from './session/errors';
-import { probeLocalEngine } from './session/probe';
-import { createSession } from './session/session';
-import { connectWebSocket } from './session/transport';
+import type { SessionControl } from './session/session';
 import { createWakeLock } from './session/wake';
+import { lazyAudioKeeper } from './core/kept-audio';
 import { attachDevices, useDevices } from './store/devices';
 import { attachFileSource, attachSession, useDictation } from './store/dictation';
 import { attachHistory } from './store/persistence';
 import './index.css';
 
-const session = createSession({
-  startCapture: startMicrophoneCapture,
-  connect: connectWebSocket,
-  location: window.location,
-  probeLocalEngine,
+// History (IndexedDB), opened after the first render: dictation does not wait for it (writes queue until it is open).
+const history = import('./history/db').then((m) => m.openHistory());
+/**
+ * The session controller, whose code (the session, the capture, the transport) loads just after the
+ * first render: the page shows at once, and a Start pressed before it has loaded waits for it.
+ */
+function lazySession(load: () => Promise<SessionControl>): SessionControl & { preload(): void } {
+  let control: SessionControl | null = null;
+  let loading: Promise<SessionControl> | null = null;
+  let pending: Parameters<SessionControl['start']> | null = null;
+  const get = () => (loading ??= load().then((c) => (control = c)));
+  return {
+    preload: () => void get().catch(() => (loading = null)),
+    start(...args) {
+      if (control) return control.start(...args);
+      pending = args;
+      get().then(
+        (c) => {
+          if (pending !== args) return;
+          pending = null;
+          c.start(...args);
+        },
+        (cause: unknown) => {
+          loading = null;
+          if (pending !== args) return;
+          pending = null;
+          args[1].fail(loadFailed('Dictation', cause));
+        },
+      );
+    },
+    stop() {
+      if (control) return control.stop();
+      const sink = pending?.[1];
+      pending = null;
+      sink?.status('idle');
+    },
+    abort() {
+      pending = null;
+      control?.abort();
+    },
+    check: () => control?.check(),
+  };
+}
+
+const session = lazySession(async () => {
+  const [{ createSession }, { startMicrophoneCapture }, { connectWebSocket }, { probeLocalEngine }] = await Promise.all([
+    import('./session/session'),
+    import('./audio/capture'),
+    import('./session/transport'),
+    import('./session/probe'),
+  ]);
+  return createSession({
+    startCapture: startMicrophoneCapture,
+    connect: connectWebSocket,
+    location: window.location,
+    probeLocalEngine,
+    // Each run's audio, encoded and stored in a worker (in this thread where a module worker cannot start),
+    // by code loaded at the first recording.
+    audioKeeper: lazyAudioKeeper(
+      () =>
+        import('./history/audio-keeper').then(({ localAudioKeeper, workerAudioKeeper }) =>
+          workerAudioKeeper(
+            () => new Worker(new URL('./history/audio.worker.ts', import.meta.url), { type: 'module' }),
+            () => localAudioKeeper(history.then((h) => h.audioSink)),
+          ),
+        ),
+      (cause) => loadFailed('Keeping audio', cause),
+    ),
+  });
 });
 attachSession(session);
 // Files are decoded and resampled by code loaded when a file is first chosen.
@@ -28,9 +90,8 @@ attachFileSource((file, onProgress) => async (handlers, microphone) => {
   });
   return fileCapture(file, onProgress)(handlers, microphone);
 });
-// History (IndexedDB): the last session comes back, a transcript saved before History moves into it.
-// Loaded after the first render: dictation does not wait for it (writes queue until it is open).
-attachHistory(import('./history/db').then((m) => m.openHistory()));
+// The last session comes back, a transcript saved before History moves into it.
+attachHistory(history);
 void import('./store/history').then((m) => m.useHistory.getState().load());
 // The page is going away: microphone off, socket closed with 1001 rather than dropped.
 window.addEventListener('pagehide', () => session.abort());
@@ -58,6 +119,9 @@ document.addEventListener('visibilitychange', () => {
   wake.visible();
   session.check();
 });
+
+// The session's code, fetched as soon as the page has shown.
+setTimeout(() => session.preload(), 0);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

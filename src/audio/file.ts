@@ -42,8 +42,19 @@ async function decode(file: File): Promise<Float32Array> {
   return mono;
 }
 
-/** 16 kHz PCM16 frames of the samples, made in a worker. */
-async function resample(samples: Float32Array, name: string): Promise<{ pcm: ArrayBuffer; peaks: Float32Array }> {
+/** 16 kHz PCM16 frames back to back (640 bytes each) and each frame's peak (0–1). */
+export interface Pcm16Frames {
+  readonly pcm: ArrayBuffer;
+  readonly peaks: Float32Array;
+}
+
+/**
+ * 16 kHz PCM16 frames of mono samples, made in a worker with the microphone's resampler.
+ * @param sampleRate - the samples' rate, Hz (8 000–96 000)
+ * @param name - what to call the audio in an error
+ * @throws DictationError `file-unreadable` when the worker fails
+ */
+export async function resampleToFrames(samples: Float32Array, sampleRate: number, name: string): Promise<Pcm16Frames> {
   const wasm = await speexWasm();
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./file.worker.ts', import.meta.url), { type: 'module' });
@@ -56,7 +67,7 @@ async function resample(samples: Float32Array, name: string): Promise<{ pcm: Arr
       worker.terminate();
       reject(fileUnreadable(name, e.message));
     };
-    const request: FileWorkerRequest = { samples, sampleRate: DECODE_RATE, speexWasm: wasm };
+    const request: FileWorkerRequest = { samples, sampleRate, speexWasm: wasm };
     worker.postMessage(request, wasm ? [samples.buffer, wasm] : [samples.buffer]);
   });
 }
@@ -67,8 +78,17 @@ async function resample(samples: Float32Array, name: string): Promise<{ pcm: Arr
  * @throws DictationError `file-unreadable` (from the returned start) when the browser cannot decode it
  */
 export function fileCapture(file: File, onProgress: (fraction: number) => void): StartCapture {
+  return framesCapture(async () => resampleToFrames(await decode(file), DECODE_RATE, file.name), onProgress);
+}
+
+/**
+ * A capture source that plays frames into the session as fast as it takes them (a file, or kept audio).
+ * @param frames - made when the session starts the capture; its rejection is the capture's
+ * @param onProgress - the fraction handed to the session (0–1), as it goes
+ */
+export function framesCapture(frames: () => Promise<Pcm16Frames>, onProgress: (fraction: number) => void): StartCapture {
   return async (handlers: CaptureHandlers): Promise<Capture> => {
-    const { pcm, peaks } = await resample(await decode(file), file.name);
+    const { pcm, peaks } = await frames();
     const total = peaks.length;
     let next = 0;
     let stopped = false;

@@ -1,7 +1,9 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Word } from '../core/events';
 import { transcriptText, useDictation, type Segment } from '../store/dictation';
+import { usePlayback } from '../store/playback';
 import { usePreferences, type TextSize } from '../store/preferences';
+import { segmentEndMs } from '../transcript/model';
 
 /** Words below this confidence (0–1) are marked as uncertain. */
 export const LOW_CONFIDENCE = 0.5;
@@ -24,15 +26,62 @@ function clock(ms: number): string {
   return `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, '0')}`;
 }
 
-/** A final utterance's text: plain, or its words with the uncertain ones underlined. */
-function SegmentWords({ segment }: { segment: Segment }) {
+/** Where playback is in the transcript: the segment, and the word (-1 when the segment has no word times). */
+export interface PlayingPlace {
+  readonly segment: number;
+  readonly word: number;
+}
+
+/** Whether a segment's words are its text (a service may punctuate text but not words; an edit changes it). */
+function wordsAreText(segment: Segment): boolean {
   const words = segment.words;
-  // Word detail only when it is the same text (a service may punctuate text but not words; an edit changes it).
-  const byWord =
-    words &&
-    words.length > 0 &&
-    words.some((w) => w.confidence !== undefined) &&
-    transcriptText([{ text: words.map((w) => w.text).join(' ') }]) === segment.text;
+  return !!words && words.length > 0 && transcriptText([{ text: words.map((w) => w.text).join(' ') }]) === segment.text;
+}
+
+/** The segment (and word) being played at `ms`: the last one that started at or before it. */
+export function playingPlace(segments: readonly Segment[], ms: number): PlayingPlace | null {
+  let found: Segment | undefined;
+  for (const s of segments) {
+    if (s.startMs === undefined) continue;
+    if (s.startMs > ms) break;
+    found = s;
+  }
+  if (!found || ms > (segmentEndMs(found) ?? 0) + 1000) return null;
+  let word = -1;
+  if (wordsAreText(found))
+    found.words!.forEach((w, i) => {
+      if (w.startMs !== undefined && w.startMs <= ms) word = i;
+    });
+  return { segment: found.id, word };
+}
+
+/** Every word of a segment being played (or playable): each seeks there when clicked, the one being played is marked. */
+function TimedWords({ segment, current }: { segment: Segment; current: number | null }) {
+  return (
+    <>
+      {segment.words!.map((w, i) => (
+        <span key={i}>
+          {i > 0 && ' '}
+          <span
+            data-ms={w.startMs}
+            className={`cursor-pointer rounded-sm ${i === current ? 'bg-amber-200 text-slate-950' : ''} ${w.confidence !== undefined && w.confidence < LOW_CONFIDENCE ? 'underline decoration-amber-500 decoration-wavy decoration-1 underline-offset-4' : ''}`}
+            {...(i === current && { 'aria-current': 'true' as const })}
+          >
+            {w.text}
+          </span>
+        </span>
+      ))}
+    </>
+  );
+}
+
+/** A final utterance's text: plain, or its words with the uncertain ones underlined; with audio, every word can be played. */
+function SegmentWords({ segment, playable, current }: { segment: Segment; playable: boolean; current: number | null }) {
+  const words = segment.words;
+  if (playable && wordsAreText(segment) && words!.every((w) => w.startMs !== undefined))
+    return <TimedWords segment={segment} current={current} />;
+  // Word detail only when it is the same text.
+  const byWord = words && words.some((w) => w.confidence !== undefined) && wordsAreText(segment);
   if (!byWord) return <>{segment.text}</>;
   // Runs of confident words are one text node; only the uncertain ones are elements of their own.
   const parts: (string | Word)[] = [];
@@ -110,17 +159,22 @@ interface BlockProps {
   /** The segment being edited, when it is in this block. */
   readonly editing: number | null;
   readonly onEdit: (id: number | null, text?: string | null) => void;
+  /** The session's audio can be played: words and sentences seek when clicked. */
+  readonly playable: boolean;
+  /** What is being played, when it is in this block. */
+  readonly playing: PlayingPlace | null;
 }
 
 /** A run of final segments, one paragraph each; off-screen blocks skip layout and paint (`content-visibility`). */
 const Block = memo(
-  function Block({ segments, editing, onEdit }: BlockProps) {
+  function Block({ segments, editing, onEdit, playable, playing }: BlockProps) {
     return (
       <div className="[contain-intrinsic-size:auto_40rem] [content-visibility:auto]">
         {segments.map((segment) => {
           const timing =
             segment.startMs !== undefined ? `${clock(segment.startMs)}–${clock(segment.startMs + (segment.durationMs ?? 0))}` : undefined;
           if (segment.id === editing) return <SegmentEditor key={segment.id} segment={segment} onDone={(text) => onEdit(null, text)} />;
+          const here = playing?.segment === segment.id;
           return (
             <p
               key={segment.id}
@@ -128,9 +182,10 @@ const Block = memo(
               tabIndex={-1}
               title={timing}
               onDoubleClick={() => onEdit(segment.id)}
-              className="mb-1 rounded-sm focus-visible:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-600"
+              {...(here && { 'aria-current': 'true' as const })}
+              className={`mb-1 rounded-sm focus-visible:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-600 ${here ? 'bg-amber-50' : ''} ${playable && segment.startMs !== undefined ? 'cursor-pointer' : ''}`}
             >
-              <SegmentWords segment={segment} />
+              <SegmentWords segment={segment} playable={playable} current={here ? playing.word : null} />
               {segment.edited && <span className="sr-only"> (edited)</span>}
             </p>
           );
@@ -141,6 +196,9 @@ const Block = memo(
   (a, b) =>
     a.editing === b.editing &&
     a.onEdit === b.onEdit &&
+    a.playable === b.playable &&
+    a.playing?.segment === b.playing?.segment &&
+    a.playing?.word === b.playing?.word &&
     a.segments.length === b.segments.length &&
     a.segments.every((s, i) => s === b.segments[i]),
 );
@@ -169,6 +227,14 @@ export function Transcript() {
   const hasPartial = useDictation((s) => s.partial !== '');
   const editSegment = useDictation((s) => s.editSegment);
   const textSize = usePreferences((s) => s.textSize);
+  const sessionId = useDictation((s) => s.session?.id);
+  // Playback of the open session's audio: what is being played is marked and kept in view.
+  const playable = usePlayback((s) => s.state === 'ready' && s.sessionId === sessionId && sessionId !== undefined);
+  const playingMs = usePlayback((s) => (s.playing || s.positionMs > 0 ? s.positionMs : null));
+  const playing = useMemo(
+    () => (playable && playingMs !== null ? playingPlace(segments, playingMs) : null),
+    [playable, playingMs, segments],
+  );
   const ref = useRef<HTMLDivElement>(null);
   const [editing, setEditing] = useState<number | null>(null);
   const lastEdited = useRef<number | null>(null);
@@ -223,8 +289,32 @@ export function Transcript() {
     ref.current?.querySelector<HTMLElement>(`[data-segment="${lastEdited.current}"]`)?.focus();
     lastEdited.current = null;
   }, [editing]);
+  const playingSegment = playing?.segment;
+  useEffect(() => {
+    if (playingSegment === undefined || !usePlayback.getState().playing) return;
+    const el = ref.current?.querySelector<HTMLElement>(`[data-segment="${playingSegment}"]`);
+    el?.scrollIntoView?.({ block: 'nearest' });
+  }, [playingSegment]);
+  /** Plays from the clicked word (its time) or sentence (its start). */
+  const playFrom = (target: HTMLElement): boolean => {
+    if (!playable) return false;
+    const word = target.closest<HTMLElement>('[data-ms]');
+    const segment = segments.find((s) => String(s.id) === target.closest<HTMLElement>('[data-segment]')?.dataset.segment);
+    const ms = word?.dataset.ms !== undefined ? Number(word.dataset.ms) : segment?.startMs;
+    if (ms === undefined || !Number.isFinite(ms)) return false;
+    usePlayback.getState().seek(ms, true);
+    return true;
+  };
+  const onClick = (e: React.MouseEvent<HTMLDivElement>) => {
+    if (e.detail > 1 || window.getSelection()?.toString()) return; // a double-click edits; a selection is being made
+    playFrom(e.target as HTMLElement);
+  };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const target = e.target as HTMLElement;
+    if (e.key === 'p' && target.dataset.segment && playFrom(target)) {
+      e.preventDefault();
+      return;
+    }
     const all = [...(ref.current?.querySelectorAll<HTMLElement>('[data-segment]') ?? [])];
     const at = all.indexOf(target);
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -265,6 +355,7 @@ export function Transcript() {
         aria-describedby="transcript-help"
         onScroll={onScroll}
         onKeyDown={onKeyDown}
+        onClick={onClick}
         // The log scrolls and holds the segments to edit: keyboard users must be able to reach it.
         // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
         tabIndex={0}
@@ -277,6 +368,8 @@ export function Transcript() {
               segments={block}
               editing={editing !== null && block.some((s) => s.id === editing) ? editing : null}
               onEdit={onEdit}
+              playable={playable}
+              playing={playing && block.some((s) => s.id === playing.segment) ? playing : null}
             />
           ))}
           <Partial onChange={follow} />
@@ -293,6 +386,7 @@ export function Transcript() {
       )}
       <p id="transcript-help" className="mt-1 text-xs text-slate-600">
         To fix a sentence, double-click it, or focus the transcript, choose it with ↑ ↓ and press Enter (Enter saves, Escape cancels).
+        {playable && ' Click a word or sentence (or press P on it) to hear it.'}
         {uncertain && (
           <>
             {' '}

@@ -1,13 +1,16 @@
 /**
- * Session history in IndexedDB, through `idb`. Two object stores: `sessions` (one {@link SessionMeta}
+ * Session history in IndexedDB, through `idb`. Object stores: `sessions` (one {@link SessionMeta}
  * each) and `segments` (one record per final segment, keyed `[sessionId, id]`), so saving a final writes
- * one small record and the session's totals, never the whole transcript.
+ * one small record and the session's totals, never the whole transcript; `audio` (the kept audio in
+ * chunks of about a second, keyed `[sessionId, seq]`) and `audioTotals` (its size per session), see
+ * `audio-store.ts` and docs/protocols.md, "Keeping audio".
  *
  * Every method rejects with the browser's `DOMException` when storage refuses (`QuotaExceededError` when
  * full, `InvalidStateError` when IndexedDB is disabled); callers show it.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Segment, SessionMeta } from '../transcript/model';
+import type { AudioChunkRecord, AudioTotals, ChunkSink } from './audio-store';
 
 /** A segment as stored: with the session it belongs to. */
 type StoredSegment = Segment & { readonly sessionId: string };
@@ -15,6 +18,8 @@ type StoredSegment = Segment & { readonly sessionId: string };
 interface HistorySchema extends DBSchema {
   sessions: { key: string; value: SessionMeta; indexes: { startedAt: number } };
   segments: { key: [string, number]; value: StoredSegment; indexes: { session: string } };
+  audio: { key: [string, number]; value: AudioChunkRecord };
+  audioTotals: { key: string; value: AudioTotals };
 }
 
 /** A session with its segments, in order. */
@@ -46,15 +51,51 @@ export interface History {
    * @returns the sessions so marked
    */
   recoverInterrupted(): Promise<SessionMeta[]>;
+  /** A session's kept audio, in order (empty when none is kept). */
+  audio(id: string): Promise<AudioChunkRecord[]>;
+  /** Every session's kept audio, summed (sessions without audio have none). */
+  audioTotals(): Promise<AudioTotals[]>;
+  /** Deletes a session's audio; its words stay. */
+  removeAudio(id: string): Promise<void>;
+  /** Puts audio back (after Undo of a delete). */
+  restoreAudio(chunks: readonly AudioChunkRecord[]): Promise<void>;
+  /** Where a run's chunks are written. */
+  readonly audioSink: ChunkSink;
 }
 
-const VERSION = 1;
+/** 1: sessions and segments; 2: kept audio. */
+const VERSION = 2;
+const ALL = ['sessions', 'segments', 'audio', 'audioTotals'] as const;
+const sessionRange = (id: string) => IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
 
 const withoutSessionId = ({ sessionId: _sessionId, ...segment }: StoredSegment): Segment => segment;
 
 /** Session history in IndexedDB. */
 class IndexedDbHistory implements History {
-  constructor(private readonly db: IDBPDatabase<HistorySchema>) {}
+  readonly audioSink: ChunkSink;
+
+  constructor(private readonly db: IDBPDatabase<HistorySchema>) {
+    this.audioSink = {
+      async nextSeq(sessionId) {
+        const last = await db.transaction('audio').store.openCursor(sessionRange(sessionId), 'prev');
+        return last ? last.value.seq + 1 : 0;
+      },
+      async put(chunk) {
+        const tx = db.transaction(['audio', 'audioTotals'], 'readwrite');
+        const totals = tx.objectStore('audioTotals');
+        const before = await totals.get(chunk.sessionId);
+        const next: AudioTotals = {
+          sessionId: chunk.sessionId,
+          bytes: (before?.bytes ?? 0) + chunk.data.byteLength,
+          durationMs: (before?.durationMs ?? 0) + chunk.durationMs,
+          endMs: Math.max(before?.endMs ?? 0, chunk.startMs + chunk.durationMs),
+          codec: chunk.codec,
+          updatedAt: Date.now(),
+        };
+        await Promise.all([tx.objectStore('audio').put(chunk), totals.put(next), tx.done]);
+      },
+    };
+  }
 
   async list(): Promise<SessionMeta[]> {
     return (await this.db.getAllFromIndex('sessions', 'startedAt')).reverse();
@@ -80,12 +121,31 @@ class IndexedDbHistory implements History {
   }
 
   async remove(id: string): Promise<void> {
-    const tx = this.db.transaction(['sessions', 'segments'], 'readwrite');
+    const tx = this.db.transaction(ALL, 'readwrite');
     await Promise.all([
       tx.objectStore('sessions').delete(id),
-      tx.objectStore('segments').delete(IDBKeyRange.bound([id, -Infinity], [id, Infinity])),
+      tx.objectStore('segments').delete(sessionRange(id)),
+      tx.objectStore('audio').delete(sessionRange(id)),
+      tx.objectStore('audioTotals').delete(id),
       tx.done,
     ]);
+  }
+
+  async audio(id: string): Promise<AudioChunkRecord[]> {
+    return this.db.getAll('audio', sessionRange(id));
+  }
+
+  async audioTotals(): Promise<AudioTotals[]> {
+    return this.db.getAll('audioTotals');
+  }
+
+  async removeAudio(id: string): Promise<void> {
+    const tx = this.db.transaction(['audio', 'audioTotals'], 'readwrite');
+    await Promise.all([tx.objectStore('audio').delete(sessionRange(id)), tx.objectStore('audioTotals').delete(id), tx.done]);
+  }
+
+  async restoreAudio(chunks: readonly AudioChunkRecord[]): Promise<void> {
+    for (const chunk of chunks) await this.audioSink.put(chunk);
   }
 
   async restore({ meta, segments }: SessionRecord): Promise<void> {
@@ -95,8 +155,8 @@ class IndexedDbHistory implements History {
   }
 
   async clear(): Promise<void> {
-    const tx = this.db.transaction(['sessions', 'segments'], 'readwrite');
-    await Promise.all([tx.objectStore('sessions').clear(), tx.objectStore('segments').clear(), tx.done]);
+    const tx = this.db.transaction(ALL, 'readwrite');
+    await Promise.all([...ALL.map((name) => tx.objectStore(name).clear()), tx.done]);
   }
 
   async search(query: string): Promise<string[]> {
@@ -133,9 +193,15 @@ class IndexedDbHistory implements History {
 export async function openHistory(name = 'dictate-history'): Promise<History> {
   if (typeof indexedDB === 'undefined') throw new DOMException('IndexedDB is not available in this browser', 'InvalidStateError');
   const db = await openDB<HistorySchema>(name, VERSION, {
-    upgrade(db) {
-      db.createObjectStore('sessions', { keyPath: 'id' }).createIndex('startedAt', 'startedAt');
-      db.createObjectStore('segments', { keyPath: ['sessionId', 'id'] }).createIndex('session', 'sessionId');
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore('sessions', { keyPath: 'id' }).createIndex('startedAt', 'startedAt');
+        db.createObjectStore('segments', { keyPath: ['sessionId', 'id'] }).createIndex('session', 'sessionId');
+      }
+      if (oldVersion < 2) {
+        db.createObjectStore('audio', { keyPath: ['sessionId', 'seq'] });
+        db.createObjectStore('audioTotals', { keyPath: 'sessionId' });
+      }
     },
     // A newer version of Dictate opened in another tab needs the database: let it go.
     blocking() {

@@ -4,6 +4,7 @@
  */
 import type { CaptureInfo, StartCapture } from '../audio/capture';
 import type { DictationError } from '../core/errors';
+import type { AudioKeeper, KeepAudioRequest } from '../core/kept-audio';
 import type { TranscriptEvent } from '../core/events';
 import type { SessionStatus } from '../core/status';
 import type { StreamingProtocol } from '../protocol/adapter';
@@ -32,12 +33,17 @@ export interface SessionSink {
   waiting(seconds: number | null): void;
   /** How the microphone is captured (its rate and the resampler), once capture runs. */
   capture?(info: CaptureInfo): void;
+  /** The run's audio is all stored (its writer closed), so it can be played back or exported. */
+  audioKept?(): void;
 }
 
 /** What the store calls. */
 export interface SessionControl {
-  /** Starts a run; `source` replaces the microphone (a file, see `audio/file.ts`). */
-  start(settings: SessionSettings, sink: SessionSink, source?: StartCapture): void;
+  /**
+   * Starts a run; `source` replaces the microphone (a file, see `audio/file.ts`); with `keep`, the run's
+   * frames are kept in that session (docs/protocols.md, "Keeping audio").
+   */
+  start(settings: SessionSettings, sink: SessionSink, source?: StartCapture, keep?: KeepAudioRequest): void;
   stop(): void;
   /** Abandons the run at once (the page is going away): microphone off, socket closed with 1001. */
   abort(): void;
@@ -62,6 +68,8 @@ export interface SessionDeps {
   readonly fetchToken?: (tokenUrl: string) => Promise<string>;
   /** Whether the local engine at this WebSocket endpoint answers `GET /healthz` (asked after it refused a connection). */
   readonly probeLocalEngine?: (endpoint: string) => Promise<boolean>;
+  /** Where runs' audio is kept (none: not kept). */
+  readonly audioKeeper?: AudioKeeper;
   /** Longest wait from connecting to the service's `ready`, ms (default 10 000). */
   readonly handshakeTimeoutMs?: number;
   /** Longest wait for the service to confirm the end of the stream, ms (default 5000). */

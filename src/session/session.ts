@@ -24,6 +24,7 @@ import { microphoneError, microphoneFellBack } from '../audio/errors';
 import type { Capture, CaptureInfo, StartCapture } from '../audio/capture';
 import { DictationError } from '../core/errors';
 import type { FinalResult } from '../core/events';
+import type { KeepAudioRequest, RunAudioWriter } from '../core/kept-audio';
 import { FRAME_MS, type Pcm16Frame } from '../core/frames';
 import { providerEntry } from '../protocol/registry';
 import type { SessionSettings } from '../protocol/settings';
@@ -53,9 +54,9 @@ const GLOBAL_TIMERS: Timers = {
 export function createSession(deps: SessionDeps): SessionControl {
   let current: DictationRun | null = null;
   return {
-    start(settings, sink, source) {
+    start(settings, sink, source, keep) {
       if (current) return;
-      current = new DictationRun(settings, sink, deps, () => (current = null), source);
+      current = new DictationRun(settings, sink, deps, () => (current = null), source, keep);
       current.start();
     },
     stop: () => current?.stop(),
@@ -76,6 +77,8 @@ class DictationRun implements RunHooks {
   private readonly now: () => number;
   private readonly timers: Timers;
   private capture: Capture | null = null;
+  /** Where the frames are kept, as they are captured (null: not kept). */
+  private readonly kept: RunAudioWriter | null;
   /** The user asked to stop (or the microphone ended): the run finishes once everything is sent. */
   private stopAsked = false;
   /** The microphone has delivered its last frame. */
@@ -89,7 +92,9 @@ class DictationRun implements RunHooks {
     private readonly deps: SessionDeps,
     private readonly done: () => void,
     private readonly source?: StartCapture,
+    keep?: KeepAudioRequest,
   ) {
+    this.kept = keep && deps.audioKeeper ? deps.audioKeeper.open(keep, (error) => this.sink.notice(error)) : null;
     this.journal = new AudioJournal(((deps.journalSeconds ?? JOURNAL_DEFAULT_SECONDS) * 1000) / FRAME_MS);
     this.replay = new Replay(this.journal, SPEECH_PEAK);
     this.local = providerEntry(settings.provider)?.local ?? false;
@@ -173,6 +178,7 @@ class DictationRun implements RunHooks {
     if (reading.vad && !this.links.reportsVad)
       this.sink.transcript({ type: reading.vad === 'started' ? 'speech-started' : 'speech-stopped' });
     if (reading.silent) this.sink.notice(say.noAudio());
+    this.kept?.frame(frame.pcm);
     const dropped = this.journal.append(frame);
     const ready = this.machine.ready();
     if (dropped > 0 && (!ready || ready.link.cursor < this.journal.first)) this.countLost();
@@ -283,6 +289,7 @@ class DictationRun implements RunHooks {
     const s = this.state;
     if (s.kind === 'ended') return;
     void this.capture?.stop();
+    void this.kept?.close().then(() => this.sink.audioKept?.());
     const failure = outcome.kind === 'failed' ? outcome.error : outcome.kind === 'completed' ? this.microphoneFailure : null;
     // 1000 only when the stream really ended normally (a microphone that went away still finished it).
     if (outcome.kind === 'abandoned') s.attempt?.close(1001, 'Going away');

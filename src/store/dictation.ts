@@ -163,4 +163,7 @@ export const sessionSink: SessionSink = {
   waiting(seconds) {
     useDictation.setState({ waitingSeconds: seconds });
   },
+  audioKept() {
+    useDictation.setState((s) => ({ audioSaved: s.audioSaved + 1 }));
+  },
 };

@@ -3,12 +3,26 @@
  * Undo). Sessions live in IndexedDB (see `persistence.ts`); this store holds their list and calls it.
  */
 import { create } from 'zustand';
-import type { SessionRecord } from '../history/db';
+import type { AudioChunkRecord, AudioTotals } from '../history/audio-store';
+import type { History, SessionRecord } from '../history/db';
 import { previewOf, segmentEndMs, type SessionMeta } from '../transcript/model';
 import { legacyTranscript, LEGACY_TRANSCRIPT_KEY, useDictation } from './dictation';
 import { reportStorageFailure } from './errors';
 import { currentHistory, persist, settled } from './persistence';
 import { isActive } from '../core/status';
+import { usePlayback } from './playback';
+import { KEEP_AUDIO_30_DAYS_MS, usePreferences } from './preferences';
+
+/** What the browser says of this site's storage (`navigator.storage`), bytes. */
+export interface StorageUse {
+  readonly usage: number;
+  readonly quota: number;
+  /** True once the browser agreed not to evict Dictate's data under storage pressure. */
+  readonly persisted: boolean;
+}
+
+/** Above this fraction of the quota, and when the user chose it, the oldest audio is deleted before recording. */
+export const FREE_OLD_AUDIO_ABOVE = 0.9;
 
 export interface HistoryState {
   /** Every session, newest first. */
@@ -19,8 +33,12 @@ export interface HistoryState {
   readonly query: string;
   /** Ids of the sessions matching `query`, newest first; null when not searching. */
   readonly matches: readonly string[] | null;
-  /** What the last delete removed, until Undo or the next delete. */
-  readonly removed: SessionRecord | null;
+  /** What the last delete removed, until Undo or the next delete (its audio too). */
+  readonly removed: (SessionRecord & { readonly audio: readonly AudioChunkRecord[] }) | null;
+  /** Each session's kept audio, by session id (sessions without audio have none). */
+  readonly audio: Readonly<Record<string, AudioTotals>>;
+  /** This site's storage, when the browser tells. */
+  readonly storage: StorageUse | null;
 
   /**
    * Reads History at start-up: moves a transcript saved before History into a first session, marks
@@ -40,6 +58,16 @@ export interface HistoryState {
   readonly undoRemove: () => void;
   /** Deletes every session (not while recording). */
   readonly removeAll: () => Promise<void>;
+  /** Deletes a session's audio; its words stay. Not while it is being recorded. */
+  readonly removeAudio: (id: string) => Promise<void>;
+  /** Reads the audio sizes and the storage estimate again. */
+  readonly measureStorage: () => Promise<void>;
+  /**
+   * Deletes the oldest sessions' audio (never their words, never the open session's) until this site
+   * uses less than {@link FREE_OLD_AUDIO_ABOVE} of its quota. Only when the user chose it.
+   * @returns how many sessions lost their audio
+   */
+  readonly freeOldAudio: () => Promise<number>;
 }
 
 const recording = () => {
@@ -58,6 +86,8 @@ export const useHistory = create<HistoryState>()((set, get) => ({
   query: '',
   matches: null,
   removed: null,
+  audio: {},
+  storage: null,
   async load() {
     const history = await currentHistory();
     if (!history) {
@@ -84,8 +114,11 @@ export const useHistory = create<HistoryState>()((set, get) => ({
         localStorage.removeItem(LEGACY_TRANSCRIPT_KEY);
       }
       await history.recoverInterrupted();
+      await applyRetention(history);
       const sessions = await history.list();
       set({ sessions, loaded: true });
+      void askPersistence();
+      void get().measureStorage();
       const dictation = useDictation.getState();
       if (!dictation.session && dictation.segments.length === 0 && sessions[0]) await get().open(sessions[0].id);
     } catch (cause) {
@@ -98,6 +131,7 @@ export const useHistory = create<HistoryState>()((set, get) => ({
     const history = await currentHistory();
     try {
       set({ sessions: history ? await history.list() : get().sessions, loaded: true });
+      void get().measureStorage();
     } catch (cause) {
       set({ loaded: true });
       reportStorageFailure(cause);
@@ -147,13 +181,16 @@ export const useHistory = create<HistoryState>()((set, get) => ({
     if (!history) return;
     try {
       const record = await history.load(id);
+      const audio = await history.audio(id);
       await history.remove(id);
       set((s) => ({
         sessions: s.sessions.filter((m) => m.id !== id),
         matches: s.matches?.filter((m) => m !== id) ?? null,
-        removed: record ?? null,
+        removed: record ? { ...record, audio } : null,
+        audio: without(s.audio, id),
       }));
       if (open?.id === id) useDictation.getState().newSession();
+      if (usePlayback.getState().sessionId === id) usePlayback.getState().unload();
     } catch (cause) {
       reportStorageFailure(cause);
     }
@@ -162,7 +199,10 @@ export const useHistory = create<HistoryState>()((set, get) => ({
     const record = get().removed;
     if (!record) return;
     set((s) => ({ removed: null, sessions: upsert(s.sessions, record.meta), matches: s.matches ? [...s.matches, record.meta.id] : null }));
-    void persist((h) => h.restore(record));
+    void persist(async (h) => {
+      await h.restore(record);
+      await h.restoreAudio(record.audio);
+    }).then(() => get().measureStorage());
   },
   async removeAll() {
     if (recording()) return;
@@ -171,15 +211,98 @@ export const useHistory = create<HistoryState>()((set, get) => ({
     if (!history) return;
     try {
       await history.clear();
-      set({ sessions: [], matches: null, query: '', removed: null });
+      set({ sessions: [], matches: null, query: '', removed: null, audio: {} });
       useDictation.getState().newSession();
+      usePlayback.getState().unload();
+      void get().measureStorage();
     } catch (cause) {
       reportStorageFailure(cause);
     }
   },
+  async removeAudio(id) {
+    const dictation = useDictation.getState();
+    if (dictation.session?.id === id && dictation.run) return;
+    await settled();
+    const history = await currentHistory();
+    if (!history) return;
+    try {
+      await history.removeAudio(id);
+      set((s) => ({ audio: without(s.audio, id) }));
+      if (usePlayback.getState().sessionId === id) await usePlayback.getState().load(id, true);
+      void get().measureStorage();
+    } catch (cause) {
+      reportStorageFailure(cause);
+    }
+  },
+  async measureStorage() {
+    const history = await currentHistory();
+    try {
+      const totals = history ? await history.audioTotals() : [];
+      set({ audio: Object.fromEntries(totals.map((t) => [t.sessionId, t])), storage: await estimate() });
+    } catch (cause) {
+      reportStorageFailure(cause);
+    }
+  },
+  async freeOldAudio() {
+    if (!usePreferences.getState().freeOldAudio) return 0;
+    const history = await currentHistory();
+    if (!history) return 0;
+    let freed = 0;
+    try {
+      const open = useDictation.getState().session?.id;
+      const oldest = (await history.audioTotals()).filter((t) => t.sessionId !== open).sort((a, b) => a.updatedAt - b.updatedAt);
+      for (const totals of oldest) {
+        const use = await estimate();
+        if (!use || use.usage < use.quota * FREE_OLD_AUDIO_ABOVE) break;
+        await history.removeAudio(totals.sessionId);
+        freed++;
+      }
+      if (freed > 0) await get().measureStorage();
+    } catch (cause) {
+      reportStorageFailure(cause);
+    }
+    return freed;
+  },
 }));
+
+function without<T>(record: Readonly<Record<string, T>>, id: string): Record<string, T> {
+  const { [id]: _gone, ...rest } = record;
+  return rest;
+}
+
+/** This site's storage use, when the browser tells (`navigator.storage.estimate()`). */
+async function estimate(): Promise<StorageUse | null> {
+  const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
+  if (!storage?.estimate) return null;
+  try {
+    const [{ usage = 0, quota = 0 }, persisted] = await Promise.all([storage.estimate(), storage.persisted?.() ?? false]);
+    return { usage, quota, persisted };
+  } catch {
+    return null;
+  }
+}
+
+/** Asks the browser not to evict Dictate's data under storage pressure (it may grant it silently, or not). */
+async function askPersistence(): Promise<void> {
+  try {
+    if (typeof navigator !== 'undefined' && navigator.storage?.persist && !(await navigator.storage.persisted()))
+      await navigator.storage.persist();
+  } catch {
+    // Not granted: the estimate shows it, and nothing else changes.
+  }
+}
+
+/** Under "keep audio for 30 days", audio last written more than 30 days ago is deleted (the words stay). */
+async function applyRetention(history: History, now = Date.now()): Promise<void> {
+  if (usePreferences.getState().keepAudio !== '30-days') return;
+  for (const totals of await history.audioTotals())
+    if (now - totals.updatedAt > KEEP_AUDIO_30_DAYS_MS) await history.removeAudio(totals.sessionId);
+}
 
 // The open session changes as it is recorded, renamed or started: keep its line in the list current.
 useDictation.subscribe((state, previous) => {
   if (state.session && state.session !== previous.session) useHistory.setState((s) => ({ sessions: upsert(s.sessions, state.session!) }));
+  // A recording starts: make room for its audio if the user chose that; once its audio is stored, sizes change.
+  if (state.run && !previous.run) void useHistory.getState().freeOldAudio();
+  if (state.audioSaved !== previous.audioSaved) void useHistory.getState().measureStorage();
 });

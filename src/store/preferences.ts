@@ -1,6 +1,6 @@
 /**
- * How the app looks, kept in localStorage apart from the connection settings: the theme and the
- * transcript's text size.
+ * How the app looks and what it keeps, in localStorage apart from the connection settings: the theme,
+ * the transcript's text size, and how long audio is kept.
  */
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
@@ -12,11 +12,24 @@ export type Theme = 'system' | 'light' | 'dark';
 export const TEXT_SIZES = ['small', 'medium', 'large', 'x-large', 'xx-large'] as const;
 export type TextSize = (typeof TEXT_SIZES)[number];
 
+/** How long a session's audio is kept (docs/protocols.md, "Keeping audio"). */
+export const KEEP_AUDIO = ['always', '30-days', 'never'] as const;
+export type KeepAudio = (typeof KEEP_AUDIO)[number];
+
+/** Audio older than this is deleted under `30-days`, ms. */
+export const KEEP_AUDIO_30_DAYS_MS = 30 * 24 * 3600 * 1000;
+
 export interface PreferencesState {
   readonly theme: Theme;
   readonly textSize: TextSize;
+  /** Keep each session's audio: always, for 30 days, or never. */
+  readonly keepAudio: KeepAudio;
+  /** When storage is full, delete the oldest sessions' audio (never their words) to keep recording audio. */
+  readonly freeOldAudio: boolean;
   readonly setTheme: (theme: Theme) => void;
   readonly setTextSize: (size: TextSize) => void;
+  readonly setKeepAudio: (keep: KeepAudio) => void;
+  readonly setFreeOldAudio: (free: boolean) => void;
 }
 
 export const usePreferences = create<PreferencesState>()(
@@ -24,13 +37,17 @@ export const usePreferences = create<PreferencesState>()(
     (set) => ({
       theme: 'system',
       textSize: 'medium',
+      keepAudio: 'always',
+      freeOldAudio: false,
       setTheme: (theme) => set({ theme }),
       setTextSize: (textSize) => set({ textSize }),
+      setKeepAudio: (keepAudio) => set({ keepAudio }),
+      setFreeOldAudio: (freeOldAudio) => set({ freeOldAudio }),
     }),
     {
       name: 'dictate-preferences',
       storage: createJSONStorage(() => localStorage),
-      partialize: (s) => ({ theme: s.theme, textSize: s.textSize }),
+      partialize: (s) => ({ theme: s.theme, textSize: s.textSize, keepAudio: s.keepAudio, freeOldAudio: s.freeOldAudio }),
       // Storage is user-editable: keep only known values.
       merge: (persisted, current) => {
         const p = (persisted ?? {}) as Partial<PreferencesState>;
@@ -38,6 +55,8 @@ export const usePreferences = create<PreferencesState>()(
           ...current,
           theme: p.theme === 'light' || p.theme === 'dark' ? p.theme : 'system',
           textSize: TEXT_SIZES.includes(p.textSize as TextSize) ? (p.textSize as TextSize) : current.textSize,
+          keepAudio: KEEP_AUDIO.includes(p.keepAudio as KeepAudio) ? (p.keepAudio as KeepAudio) : current.keepAudio,
+          freeOldAudio: p.freeOldAudio === true,
         };
       },
     },

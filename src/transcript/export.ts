@@ -178,6 +178,9 @@ export function exportSession(format: ExportFormat, meta: SessionMeta, segments:
   }
 }
 
+/** Kept audio's export formats: WAV (16 kHz PCM16), and the stored Opus in an Ogg file. */
+export type AudioExportFormat = 'wav' | 'ogg';
+
 /** The MIME type of each format. */
 export const EXPORT_TYPES: Readonly<Record<ExportFormat, string>> = {
   txt: 'text/plain;charset=utf-8',
@@ -188,7 +191,7 @@ export const EXPORT_TYPES: Readonly<Record<ExportFormat, string>> = {
 };
 
 /** `dictate-YYYY-MM-DD-HHMM-<title>.<format>`: the session's local date and a file-safe title. */
-export function exportFileName(meta: SessionMeta, format: ExportFormat): string {
+export function exportFileName(meta: SessionMeta, format: ExportFormat | AudioExportFormat): string {
   const date = localDate(meta.startedAt).replace(' ', '-').replace(':', '');
   const slug = sessionTitle(meta)
     .normalize('NFKD')

@@ -9,6 +9,7 @@ import { currentEntry, profileOf } from '../../protocol/settings';
 import type { SessionControl } from '../../session/session';
 import type { SessionMeta } from '../../transcript/model';
 import { useCredentials } from '../credentials';
+import { usePreferences } from '../preferences';
 import { persist as persistWrite } from '../persistence';
 import { appendFinal, newSessionMeta, type ResaveFlag } from './transcript';
 import type { DictationState, RunSlice, Slice } from './types';
@@ -60,10 +61,13 @@ export const runSlice =
       };
       void persistWrite((h) => h.saveMeta(meta));
       set({ error: null, partial: '', vad: 'silence', session: meta, run: { offsetMs: meta.durationMs, startedAt: now } });
+      // The run's audio is kept in its session, from where the session's time has got to.
+      const keep = usePreferences.getState().keepAudio === 'never' ? undefined : { sessionId: meta.id, startMs: meta.durationMs };
       controller.start(
         { provider: entry.id, profile: profileOf(settings, entry), apiKey, microphone: settings.microphone },
         sink(),
         source,
+        keep,
       );
     };
     return {
@@ -75,6 +79,7 @@ export const runSlice =
       reconnectAttempt: 0,
       networkSlow: false,
       waitingSeconds: null,
+      audioSaved: 0,
       controller: null,
       fileSource: null,
       start: () => startRun(),

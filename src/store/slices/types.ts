@@ -78,6 +78,8 @@ export interface RunSlice {
   readonly networkSlow: boolean;
   /** While finishing: seconds left to wait for the service's last words; null when not waiting. */
   readonly waitingSeconds: number | null;
+  /** Counts runs whose audio is all stored (the player loads the session's audio again). */
+  readonly audioSaved: number;
   /** The session controller (the app's, or a test's with fakes); null until attached. */
   readonly controller: SessionControl | null;
   /** How files are read (the app's decoder and worker, or a test's fake); null until attached. */

@@ -1,0 +1,101 @@
+/**
+ * Keeping the audio (docs/protocols.md, "Keeping audio"): a dictation's audio is stored as it is
+ * recorded, comes back after a reload, plays in step with its words, and exports as a WAV whose
+ * duration is the session's and which PocketSphinx hears as the live run did.
+ */
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { loadPocketSphinx } from '../server/engine/pocketsphinx';
+import { transcribeDirect } from './support/direct';
+import { chooseProvider } from './support/settings';
+import { wordEdits } from './support/wer';
+
+/** Dictates the clip through a local dialect and stops once its words are in. */
+async function dictate(page: Page, provider: string): Promise<void> {
+  await chooseProvider(page, provider);
+  await page.getByRole('button', { name: 'Start recording' }).click();
+  await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Listening', { timeout: 15_000 });
+  const vad = page.getByRole('status', { name: 'Voice activity' });
+  await expect(vad).toHaveText('Speech', { timeout: 10_000 });
+  await expect(vad).toHaveText('Silence', { timeout: 20_000 });
+  await expect(page.getByRole('log', { name: 'Transcript' })).not.toBeEmpty({ timeout: 10_000 });
+  await page.getByRole('button', { name: 'Stop recording' }).click();
+  await expect(page.getByRole('button', { name: 'Start recording' })).toBeEnabled({ timeout: 10_000 });
+}
+
+/** The position slider's value, ms. */
+async function positionMs(page: Page): Promise<number> {
+  return Number(await page.getByRole('slider', { name: 'Position' }).inputValue());
+}
+
+test('the audio of a dictation is kept: after a reload it plays in step with its words, and exports as WAV', async ({ page }) => {
+  test.setTimeout(120_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto('/');
+  await dictate(page, 'Local engine (Reson8 protocol)');
+  const log = page.getByRole('log', { name: 'Transcript' });
+  const live = (await log.innerText()).replace(/\s+/g, ' ').trim();
+
+  // The page is reloaded: the session and its audio come back from IndexedDB.
+  await page.reload();
+  await expect(log)
+    .toHaveText(live.split(' ')[0], { timeout: 15_000, useInnerText: true })
+    .catch(() => undefined);
+  const player = page.getByRole('region', { name: 'Playback' });
+  await expect(player).toContainText(/Audio kept: \d+:\d\d, \d+(\.\d)? (kB|MB) \(Opus\)/, { timeout: 15_000 });
+
+  // Play: the position advances and the sentence being played is marked.
+  await player.getByRole('button', { name: 'Play' }).click();
+  await expect(player.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await expect.poll(() => positionMs(page), { timeout: 10_000 }).toBeGreaterThan(500);
+  await expect(log.locator('p[aria-current="true"]')).toHaveCount(1, { timeout: 15_000 });
+  const firstMarked = await log.locator('[aria-current="true"][data-ms]').getAttribute('data-ms', { timeout: 10_000 });
+  await expect
+    .poll(async () => log.locator('[aria-current="true"][data-ms]').getAttribute('data-ms'), { timeout: 10_000 })
+    .not.toBe(firstMarked);
+  await player.getByRole('button', { name: 'Pause' }).click();
+
+  // A click on a word plays from there.
+  const words = log.locator('[data-ms]');
+  const count = await words.count();
+  expect(count).toBeGreaterThan(3);
+  const target = words.nth(Math.floor(count * 0.75));
+  const targetMs = Number(await target.getAttribute('data-ms'));
+  await target.click();
+  await expect.poll(() => positionMs(page), { timeout: 5_000 }).toBeGreaterThanOrEqual(targetMs - 50);
+  await expect(target).toHaveAttribute('aria-current', 'true', { timeout: 5_000 });
+  await player.getByRole('button', { name: 'Pause' }).click();
+
+  // Speed is a choice of the player, and the slider is keyboard operable.
+  await player.getByRole('combobox', { name: 'Speed' }).selectOption('1.5');
+  const slider = player.getByRole('slider', { name: 'Position' });
+  await slider.focus();
+  await page.keyboard.press('Home');
+  await expect.poll(() => positionMs(page)).toBe(0);
+
+  // Export WAV: 16 kHz PCM16, as long as the kept audio, covering every segment.
+  const [download] = await Promise.all([page.waitForEvent('download'), player.getByRole('button', { name: 'Export audio (WAV)' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^dictate-\d{4}-\d\d-\d\d-\d{4}-.+\.wav$/);
+  const wav = readFileSync(await download.path());
+  expect(wav.toString('ascii', 0, 4)).toBe('RIFF');
+  const rate = wav.readUInt32LE(24);
+  expect(rate).toBe(16_000);
+  expect(wav.readUInt16LE(34)).toBe(16);
+  const samples = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length));
+  const wavMs = (samples.length / rate) * 1000;
+  const lastWordMs = Math.max(...(await words.evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.ms)))));
+  expect(wavMs).toBeGreaterThan(lastWordMs);
+  const shown = await slider.getAttribute('aria-valuetext');
+  const [, m, s] = /of (\d+):(\d\d)$/.exec(shown ?? '') ?? [];
+  expect(Math.abs(wavMs / 1000 - (Number(m) * 60 + Number(s)))).toBeLessThanOrEqual(1);
+
+  // The stored audio, transcribed again by PocketSphinx, gives the live run's words (within one word).
+  const engine = loadPocketSphinx({ poolSize: 1 });
+  const again = await transcribeDirect(engine, samples);
+  console.log(
+    `live:  ${live}\nagain: ${again.text} (${wordEdits(live, again.text)} word edits; ${(wav.length / 1000).toFixed(0)} kB WAV of ${(wavMs / 1000).toFixed(1)} s)`,
+  );
+  expect(wordEdits(live.toLowerCase().replace(/[^a-z' ]/g, ''), again.text)).toBeLessThanOrEqual(1);
+  expect(pageErrors).toEqual([]);
+});
