@@ -27,6 +27,9 @@
  *    (`--only matrix`).
  * 11. Recording (bench/recording.ts): the page's main-thread time, layouts and style recalculations per
  *    second while recording speech and near-silence, beside the transcript's update rate (`--only recording`).
+ * 12. Kept audio (bench/codec.ts): Opus at 16–48 kbit/s through the app's WebCodecs encoder and reader in
+ *    Chromium, against PCM16: MB per hour, encoding time, lag, and PocketSphinx's words on the decoded
+ *    audio against its words on the original (`--only codec`).
  * `--only engine` runs part 2 alone.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -52,6 +55,7 @@ import { benchBursts, benchCapacity, benchIdle } from './capacity';
 import { benchDrop, benchStall } from './faults';
 import { benchMatrix, printMatrix, type MatrixRow } from './matrix';
 import { benchBundle, printBundle } from './bundle';
+import { benchCodec, printCodec, type CodecRow } from './codec';
 import { benchRecording, printRecording, type RecordingRow } from './recording';
 import { startServer } from './server';
 import { benchResamplers, printResamplers } from './resampler';
@@ -305,6 +309,10 @@ async function main() {
     results.recording = await benchRecording();
     printRecording(results.recording as RecordingRow[]);
   }
+  if (!skipBrowser && health.ready) {
+    results.codec = await benchCodec(engine, root);
+    printCodec(results.codec as CodecRow[]);
+  }
   if (!skipBrowser) {
     results.workspace = await benchWorkspace(root);
     printWorkspace('this checkout', results.workspace as Awaited<ReturnType<typeof benchWorkspace>>);
@@ -349,6 +357,7 @@ const runs: Record<string, () => Promise<void>> = {
   bundle: () => onlyPart('bundle', () => benchBundle(join(root, 'dist')), printBundle),
   matrix: () => onlyPart('matrix', benchMatrix, printMatrix),
   recording: () => onlyPart('recording', benchRecording, printRecording),
+  codec: () => onlyPart('codec', () => benchCodec(loadPocketSphinx({ poolSize: 1 }), root), printCodec),
   engine: () =>
     onlyPart(
       'engine',

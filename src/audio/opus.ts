@@ -46,9 +46,10 @@ export class OpusStreamEncoder {
   /**
    * @param onPacket - one packet (20 ms), in order
    * @param onError - the encoder failed (no more packets will come)
+   * @param bitrate - bits per second (the bench compares several)
    * @throws DOMException when the configuration is not supported (check {@link canEncodeOpus} first)
    */
-  constructor(onPacket: (packet: Uint8Array) => void, onError: (error: Error) => void) {
+  constructor(onPacket: (packet: Uint8Array) => void, onError: (error: Error) => void, bitrate: number = OPUS_BITRATE) {
     this.encoder = new AudioEncoder({
       output: (chunk, metadata) => {
         const description = metadata?.decoderConfig?.description;
@@ -59,7 +60,7 @@ export class OpusStreamEncoder {
       },
       error: (e) => onError(e instanceof Error ? e : new Error(String(e))),
     });
-    this.encoder.configure(OPUS_CONFIG);
+    this.encoder.configure({ ...OPUS_CONFIG, bitrate });
   }
 
   /** One 20 ms PCM16 frame (640 bytes). */

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { formatDuration } from '../transcript/model';
+import { formatBytes, formatDuration } from '../transcript/model';
 import { useDictation } from '../store/dictation';
 import { useHistory } from '../store/history';
 import { PLAYBACK_RATES, usePlayback } from '../store/playback';
@@ -12,11 +12,6 @@ const SKIP_MS = 5000;
 const button =
   'rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600';
 
-/** MB with one decimal (0.1 MB below that). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 100_000) return `${Math.max(1, Math.round(bytes / 1000))} kB`;
-  return `${(bytes / 1_000_000).toFixed(1)} MB`;
-}
 
 /**
  * The open session's kept audio: play/pause, back and forward, a position slider, speed, export as WAV

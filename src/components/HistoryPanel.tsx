@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useDictation } from '../store/dictation';
 import { useHistory } from '../store/history';
-import { formatDuration, sessionTitle, type SessionMeta } from '../transcript/model';
+import { formatBytes, formatDuration, sessionTitle, type SessionMeta } from '../transcript/model';
 import { isActive } from '../core/status';
 
 const small =
@@ -37,9 +37,25 @@ function RenameForm({ meta, onDone }: { meta: SessionMeta; onDone: () => void })
   );
 }
 
+/** Audio kept in all, and this site's storage as the browser reports it. */
+function StorageUse() {
+  const audio = useHistory((s) => s.audio);
+  const storage = useHistory((s) => s.storage);
+  const audioBytes = Object.values(audio).reduce((n, a) => n + a.bytes, 0);
+  return (
+    <p className="text-xs text-slate-600" aria-label="Storage used">
+      Audio {formatBytes(audioBytes)}
+      {storage && storage.quota > 0 && ` · ${formatBytes(storage.usage)} of ${formatBytes(storage.quota)} used`}
+      {storage && !storage.persisted && ' · the browser may clear it when space runs low'}
+    </p>
+  );
+}
+
 function SessionItem({ meta, isOpen, busy }: { meta: SessionMeta; isOpen: boolean; busy: boolean }) {
   const open = useHistory((s) => s.open);
   const remove = useHistory((s) => s.remove);
+  const removeAudio = useHistory((s) => s.removeAudio);
+  const audio = useHistory((s) => s.audio[meta.id]);
   const [renaming, setRenaming] = useState(false);
   const title = sessionTitle(meta);
   const date = new Date(meta.startedAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -56,6 +72,7 @@ function SessionItem({ meta, isOpen, busy }: { meta: SessionMeta; isOpen: boolea
       <p className="text-xs text-slate-600">
         <time dateTime={new Date(meta.startedAt).toISOString()}>{date}</time> · {formatDuration(meta.durationMs)} · {meta.segmentCount}{' '}
         {meta.segmentCount === 1 ? 'segment' : 'segments'} · {meta.provider}
+        {audio && ` · audio ${formatBytes(audio.bytes)}`}
         {meta.interrupted && <span className="ml-2 rounded-sm bg-amber-100 px-1 font-medium text-amber-900">Interrupted</span>}
       </p>
       {meta.preview && meta.title && <p className="mt-1 line-clamp-2 text-sm text-slate-700">{meta.preview}</p>}
@@ -75,6 +92,17 @@ function SessionItem({ meta, isOpen, busy }: { meta: SessionMeta; isOpen: boolea
         >
           Delete
         </button>
+        {audio && (
+          <button
+            type="button"
+            className={small}
+            aria-label={`Delete the audio of ${title}`}
+            disabled={isOpen && busy}
+            onClick={() => void removeAudio(meta.id)}
+          >
+            Delete audio
+          </button>
+        )}
       </div>
     </li>
   );
@@ -102,6 +130,7 @@ export function HistoryPanel() {
         <h2 id="history-heading" className="text-base font-semibold">
           History
         </h2>
+        <StorageUse />
         <input
           type="search"
           aria-label="Search history"

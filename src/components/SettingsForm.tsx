@@ -6,6 +6,7 @@ import type { OptionField, OptionValue } from '../protocol/service';
 import { currentEntry, profileOf, type Settings } from '../protocol/settings';
 import { useCredentials } from '../store/credentials';
 import { useDictation } from '../store/dictation';
+import { usePreferences, type KeepAudio } from '../store/preferences';
 import { isActive } from '../core/status';
 
 const AUTH_LABELS: Record<AuthMethod, string> = {
@@ -325,6 +326,40 @@ export function SettingsFields() {
           </div>
         </fieldset>
       </form>
+      <AudioSettings />
     </>
+  );
+}
+
+/** How long each session's audio is kept, how, and what goes when storage is full. */
+function AudioSettings() {
+  const keepAudio = usePreferences((s) => s.keepAudio);
+  const lossless = usePreferences((s) => s.losslessAudio);
+  const freeOld = usePreferences((s) => s.freeOldAudio);
+  const { setKeepAudio, setLosslessAudio, setFreeOldAudio } = usePreferences.getState();
+  return (
+    <form className="mt-6 border-t border-slate-200 pt-4" onSubmit={(e) => e.preventDefault()} aria-label="Audio settings">
+      <fieldset className="grid gap-4 sm:grid-cols-2">
+        <Field label="Keep audio" hint="Each session's audio is kept in this browser beside its words, to play back, export or transcribe again.">
+          <select className={input} value={keepAudio} onChange={(e) => setKeepAudio(e.target.value as KeepAudio)}>
+            <option value="always">Always</option>
+            <option value="30-days">For 30 days</option>
+            <option value="never">Never</option>
+          </select>
+        </Field>
+        <Check
+          label="Lossless audio"
+          hint="Keep the exact samples the service heard (PCM16, about 115 MB per hour) instead of Opus (about 11 MB per hour)."
+          checked={lossless}
+          onChange={setLosslessAudio}
+        />
+        <Check
+          label="Make room by deleting old audio"
+          hint="When storage is nearly full, delete the oldest sessions' audio before recording. Their words are never deleted."
+          checked={freeOld}
+          onChange={setFreeOldAudio}
+        />
+      </fieldset>
+    </form>
   );
 }

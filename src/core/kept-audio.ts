@@ -12,6 +12,8 @@ export interface KeepAudioRequest {
   readonly sessionId: string;
   /** Where the run starts on the session's time base, ms (the segments' times use the same base). */
   readonly startMs: number;
+  /** Keep the frames as they are (PCM16, 115 MB per hour) rather than as Opus (11 MB per hour). */
+  readonly lossless?: boolean;
 }
 
 /** One run's audio, being written. */

@@ -90,7 +90,7 @@ export function openRunWriter(
   sink: Promise<ChunkSink>,
   request: KeepAudioRequest,
   onFailure: (cause: unknown) => void,
-  encoder: () => Promise<PacketEncoder> = bestPacketEncoder,
+  encoder: () => Promise<PacketEncoder> = request.lossless ? () => Promise.resolve(new Pcm16PacketEncoder()) : bestPacketEncoder,
 ): RunAudioWriter {
   let told = false;
   const failed = (cause: unknown) => {

@@ -26,10 +26,13 @@ export interface PreferencesState {
   readonly keepAudio: KeepAudio;
   /** When storage is full, delete the oldest sessions' audio (never their words) to keep recording audio. */
   readonly freeOldAudio: boolean;
+  /** Keep audio as recorded (PCM16) instead of compressed (Opus): 10× the space, the exact samples the service heard. */
+  readonly losslessAudio: boolean;
   readonly setTheme: (theme: Theme) => void;
   readonly setTextSize: (size: TextSize) => void;
   readonly setKeepAudio: (keep: KeepAudio) => void;
   readonly setFreeOldAudio: (free: boolean) => void;
+  readonly setLosslessAudio: (lossless: boolean) => void;
 }
 
 export const usePreferences = create<PreferencesState>()(
@@ -39,15 +42,17 @@ export const usePreferences = create<PreferencesState>()(
       textSize: 'medium',
       keepAudio: 'always',
       freeOldAudio: false,
+      losslessAudio: false,
       setTheme: (theme) => set({ theme }),
       setTextSize: (textSize) => set({ textSize }),
       setKeepAudio: (keepAudio) => set({ keepAudio }),
       setFreeOldAudio: (freeOldAudio) => set({ freeOldAudio }),
+      setLosslessAudio: (losslessAudio) => set({ losslessAudio }),
     }),
     {
       name: 'dictate-preferences',
       storage: createJSONStorage(() => localStorage),
-      partialize: (s) => ({ theme: s.theme, textSize: s.textSize, keepAudio: s.keepAudio, freeOldAudio: s.freeOldAudio }),
+      partialize: (s) => ({ theme: s.theme, textSize: s.textSize, keepAudio: s.keepAudio, freeOldAudio: s.freeOldAudio, losslessAudio: s.losslessAudio }),
       // Storage is user-editable: keep only known values.
       merge: (persisted, current) => {
         const p = (persisted ?? {}) as Partial<PreferencesState>;
@@ -57,6 +62,7 @@ export const usePreferences = create<PreferencesState>()(
           textSize: TEXT_SIZES.includes(p.textSize as TextSize) ? (p.textSize as TextSize) : current.textSize,
           keepAudio: KEEP_AUDIO.includes(p.keepAudio as KeepAudio) ? (p.keepAudio as KeepAudio) : current.keepAudio,
           freeOldAudio: p.freeOldAudio === true,
+          losslessAudio: p.losslessAudio === true,
         };
       },
     },

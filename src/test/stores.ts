@@ -3,6 +3,7 @@ import { openHistory } from '../history/db';
 import { useCredentials } from '../store/credentials';
 import { useDictation } from '../store/dictation';
 import { useHistory } from '../store/history';
+import { usePlayback } from '../store/playback';
 import { usePreferences } from '../store/preferences';
 import { attachHistory } from '../store/persistence';
 
@@ -15,6 +16,8 @@ export function resetStores(): void {
   useCredentials.setState(useCredentials.getInitialState(), true);
   useHistory.setState(useHistory.getInitialState(), true);
   usePreferences.setState(usePreferences.getInitialState(), true);
+  usePlayback.getState().unload();
+  usePlayback.setState(usePlayback.getInitialState(), true);
   // A new, empty History (fake-indexeddb, see setup.ts) for each test.
   attachHistory(openHistory(`dictate-test-${++databases}`));
 }

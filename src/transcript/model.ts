@@ -69,6 +69,12 @@ export function sessionTitle(meta: Pick<SessionMeta, 'title' | 'preview' | 'star
   return `Dictation of ${new Date(meta.startedAt).toLocaleString()}`;
 }
 
+/** A size in bytes as MB with one decimal (kB below 0.1 MB); 1 MB = 10^6 bytes. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 100_000) return `${Math.max(1, Math.round(bytes / 1000))} kB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
 /** h:mm:ss or m:ss for a duration in ms. */
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.round(ms / 1000));
