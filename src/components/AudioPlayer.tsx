@@ -12,7 +12,6 @@ const SKIP_MS = 5000;
 const button =
   'rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600';
 
-
 /**
  * The open session's kept audio: play/pause, back and forward, a position slider, speed, export as WAV
  * and delete (the words stay). The transcript highlights what is being played, and a click on a word or

@@ -340,7 +340,10 @@ function AudioSettings() {
   return (
     <form className="mt-6 border-t border-slate-200 pt-4" onSubmit={(e) => e.preventDefault()} aria-label="Audio settings">
       <fieldset className="grid gap-4 sm:grid-cols-2">
-        <Field label="Keep audio" hint="Each session's audio is kept in this browser beside its words, to play back, export or transcribe again.">
+        <Field
+          label="Keep audio"
+          hint="Each session's audio is kept in this browser beside its words, to play back, export or transcribe again."
+        >
           <select className={input} value={keepAudio} onChange={(e) => setKeepAudio(e.target.value as KeepAudio)}>
             <option value="always">Always</option>
             <option value="30-days">For 30 days</option>

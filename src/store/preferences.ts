@@ -52,7 +52,13 @@ export const usePreferences = create<PreferencesState>()(
     {
       name: 'dictate-preferences',
       storage: createJSONStorage(() => localStorage),
-      partialize: (s) => ({ theme: s.theme, textSize: s.textSize, keepAudio: s.keepAudio, freeOldAudio: s.freeOldAudio, losslessAudio: s.losslessAudio }),
+      partialize: (s) => ({
+        theme: s.theme,
+        textSize: s.textSize,
+        keepAudio: s.keepAudio,
+        freeOldAudio: s.freeOldAudio,
+        losslessAudio: s.losslessAudio,
+      }),
       // Storage is user-editable: keep only known values.
       merge: (persisted, current) => {
         const p = (persisted ?? {}) as Partial<PreferencesState>;

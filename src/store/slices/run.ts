@@ -63,7 +63,8 @@ export const runSlice =
       set({ error: null, partial: '', vad: 'silence', session: meta, run: { offsetMs: meta.durationMs, startedAt: now } });
       // The run's audio is kept in its session, from where the session's time has got to.
       const audio = usePreferences.getState();
-      const keep = audio.keepAudio === 'never' ? undefined : { sessionId: meta.id, startMs: meta.durationMs, lossless: audio.losslessAudio };
+      const keep =
+        audio.keepAudio === 'never' ? undefined : { sessionId: meta.id, startMs: meta.durationMs, lossless: audio.losslessAudio };
       controller.start(
         { provider: entry.id, profile: profileOf(settings, entry), apiKey, microphone: settings.microphone },
         sink(),
