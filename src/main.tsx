@@ -56,6 +56,15 @@ function lazySession(load: () => Promise<SessionControl>): SessionControl & { pr
   };
 }
 
+/**
+ * The journal's bound, s: 120 unless `dictate-journal-seconds` in localStorage says otherwise (1–600), a
+ * diagnostic that lets a test outlast the journal in seconds rather than minutes.
+ */
+function journalSeconds(): number | undefined {
+  const value = Number(localStorage.getItem('dictate-journal-seconds'));
+  return value >= 1 && value <= 600 ? value : undefined;
+}
+
 const session = lazySession(async () => {
   const [{ createSession }, { startMicrophoneCapture }, { connectWebSocket }, { probeLocalEngine }] = await Promise.all([
     import('./session/session'),
@@ -64,6 +73,7 @@ const session = lazySession(async () => {
     import('./session/probe'),
   ]);
   return createSession({
+    journalSeconds: journalSeconds(),
     startCapture: startMicrophoneCapture,
     connect: connectWebSocket,
     location: window.location,
@@ -76,6 +86,7 @@ const session = lazySession(async () => {
           workerAudioKeeper(
             () => new Worker(new URL('./history/audio.worker.ts', import.meta.url), { type: 'module' }),
             () => localAudioKeeper(history.then((h) => h.audioSink)),
+            async (sessionId) => (await history).audio(sessionId),
           ),
         ),
       (cause) => loadFailed('Keeping audio', cause),

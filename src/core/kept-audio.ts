@@ -14,6 +14,8 @@ export interface KeepAudioRequest {
   readonly startMs: number;
   /** Keep the frames as they are (PCM16, 115 MB per hour) rather than as Opus (11 MB per hour). */
   readonly lossless?: boolean;
+  /** The run's id in storage (random); the keeper sets it when the caller does not. */
+  readonly runId?: string;
 }
 
 /** One run's audio, being written. */
@@ -22,6 +24,12 @@ export interface RunAudioWriter {
   frame(pcm: ArrayBuffer): void;
   /** Writes what is left; resolves once it is stored (never rejects: failures go to `onError`). */
   close(): Promise<void>;
+  /**
+   * Frames `[from, to)` of this run (0 is its first frame) read back from storage, decoded to PCM16
+   * (640 bytes each): the replay after a long outage reads what the journal no longer holds. Resolves
+   * with fewer frames (possibly none) when some were never stored.
+   */
+  read?(from: number, to: number): Promise<ArrayBuffer[]>;
 }
 
 /** Opens a writer per run. */
@@ -63,6 +71,7 @@ export function lazyAudioKeeper(load: () => Promise<AudioKeeper>, failed: (cause
           else waiting?.push(pcm.slice(0));
         },
         close: () => ready.then((w) => w?.close()),
+        read: (from, to) => ready.then((w) => w?.read?.(from, to) ?? []),
       };
     },
   };

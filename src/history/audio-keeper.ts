@@ -6,7 +6,8 @@
 import { canEncodeOpus, OpusStreamEncoder } from '../audio/opus';
 import { dictationError, type DictationError } from '../core/errors';
 import type { AudioKeeper, KeepAudioRequest, RunAudioWriter } from '../core/kept-audio';
-import { ChunkedAudioWriter, Pcm16PacketEncoder, type ChunkSink, type PacketEncoder } from './audio-store';
+import { runFrames } from './audio-read';
+import { ChunkedAudioWriter, Pcm16PacketEncoder, type AudioChunkRecord, type ChunkSink, type PacketEncoder } from './audio-store';
 
 /**
  * Audio stopped being kept: what happened, that the words are safe, and what to do.
@@ -63,7 +64,7 @@ export async function bestPacketEncoder(): Promise<PacketEncoder> {
 }
 
 /** A writer made asynchronously: frames wait, in order, until it is. */
-export function deferredWriter(made: Promise<RunAudioWriter>): RunAudioWriter {
+export function deferredWriter(made: Promise<RunAudioWriter>): Omit<RunAudioWriter, 'read'> {
   let writer: RunAudioWriter | null = null;
   const waiting: ArrayBuffer[] = [];
   const ready = made.then((w) => {
@@ -98,15 +99,22 @@ export function openRunWriter(
     told = true;
     onFailure(cause);
   };
-  return deferredWriter(
+  const withId = { ...request, runId: request.runId ?? crypto.randomUUID() };
+  const writer = deferredWriter(
     Promise.all([sink, encoder()]).then(
-      ([s, e]) => new ChunkedAudioWriter(request, s, e, failed),
+      ([s, e]) => new ChunkedAudioWriter(withId, s, e, failed),
       (cause: unknown) => {
         failed(cause);
         return nothing;
       },
     ),
   );
+  return { ...writer, read: keptFrames(withId, async () => (await sink).chunks(withId.sessionId)) };
+}
+
+/** Reads a run's frames back from its session's chunks (see {@link runFrames}). */
+function keptFrames(request: KeepAudioRequest & { runId: string }, chunks: () => Promise<AudioChunkRecord[]>) {
+  return async (from: number, to: number) => runFrames(await chunks(), request.runId, from, to);
 }
 
 /** Runs' audio written in this thread, through `sink`. */
@@ -132,8 +140,13 @@ export type AudioWorkerResponse =
  * worker cannot start, audio is kept in this thread instead.
  * @param startWorker - makes the worker (the app passes Vite's `new Worker(new URL(…))`)
  * @param fallback - the in-thread keeper used when the worker fails to start
+ * @param chunks - reads a session's stored chunks (for a replay past the journal)
  */
-export function workerAudioKeeper(startWorker: () => Worker, fallback: () => AudioKeeper): AudioKeeper {
+export function workerAudioKeeper(
+  startWorker: () => Worker,
+  fallback: () => AudioKeeper,
+  chunks: (sessionId: string) => Promise<AudioChunkRecord[]>,
+): AudioKeeper {
   let worker: Worker | null = null;
   let broken = false;
   let next = 1;
@@ -171,8 +184,10 @@ export function workerAudioKeeper(startWorker: () => Worker, fallback: () => Aud
       if (!w) return fallback().open(request, onError);
       const run = next++;
       runs.set(run, { onError });
-      w.postMessage({ type: 'open', run, request } satisfies AudioWorkerRequest);
+      const withId = { ...request, runId: request.runId ?? crypto.randomUUID() };
+      w.postMessage({ type: 'open', run, request: withId } satisfies AudioWorkerRequest);
       return {
+        read: keptFrames(withId, () => chunks(withId.sessionId)),
         frame(pcm) {
           if (runs.has(run)) w.postMessage({ type: 'frame', run, pcm } satisfies AudioWorkerRequest);
         },

@@ -5,7 +5,7 @@
 import { resampleToFrames } from '../audio/file';
 import { decodeOpus } from '../audio/opus';
 import { wavFile } from '../audio/wav';
-import { TARGET_SAMPLE_RATE } from '../core/frames';
+import { FRAME_MS, FRAME_SAMPLES, TARGET_SAMPLE_RATE } from '../core/frames';
 import { packetsOf, runsOf, type AudioChunkRecord, type AudioCodec } from './audio-store';
 
 /** Samples per ms at 16 kHz. */
@@ -79,4 +79,37 @@ export async function sessionAudio(chunks: readonly AudioChunkRecord[], decode: 
 /** The track as a WAV file (16 kHz PCM16 mono). */
 export function wavOf(track: SessionAudio): Blob {
   return wavFile(track.pcm, TARGET_SAMPLE_RATE);
+}
+
+/**
+ * Frames `[from, to)` of one run (0 is its first frame), decoded from the chunks that hold them (and the
+ * chunk before, so the Opus decoder has settled when they begin).
+ * @returns PCM16 frames of 640 bytes; fewer than asked when some were never stored
+ * @throws Error when this browser cannot decode the run
+ */
+export async function runFrames(
+  chunks: readonly AudioChunkRecord[],
+  runId: string,
+  from: number,
+  to: number,
+  decode: RunDecoder = decodeRun,
+): Promise<ArrayBuffer[]> {
+  const run = chunks.filter((c) => c.runId === runId).sort((a, b) => a.seq - b.seq);
+  if (run.length === 0 || to <= from) return [];
+  const frameOf = (c: AudioChunkRecord) => (c.startMs - c.runStartMs) / FRAME_MS;
+  let first = run.findIndex((c) => frameOf(c) + c.durationMs / FRAME_MS > from);
+  if (first < 0) return [];
+  first = Math.max(0, first - 1);
+  const last = run.findIndex((c) => frameOf(c) >= to);
+  const part = run.slice(first, last < 0 ? undefined : last);
+  const description = run.find((c) => c.description)?.description;
+  const samples = await decode(part.map((c, i) => (i === 0 && description && !c.description ? { ...c, description } : c)));
+  const origin = frameOf(part[0]);
+  const out: ArrayBuffer[] = [];
+  for (let f = from; f < to; f++) {
+    const at = (f - origin) * FRAME_SAMPLES;
+    if (at < 0 || at + FRAME_SAMPLES > samples.length) break;
+    out.push(samples.slice(at, at + FRAME_SAMPLES).buffer);
+  }
+  return out;
 }

@@ -21,7 +21,7 @@ function feed(writer: { frame(pcm: ArrayBuffer): void }, count: number, first = 
 function watched(sink: ChunkSink): ChunkSink & { landed: Promise<void> } {
   let done!: () => void;
   const landed = new Promise<void>((r) => (done = r));
-  return { nextSeq: (id) => sink.nextSeq(id), put: (c) => sink.put(c).then(done), landed };
+  return { nextSeq: (id) => sink.nextSeq(id), put: (c) => sink.put(c).then(done), chunks: (id) => sink.chunks(id), landed };
 }
 
 describe('kept audio in chunks (IndexedDB)', () => {
@@ -82,6 +82,7 @@ describe('kept audio in chunks (IndexedDB)', () => {
     const puts: number[] = [];
     const full: ChunkSink = {
       nextSeq: () => Promise.resolve(0),
+      chunks: () => Promise.resolve([]),
       put: (chunk) => {
         puts.push(chunk.seq);
         return Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));

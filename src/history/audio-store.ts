@@ -55,6 +55,8 @@ export interface ChunkSink {
   nextSeq(sessionId: string): Promise<number>;
   /** Stores one chunk and adds it to its session's totals, in one transaction. */
   put(chunk: AudioChunkRecord): Promise<void>;
+  /** A session's chunks, in order. */
+  chunks(sessionId: string): Promise<AudioChunkRecord[]>;
 }
 
 /** Turns frames into packets (Opus through WebCodecs, or PCM16 as is). */
@@ -102,7 +104,7 @@ export class ChunkedAudioWriter implements RunAudioWriter {
   private writes: Promise<void> = Promise.resolve();
   private failed = false;
   private closed = false;
-  private readonly runId = crypto.randomUUID();
+  private readonly runId: string;
 
   constructor(
     private readonly request: KeepAudioRequest,
@@ -112,6 +114,7 @@ export class ChunkedAudioWriter implements RunAudioWriter {
     private readonly onFailure: (cause: unknown) => void,
     private readonly chunkFrames = CHUNK_FRAMES,
   ) {
+    this.runId = request.runId ?? crypto.randomUUID();
     this.seq = sink.nextSeq(request.sessionId);
     this.seq.catch((cause: unknown) => this.fail(cause));
   }

@@ -94,6 +94,7 @@ class IndexedDbHistory implements History {
         };
         await Promise.all([tx.objectStore('audio').put(chunk), totals.put(next), tx.done]);
       },
+      chunks: (sessionId) => db.getAll('audio', sessionRange(sessionId)),
     };
   }
 

@@ -30,14 +30,18 @@ export class Replay {
     private readonly speechPeak: number,
   ) {}
 
-  /** A connection became ready: it starts at the context, and stitches while it repeats it. */
-  begin(link: Link): void {
+  /**
+   * A connection became ready: it starts at the context, and stitches while it repeats it.
+   * @param fromStorage - frames the journal no longer holds can be read back from the kept audio
+   *   (`backfill.ts`): the replay starts there, and nothing is counted as lost
+   */
+  begin(link: Link, fromStorage = false): void {
     const journal = this.journal;
-    link.base = Math.max(this.contextFrom, journal.first);
+    link.base = Math.max(this.contextFrom, fromStorage ? 0 : journal.first);
     link.cursor = link.base;
     link.acknowledgedAtStart = journal.acknowledged;
     link.stitching = link.base < link.acknowledgedAtStart;
-    if (journal.acknowledged < journal.first) this.countLost();
+    if (journal.acknowledged < journal.first && !fromStorage) this.countLost();
   }
 
   /**

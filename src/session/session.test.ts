@@ -12,6 +12,7 @@ import type { AuthMethod } from '../protocol/adapter';
 import { useCredentials } from '../store/credentials';
 import { DEFAULT_SETTINGS } from '../protocol/settings';
 import { voiceRunService } from '../protocol/voicerun-service';
+import type { AudioKeeper } from '../core/kept-audio';
 
 /** A VoiceRun endpoint chosen in the settings: `serverUrl` picks the cloud entry, else the local one. */
 interface Choice {
@@ -469,6 +470,51 @@ describe('a dictation session that loses its connection', () => {
     for (let i = 0; i < 30; i++) mic.emit(0.5);
     await waitForStatus('recording');
     expect(state().error?.code).toBe('audio-lost');
+    expect(state().error?.message).toMatch(/0\.4 s of audio could not be kept/);
+    expect(framesOnConnection(2)).toEqual(range(21, 30));
+  });
+
+  /** A keeper that holds the frames in memory; `readable: false` makes its reads come back empty (never stored). */
+  function memoryKeeper(readable = true): { keeper: AudioKeeper; stored: ArrayBuffer[]; reads: [number, number][] } {
+    const stored: ArrayBuffer[] = [];
+    const reads: [number, number][] = [];
+    const keeper: AudioKeeper = {
+      open: () => ({
+        frame: (pcm) => void stored.push(pcm.slice(0)),
+        close: () => Promise.resolve(),
+        read: (from, to) => {
+          reads.push([from, to]);
+          return Promise.resolve(readable ? stored.slice(from, to) : []);
+        },
+      }),
+    };
+    return { keeper, stored, reads };
+  }
+
+  it('an outage longer than the journal holds loses nothing: what it dropped is replayed from the kept audio, then the journal', async () => {
+    const kept = memoryKeeper();
+    setup({}, {}, { ...quick, journalSeconds: 0.2, reconnect: { baseDelayMs: 50 }, audioKeeper: kept.keeper }); // 10 frames
+    state().start();
+    await waitForStatus('recording');
+    service.serverClose(1006);
+    for (let i = 0; i < 30; i++) mic.emit(0.5);
+    await waitForStatus('recording');
+    await vi.waitFor(() => expect(framesOnConnection(2)).toEqual(range(1, 30)));
+    expect(kept.reads[0]).toEqual([0, 20]); // frames 1–20 (indexes 0–19) had left the journal
+    expect(state().error).toBeNull();
+    mic.emit(0.5);
+    await vi.waitFor(() => expect(framesOnConnection(2)).toEqual(range(1, 31)));
+  });
+
+  it('when the kept audio does not have what the journal dropped, the user is told how much is missing', async () => {
+    const kept = memoryKeeper(false);
+    setup({}, {}, { ...quick, journalSeconds: 0.2, reconnect: { baseDelayMs: 50 }, audioKeeper: kept.keeper });
+    state().start();
+    await waitForStatus('recording');
+    service.serverClose(1006);
+    for (let i = 0; i < 30; i++) mic.emit(0.5);
+    await waitForStatus('recording');
+    await vi.waitFor(() => expect(state().error?.code).toBe('audio-lost'));
     expect(state().error?.message).toMatch(/0\.4 s of audio could not be kept/);
     expect(framesOnConnection(2)).toEqual(range(21, 30));
   });

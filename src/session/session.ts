@@ -30,6 +30,7 @@ import { providerEntry } from '../protocol/registry';
 import type { SessionSettings } from '../protocol/settings';
 import type { SessionControl, SessionDeps, SessionSink, Timers } from './api';
 import * as say from './errors';
+import { Backfill } from './backfill';
 import { Finishing } from './finishing';
 import { AudioJournal, JOURNAL_DEFAULT_SECONDS } from './journal';
 import type { Link } from './link';
@@ -79,6 +80,8 @@ class DictationRun implements RunHooks {
   private capture: Capture | null = null;
   /** Where the frames are kept, as they are captured (null: not kept). */
   private readonly kept: RunAudioWriter | null;
+  /** Frames the journal no longer holds, read back from the kept audio for a replay. */
+  private readonly backfill: Backfill | null;
   /** The user asked to stop (or the microphone ended): the run finishes once everything is sent. */
   private stopAsked = false;
   /** The microphone has delivered its last frame. */
@@ -95,6 +98,8 @@ class DictationRun implements RunHooks {
     keep?: KeepAudioRequest,
   ) {
     this.kept = keep && deps.audioKeeper ? deps.audioKeeper.open(keep, (error) => this.sink.notice(error)) : null;
+    const kept = this.kept;
+    this.backfill = kept?.read ? new Backfill((from, to) => kept.read!(from, to)) : null;
     this.journal = new AudioJournal(((deps.journalSeconds ?? JOURNAL_DEFAULT_SECONDS) * 1000) / FRAME_MS);
     this.replay = new Replay(this.journal, SPEECH_PEAK);
     this.local = providerEntry(settings.provider)?.local ?? false;
@@ -159,7 +164,7 @@ class DictationRun implements RunHooks {
     const s = this.state;
     if ((s.kind !== 'connecting' && s.kind !== 'reconnecting') || !s.attempt) return;
     s.attempt.ready();
-    this.replay.begin(link);
+    this.replay.begin(link, this.fromStorage());
     this.reportLost();
     if (this.links.reconnects.connected()) this.sink.reconnecting(0);
     const attempt = s.attempt;
@@ -181,8 +186,13 @@ class DictationRun implements RunHooks {
     this.kept?.frame(frame.pcm);
     const dropped = this.journal.append(frame);
     const ready = this.machine.ready();
-    if (dropped > 0 && (!ready || ready.link.cursor < this.journal.first)) this.countLost();
+    if (dropped > 0 && !this.fromStorage() && (!ready || ready.link.cursor < this.journal.first)) this.countLost();
     this.pump();
+  }
+
+  /** Whether what the journal drops can still be replayed from the kept audio. */
+  private fromStorage(): boolean {
+    return this.backfill !== null && !this.backfill.failed;
   }
 
   /** Sends journal frames from the link's cursor: paced while catching up, held above the high-water mark. */
@@ -190,6 +200,18 @@ class DictationRun implements RunHooks {
     const s = this.machine.ready();
     if (!s) return;
     this.timers.clearTimeout(s.owned.pump);
+    if (this.backfill?.needed(s.link, this.journal)) {
+      const highWater = this.deps.highWaterBytes ?? 128 * 1024;
+      const stored = this.backfill.send(s.link, this.journal, this.pacer, highWater, SPEECH_PEAK, this.now(), () => this.pump());
+      if (stored === 'reading' || stored === 'stopped') return;
+      if (stored === 'held') this.links.setSlow(true);
+      if (stored !== 'drained') {
+        s.owned.pump = this.timers.setTimeout(() => this.pump(), stored === 'held' ? 100 : FRAME_MS);
+        return;
+      }
+    }
+    // Storage did not have it all: the rest of what the journal dropped is lost, and the user told.
+    if (this.backfill?.failed && s.link.cursor < this.journal.first) this.countLost();
     const result = sendFrom(s.link, this.journal, this.pacer, this.deps.highWaterBytes ?? 128 * 1024, SPEECH_PEAK, this.now());
     if (result === 'held') this.links.setSlow(true);
     if (result === 'held' || result === 'paced')
