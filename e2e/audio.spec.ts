@@ -148,3 +148,72 @@ test('a server down for longer than the journal holds: once it is back, the kept
   expect(wer).toBeLessThanOrEqual(Math.max(wordErrorRate(reference, direct.text) + 0.1, (most + 2) / reference.split(' ').length));
   expect(transcript.split(' ').length).toBeLessThanOrEqual(reference.split(' ').length + 2);
 });
+
+test('transcribe the kept audio again with another local dialect: a new version, and the versions can be switched and deleted', async ({
+  page,
+}) => {
+  test.setTimeout(150_000);
+  const reference = referenceFor(basename(E2E_CLIP));
+  const most = Math.max(...(await directAtOffsets()).map((r) => r.errors));
+  await page.goto('/');
+  await dictate(page, 'Local engine (VoiceRun protocol)');
+  const log = page.getByRole('log', { name: 'Transcript' });
+  const recorded = (await log.innerText()).replace(/\s+/g, ' ').trim();
+  const player = page.getByRole('region', { name: 'Playback' });
+  await expect(player).toContainText(/Audio kept/, { timeout: 15_000 });
+  const keptBefore = /Audio kept: [^)]*\)/.exec(await player.innerText())?.[0];
+
+  // Again, through the Speechall dialect: the transcript empties and fills with the new version's words.
+  await player
+    .getByRole('combobox', { name: 'Transcribe again with' })
+    .selectOption({ label: 'Local engine (PocketSphinx, offline) (Speechall protocol)' });
+  await player.getByRole('button', { name: 'Transcribe again' }).click();
+  await expect(page.getByRole('button', { name: 'Start recording' })).toBeEnabled({ timeout: 60_000 });
+  await expect(log).not.toBeEmpty({ timeout: 10_000 });
+  const again = (await log.innerText()).replace(/\s+/g, ' ').trim();
+  console.log(`recorded (VoiceRun): ${recorded}\nagain (Speechall):   ${again}`);
+  expect(wordEdits(reference, again)).toBeLessThanOrEqual(most + 1);
+  // The audio is not kept a second time.
+  expect(/Audio kept: [^)]*\)/.exec(await player.innerText())?.[0]).toBe(keptBefore);
+
+  // Two versions: the new one shown; the recorded one comes back when chosen.
+  const versions = player.getByRole('combobox', { name: 'Version' });
+  await expect(versions.locator('option')).toHaveCount(2);
+  await expect(versions.locator('option:checked')).toHaveText(/^2\. Local engine \(PocketSphinx, offline\) \(Speechall protocol\)/);
+  await versions.selectOption({ index: 0 });
+  await expect(log).toHaveText(recorded, { useInnerText: true, timeout: 10_000 });
+
+  // After a reload the version shown is the one chosen; deleting the other leaves one.
+  await page.reload();
+  await expect(log).toHaveText(recorded, { useInnerText: true, timeout: 15_000 });
+  await versions.selectOption({ index: 1 });
+  await expect(log).toHaveText(again, { useInnerText: true, timeout: 10_000 });
+  page.once('dialog', (d) => void d.accept());
+  await player.getByRole('button', { name: 'Delete this version' }).click();
+  await expect(versions).toHaveCount(0);
+  await expect(log).toHaveText(recorded, { useInnerText: true, timeout: 10_000 });
+});
+
+test('a reload mid-dictation leaves the audio with no text marked, and one click transcribes it', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/');
+  await chooseProvider(page, 'Local engine (Reson8 protocol)');
+  await page.getByRole('button', { name: 'Start recording' }).click();
+  await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('Listening', { timeout: 15_000 });
+  await expect(page.getByRole('status', { name: 'Voice activity' })).toHaveText('Speech', { timeout: 10_000 });
+  await page.waitForTimeout(3500); // mid-sentence: more than a chunk (1 s) of audio is stored
+  await page.reload();
+  const player = page.getByRole('region', { name: 'Playback' });
+  const marker = player.getByText(/^\d+:\d\d of audio has no text yet\./);
+  await expect(marker).toBeVisible({ timeout: 15_000 });
+  const log = page.getByRole('log', { name: 'Transcript' });
+  const before = (await log.innerText()).replace(/\s+/g, ' ').trim();
+  await player.getByRole('button', { name: 'Transcribe it' }).click();
+  await expect(page.getByRole('button', { name: 'Start recording' })).toBeEnabled({ timeout: 60_000 });
+  await expect(marker).toHaveCount(0, { timeout: 10_000 });
+  const after = (await log.innerText()).replace(/\s+/g, ' ').trim();
+  console.log(`before: ${before}\nafter:  ${after}`);
+  expect(after.split(' ').length).toBeGreaterThan(before.split(' ').filter(Boolean).length + 2);
+  // The words of the clip's opening, which the reload cut off, are there now.
+  expect(after).toMatch(/married/);
+});

@@ -8,7 +8,8 @@ import type { SessionControl } from './session/session';
 import { createWakeLock } from './session/wake';
 import { lazyAudioKeeper } from './core/kept-audio';
 import { attachDevices, useDevices } from './store/devices';
-import { attachFileSource, attachSession, useDictation } from './store/dictation';
+import { attachFileSource, attachKeptSource, attachSession, useDictation } from './store/dictation';
+import { dictationError } from './core/errors';
 import { attachHistory } from './store/persistence';
 import './index.css';
 
@@ -100,6 +101,20 @@ attachFileSource((file, onProgress) => async (handlers, microphone) => {
     throw loadFailed('File transcription', cause);
   });
   return fileCapture(file, onProgress)(handlers, microphone);
+});
+// A session's kept audio, played into a run to transcribe it again (decoded by code loaded then).
+attachKeptSource((sessionId, fromMs, onProgress) => async (handlers, microphone) => {
+  const [{ framesCapture }, { sessionAudio, framesFrom }] = await Promise.all([
+    import('./audio/file'),
+    import('./history/audio-read'),
+  ]).catch((cause: unknown) => {
+    throw loadFailed('Transcribing again', cause);
+  });
+  return framesCapture(async () => {
+    const track = await sessionAudio(await (await history).audio(sessionId));
+    if (!track) throw dictationError('file-unreadable', 'This session has no kept audio to transcribe: it was deleted, or never kept.');
+    return framesFrom(track, fromMs);
+  }, onProgress)(handlers, microphone);
 });
 // The last session comes back, a transcript saved before History moves into it.
 attachHistory(history);

@@ -1,5 +1,6 @@
-import { useEffect, useRef } from 'react';
-import { formatBytes, formatDuration } from '../transcript/model';
+import { useEffect, useRef, useState } from 'react';
+import { PROVIDERS } from '../protocol/registry';
+import { formatBytes, formatDuration, segmentEndMs, versionKey, versionsOf, type SessionMeta } from '../transcript/model';
 import { useDictation } from '../store/dictation';
 import { useHistory } from '../store/history';
 import { PLAYBACK_RATES, usePlayback } from '../store/playback';
@@ -12,6 +13,82 @@ const SKIP_MS = 5000;
 const button =
   'rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600';
 
+/** A provider as the picker names it, e.g. "Local engine (PocketSphinx, offline) (Reson8 protocol)". */
+const providerName = (p: (typeof PROVIDERS)[number]) => `${p.label}${p.dialect ? ` (${p.dialect})` : ''}`;
+
+/** "Transcribe again with…": the kept audio through any configured service, into a new version. */
+function TranscribeAgain() {
+  const provider = useDictation((s) => s.settings.provider);
+  const transcribeKept = useDictation((s) => s.transcribeKept);
+  const [choice, setChoice] = useState(provider);
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-sm text-slate-700">
+      <label className="flex items-center gap-1">
+        Transcribe again with
+        <select
+          value={choice}
+          onChange={(e) => setChoice(e.currentTarget.value)}
+          className="rounded-md border border-slate-300 bg-white px-1 py-1"
+        >
+          {PROVIDERS.map((p) => (
+            <option key={p.id} value={p.id}>
+              {providerName(p)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" className={button} onClick={() => transcribeKept({ provider: choice, what: 'again' })}>
+        Transcribe again
+      </button>
+    </div>
+  );
+}
+
+/** The versions of the transcript: which is shown, and deleting one. */
+function Versions({ session }: { session: SessionMeta }) {
+  const switchVersion = useDictation((s) => s.switchVersion);
+  const removeVersion = useDictation((s) => s.removeVersion);
+  const versions = versionsOf(session);
+  if (versions.length < 2) return null;
+  const shown = versionKey(session);
+  const label = (v: (typeof versions)[number], i: number) =>
+    `${i + 1}. ${v.label}, ${new Date(v.createdAt).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })}`;
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-sm text-slate-700">
+      <label className="flex items-center gap-1">
+        Version
+        <select
+          value={shown}
+          onChange={(e) => void switchVersion(e.currentTarget.value)}
+          className="rounded-md border border-slate-300 bg-white px-1 py-1"
+        >
+          {versions.map((v, i) => (
+            <option key={v.key} value={v.key}>
+              {label(v, i)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        className={button}
+        onClick={() => {
+          if (window.confirm('Delete this version of the transcript? The others and the audio stay.')) void removeVersion(shown);
+        }}
+      >
+        Delete this version
+      </button>
+    </div>
+  );
+}
+
+/** Where the kept audio with no text yet begins, ms; null when there is none worth naming (under 1 s). */
+export function untranscribedFrom(session: SessionMeta, lastEndMs: number, audioMs: number): number | null {
+  if (session.untranscribedFromMs === undefined && !session.interrupted) return null;
+  const from = Math.min(session.untranscribedFromMs ?? lastEndMs, lastEndMs);
+  return audioMs - from >= 1000 ? from : null;
+}
+
 /**
  * The open session's kept audio: play/pause, back and forward, a position slider, speed, export as WAV
  * and delete (the words stay). The transcript highlights what is being played, and a click on a word or
@@ -19,6 +96,8 @@ const button =
  */
 export function AudioPlayer() {
   const session = useDictation((s) => s.session);
+  const lastEndMs = useDictation((s) => Math.max(0, ...s.segments.map((seg) => segmentEndMs(seg) ?? 0)));
+  const transcribeKept = useDictation((s) => s.transcribeKept);
   const recording = useDictation((s) => s.run !== null);
   const audioSaved = useDictation((s) => s.audioSaved);
   const playback = usePlayback();
@@ -78,6 +157,7 @@ export function AudioPlayer() {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   };
   const position = Math.min(playback.positionMs, playback.durationMs);
+  const noTextFrom = playback.state === 'ready' ? untranscribedFrom(session, lastEndMs, playback.durationMs) : null;
   const valueText = `${formatDuration(position)} of ${formatDuration(playback.durationMs)}`;
   return (
     <section aria-label="Playback" className="space-y-2 rounded-xl border border-slate-200 bg-white p-3">
@@ -140,6 +220,16 @@ export function AudioPlayer() {
               </select>
             </label>
           </div>
+          {noTextFrom !== null && (
+            <p className="flex flex-wrap items-center gap-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
+              {formatDuration(playback.durationMs - noTextFrom)} of audio has no text yet.
+              <button type="button" className={button} onClick={() => transcribeKept({ what: 'rest' })}>
+                Transcribe it
+              </button>
+            </p>
+          )}
+          <Versions session={session} />
+          <TranscribeAgain />
           <div className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
             <span>
               Audio kept: {formatDuration(playback.durationMs)}, {formatBytes(playback.bytes)} (

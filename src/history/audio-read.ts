@@ -113,3 +113,20 @@ export async function runFrames(
   }
   return out;
 }
+
+/**
+ * The track from `fromMs` as 20 ms frames with their peaks, to play into a session (transcribing again).
+ * @returns frames back to back (640 bytes each) and each frame's peak (0–1)
+ */
+export function framesFrom(track: SessionAudio, fromMs: number): { pcm: ArrayBuffer; peaks: Float32Array } {
+  const start = Math.max(0, Math.round((fromMs / FRAME_MS) | 0)) * FRAME_SAMPLES;
+  const count = Math.max(0, Math.floor((track.pcm.length - start) / FRAME_SAMPLES));
+  const pcm = track.pcm.slice(start, start + count * FRAME_SAMPLES);
+  const peaks = new Float32Array(count);
+  for (let f = 0; f < count; f++) {
+    let peak = 0;
+    for (let i = f * FRAME_SAMPLES; i < (f + 1) * FRAME_SAMPLES; i++) peak = Math.max(peak, Math.abs(pcm[i]));
+    peaks[f] = peak / 32768;
+  }
+  return { pcm: pcm.buffer, peaks };
+}

@@ -9,7 +9,7 @@
  * full, `InvalidStateError` when IndexedDB is disabled); callers show it.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Segment, SessionMeta } from '../transcript/model';
+import { sessionOfKey, versionKey, versionsOf, type Segment, type SessionMeta } from '../transcript/model';
 import type { AudioChunkRecord, AudioTotals, ChunkSink } from './audio-store';
 
 /** A segment as stored: with the session it belongs to. */
@@ -22,18 +22,24 @@ interface HistorySchema extends DBSchema {
   audioTotals: { key: string; value: AudioTotals };
 }
 
-/** A session with its segments, in order. */
+/** A session with its segments (of the version shown), in order; with `others`, every other version's. */
 export interface SessionRecord {
   readonly meta: SessionMeta;
   readonly segments: readonly Segment[];
+  /** Segments of the versions not shown, by version key (a delete keeps them for Undo). */
+  readonly others?: Readonly<Record<string, readonly Segment[]>>;
 }
 
 /** What the store needs of session history (the IndexedDB one below, or a test's). */
 export interface History {
   /** Every session, newest first. */
   list(): Promise<SessionMeta[]>;
-  /** One session with its segments; undefined when there is none with this id. */
-  load(id: string): Promise<SessionRecord | undefined>;
+  /** One session with its segments (with `all`, every version's); undefined when there is none with this id. */
+  load(id: string, all?: boolean): Promise<SessionRecord | undefined>;
+  /** The segments stored under a version key, in order. */
+  segmentsOf(key: string): Promise<Segment[]>;
+  /** Deletes the segments stored under a version key. */
+  removeSegments(key: string): Promise<void>;
   /** Writes a session's metadata (created or updated). */
   saveMeta(meta: SessionMeta): Promise<void>;
   /** Writes one segment (new or edited) and its session's metadata, in one transaction. */
@@ -102,14 +108,22 @@ class IndexedDbHistory implements History {
     return (await this.db.getAllFromIndex('sessions', 'startedAt')).reverse();
   }
 
-  async load(id: string): Promise<SessionRecord | undefined> {
-    const tx = this.db.transaction(['sessions', 'segments']);
-    const [meta, segments] = await Promise.all([
-      tx.objectStore('sessions').get(id),
-      tx.objectStore('segments').getAll(IDBKeyRange.bound([id, -Infinity], [id, Infinity])),
-      tx.done,
-    ]);
-    return meta ? { meta, segments: segments.map(withoutSessionId) } : undefined;
+  async load(id: string, all = false): Promise<SessionRecord | undefined> {
+    const meta = await this.db.get('sessions', id);
+    if (!meta) return undefined;
+    const segments = await this.segmentsOf(versionKey(meta));
+    if (!all) return { meta, segments };
+    const others: Record<string, Segment[]> = {};
+    for (const v of versionsOf(meta)) if (v.key !== versionKey(meta)) others[v.key] = await this.segmentsOf(v.key);
+    return { meta, segments, others };
+  }
+
+  async segmentsOf(key: string): Promise<Segment[]> {
+    return (await this.db.getAll('segments', sessionRange(key))).map(withoutSessionId);
+  }
+
+  async removeSegments(key: string): Promise<void> {
+    await this.db.delete('segments', sessionRange(key));
   }
 
   async saveMeta(meta: SessionMeta): Promise<void> {
@@ -118,14 +132,20 @@ class IndexedDbHistory implements History {
 
   async saveSegment(meta: SessionMeta, segment: Segment): Promise<void> {
     const tx = this.db.transaction(['sessions', 'segments'], 'readwrite');
-    await Promise.all([tx.objectStore('segments').put({ ...segment, sessionId: meta.id }), tx.objectStore('sessions').put(meta), tx.done]);
+    await Promise.all([
+      tx.objectStore('segments').put({ ...segment, sessionId: versionKey(meta) }),
+      tx.objectStore('sessions').put(meta),
+      tx.done,
+    ]);
   }
 
   async remove(id: string): Promise<void> {
+    const meta = await this.db.get('sessions', id);
+    const keys = meta ? versionsOf(meta).map((v) => v.key) : [id];
     const tx = this.db.transaction(ALL, 'readwrite');
     await Promise.all([
       tx.objectStore('sessions').delete(id),
-      tx.objectStore('segments').delete(sessionRange(id)),
+      ...keys.map((key) => tx.objectStore('segments').delete(sessionRange(key))),
       tx.objectStore('audio').delete(sessionRange(id)),
       tx.objectStore('audioTotals').delete(id),
       tx.done,
@@ -149,10 +169,16 @@ class IndexedDbHistory implements History {
     for (const chunk of chunks) await this.audioSink.put(chunk);
   }
 
-  async restore({ meta, segments }: SessionRecord): Promise<void> {
+  async restore({ meta, segments, others = {} }: SessionRecord): Promise<void> {
     const tx = this.db.transaction(['sessions', 'segments'], 'readwrite');
     const store = tx.objectStore('segments');
-    await Promise.all([tx.objectStore('sessions').put(meta), ...segments.map((s) => store.put({ ...s, sessionId: meta.id })), tx.done]);
+    const key = versionKey(meta);
+    await Promise.all([
+      tx.objectStore('sessions').put(meta),
+      ...segments.map((s) => store.put({ ...s, sessionId: key })),
+      ...Object.entries(others).flatMap(([k, list]) => list.map((s) => store.put({ ...s, sessionId: k }))),
+      tx.done,
+    ]);
   }
 
   async clear(): Promise<void> {
@@ -167,7 +193,8 @@ class IndexedDbHistory implements History {
     const found = new Set(sessions.filter((s) => s.title.toLowerCase().includes(needle)).map((s) => s.id));
     // One read of every segment: a cursor would cost a round trip per record (10× slower in Chromium).
     for (const { sessionId, text } of await this.db.getAll('segments')) {
-      if (!found.has(sessionId) && text.toLowerCase().includes(needle)) found.add(sessionId);
+      const id = sessionOfKey(sessionId);
+      if (!found.has(id) && text.toLowerCase().includes(needle)) found.add(id);
     }
     return sessions.filter((s) => found.has(s.id)).map((s) => s.id);
   }

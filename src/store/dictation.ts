@@ -10,17 +10,17 @@ import { createJSONStorage, persist, type PersistStorage } from 'zustand/middlew
 import { isObject } from '../core/json';
 import { migrateSettingsV1, sanitizeSettings } from '../protocol/settings';
 import type { SessionControl, SessionSink } from '../session/session';
-import type { Segment } from '../transcript/model';
+import { segmentEndMs, type Segment } from '../transcript/model';
 import { onStorageFailure, reportStorageFailure } from './errors';
 import { meterReading, metersSlice } from './slices/meters';
 import { endRun, keepPartial, runSlice } from './slices/run';
 import { settingsSlice } from './slices/settings';
 import { reduceTranscript, resaveFlag, transcriptSlice } from './slices/transcript';
-import type { DictationState, FileSource } from './slices/types';
+import type { DictationState, FileSource, KeptSource } from './slices/types';
 
 export type { Segment, SessionMeta } from '../transcript/model';
 export { transcriptText } from '../transcript/model';
-export type { DictationState, FileSource, ProfilePatch, VadState } from './slices/types';
+export type { DictationState, FileSource, KeptSource, ProfilePatch, VadState } from './slices/types';
 
 /** What localStorage keeps across reloads: settings (keys are kept apart, in the credentials store; sessions in History). */
 type Persisted = Pick<DictationState, 'settings'>;
@@ -118,6 +118,11 @@ export function attachFileSource(source: FileSource | null): void {
   useDictation.setState({ fileSource: source });
 }
 
+/** Attaches how kept audio is played into a session (the app's reader, or a test's fake). */
+export function attachKeptSource(source: KeptSource | null): void {
+  useDictation.setState({ keptSource: source });
+}
+
 /** Connects the store to a session controller (the app's, or a test's with fakes). */
 export function attachSession(control: SessionControl | null): void {
   useDictation.setState({ controller: control });
@@ -127,6 +132,13 @@ const resave = resaveFlag(
   () => useDictation.getState(),
   (patch) => useDictation.setState(patch),
 );
+
+/** Marks the open session's kept audio after its last words as having no text yet. */
+function untranscribed(s: Pick<DictationState, 'session' | 'segments'>): Partial<DictationState> {
+  if (!s.session) return {};
+  const fromMs = Math.max(0, ...s.segments.map((seg) => segmentEndMs(seg) ?? 0));
+  return { session: { ...s.session, untranscribedFromMs: Math.min(fromMs, s.session.untranscribedFromMs ?? fromMs) } };
+}
 
 /** How the session reports into the store. */
 export const sessionSink: SessionSink = {
@@ -143,10 +155,14 @@ export const sessionSink: SessionSink = {
     useDictation.setState((s) => reduceTranscript(s, update, resave));
   },
   fail(error) {
-    useDictation.setState((s) => endRun(s, { status: 'error', error, vad: 'silence', ...keepPartial(s, resave) }));
+    useDictation.setState((s) => {
+      const kept = keepPartial(s, resave);
+      return endRun(s, { status: 'error', error, vad: 'silence', ...kept, ...untranscribed({ ...s, ...kept }) });
+    });
   },
   notice(error) {
-    useDictation.setState({ error });
+    // The last words never came: the audio after the last segment has no text yet.
+    useDictation.setState((s) => ({ error, ...(error.code === 'no-text-yet' && untranscribed(s)) }));
   },
   level(peak) {
     useDictation.setState((s) => meterReading(s, peak, Date.now()));

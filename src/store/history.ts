@@ -180,7 +180,7 @@ export const useHistory = create<HistoryState>()((set, get) => ({
     const history = await currentHistory();
     if (!history) return;
     try {
-      const record = await history.load(id);
+      const record = await history.load(id, true);
       const audio = await history.audio(id);
       await history.remove(id);
       set((s) => ({

@@ -38,6 +38,41 @@ export interface SessionMeta {
   readonly recording: boolean;
   /** The tab closed or crashed while recording: words up to the last final are kept, the partial is not. */
   readonly interrupted: boolean;
+  /**
+   * Where kept audio with no text yet begins, ms on the session's time base: set when a run ended before
+   * the service gave the last words (a finish that timed out, a service that failed); cleared once
+   * that audio is transcribed. An interrupted session's untranscribed audio begins after its last segment.
+   */
+  readonly untranscribedFromMs?: number;
+  /** The transcripts of this session (the first is the one recorded); absent while there is only that one. */
+  readonly versions?: readonly TranscriptVersion[];
+  /** The key of the version shown and edited (default: the session's id, the recorded one). */
+  readonly version?: string;
+}
+
+/** One transcript of a session's audio: the one recorded, or one transcribed again with another service. */
+export interface TranscriptVersion {
+  /** Where its segments are stored: the session's id for the recorded one, `<id>~<n>` for the others. */
+  readonly key: string;
+  /** The service that made it, as the provider picker names it. */
+  readonly label: string;
+  /** Epoch ms. */
+  readonly createdAt: number;
+}
+
+/** The key the shown version's segments are stored under. */
+export function versionKey(meta: Pick<SessionMeta, 'id' | 'version'>): string {
+  return meta.version ?? meta.id;
+}
+
+/** The session a version key belongs to. */
+export function sessionOfKey(key: string): string {
+  return key.split('~')[0];
+}
+
+/** A session's versions, the recorded one included. */
+export function versionsOf(meta: SessionMeta): readonly TranscriptVersion[] {
+  return meta.versions ?? [{ key: meta.id, label: meta.provider, createdAt: meta.startedAt }];
 }
 
 /** How much of a session's text History shows. */

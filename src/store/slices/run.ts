@@ -5,9 +5,10 @@
  */
 import { dictationError } from '../../core/errors';
 import { isActive } from '../../core/status';
+import { providerEntry } from '../../protocol/registry';
 import { currentEntry, profileOf } from '../../protocol/settings';
 import type { SessionControl } from '../../session/session';
-import type { SessionMeta } from '../../transcript/model';
+import { segmentEndMs, versionsOf, type SessionMeta } from '../../transcript/model';
 import { useCredentials } from '../credentials';
 import { usePreferences } from '../preferences';
 import { persist as persistWrite } from '../persistence';
@@ -37,11 +38,15 @@ export function endRun(s: DictationState, patch: Partial<DictationState>): Parti
 export const runSlice =
   (sink: () => Parameters<SessionControl['start']>[1]): Slice<RunSlice> =>
   (set, get) => {
-    /** Starts a run of the open session (a new one when none is open), from the microphone or `source`. */
-    const startRun = (source?: Parameters<SessionControl['start']>[2]) => {
+    /**
+     * Starts a run of the open session (a new one when none is open), from the microphone or `source`.
+     * @param kept - playing the session's own kept audio from `fromMs` with the provider `entryId`: the
+     *   run's times start there, and its audio is not kept again
+     */
+    const startRun = (source?: Parameters<SessionControl['start']>[2], kept?: { fromMs: number; entryId: string }) => {
       const { status, settings, controller } = get();
       if (isActive(status)) return;
-      const entry = currentEntry(settings);
+      const entry = (kept && providerEntry(kept.entryId)) || currentEntry(settings);
       const apiKey = useCredentials.getState().keys[entry.id] ?? '';
       if (!controller) {
         set({
@@ -52,19 +57,21 @@ export const runSlice =
         return;
       }
       const now = Date.now();
+      const open = get().session ?? newSessionMeta(settings);
       const meta: SessionMeta = {
-        ...(get().session ?? newSessionMeta(settings)),
-        provider: entry.label,
+        ...open,
+        // The provider named in History is the one that recorded; transcribing again names its version.
+        provider: kept ? open.provider : entry.label,
         updatedAt: now,
         recording: true,
         interrupted: false,
       };
       void persistWrite((h) => h.saveMeta(meta));
-      set({ error: null, partial: '', vad: 'silence', session: meta, run: { offsetMs: meta.durationMs, startedAt: now } });
-      // The run's audio is kept in its session, from where the session's time has got to.
+      set({ error: null, partial: '', vad: 'silence', session: meta, run: { offsetMs: kept?.fromMs ?? meta.durationMs, startedAt: now } });
+      // The run's audio is kept in its session, from where the session's time has got to (not when it is that audio).
       const audio = usePreferences.getState();
       const keep =
-        audio.keepAudio === 'never' ? undefined : { sessionId: meta.id, startMs: meta.durationMs, lossless: audio.losslessAudio };
+        audio.keepAudio === 'never' || kept ? undefined : { sessionId: meta.id, startMs: meta.durationMs, lossless: audio.losslessAudio };
       controller.start(
         { provider: entry.id, profile: profileOf(settings, entry), apiKey, microphone: settings.microphone },
         sink(),
@@ -82,6 +89,7 @@ export const runSlice =
       networkSlow: false,
       waitingSeconds: null,
       audioSaved: 0,
+      keptSource: null,
       controller: null,
       fileSource: null,
       start: () => startRun(),
@@ -100,6 +108,37 @@ export const runSlice =
         // A new session, named after the file.
         set({ session: { ...newSessionMeta(get().settings), title: name }, segments: [], partial: '', file: { name, progress: 0 } });
         startRun(source);
+      },
+      transcribeKept({ provider, what }) {
+        const { status, keptSource, session, settings, segments } = get();
+        if (isActive(status) || !session) return;
+        if (!keptSource) {
+          set({ error: dictationError('no-session', 'Transcribing kept audio is not available in this page. Reload and try again.') });
+          return;
+        }
+        const entry = (provider && providerEntry(provider)) || currentEntry(settings);
+        const label = `${entry.label}${entry.dialect ? ` (${entry.dialect})` : ''}`;
+        let fromMs = 0;
+        if (what === 'again') {
+          // A new version, shown (and filled) from now on; the others stay as they are.
+          const versions = versionsOf(session);
+          const n = Math.max(1, ...versions.map((v) => Number(v.key.split('~')[1] ?? 1))) + 1;
+          const key = `${session.id}~${n}`;
+          const next: SessionMeta = { ...session, versions: [...versions, { key, label, createdAt: Date.now() }], version: key };
+          set({ session: next, segments: [] });
+        } else {
+          // What has no text: from the end of the last words (or where the flag says), less 0.5 s of context.
+          const lastEnd = Math.max(0, ...segments.map((seg) => segmentEndMs(seg) ?? 0));
+          fromMs = Math.max(0, Math.min(session.untranscribedFromMs ?? lastEnd, lastEnd) - 500);
+          // Cleared now; set again if this run, too, ends before its last words.
+          const { untranscribedFromMs: _done, ...rest } = session;
+          set({ session: { ...rest, interrupted: false } });
+        }
+        const id = get().session!.id;
+        const name = what === 'again' ? `the audio, with ${label}` : 'the audio with no text yet';
+        const source = keptSource(id, fromMs, (progress) => set((s) => (s.file ? { file: { name, progress } } : {})));
+        set({ file: { name, progress: 0 } });
+        startRun(source, { fromMs, entryId: entry.id });
       },
       stop() {
         get().controller?.stop();

@@ -6,8 +6,9 @@ import { isActive } from '../../core/status';
 import { currentEntry, profileOf, type Settings } from '../../protocol/settings';
 import type { TranscriptUpdate } from '../../session/session';
 import { applySpokenCommands } from '../../transcript/commands';
-import { previewOf, segmentEndMs, type Segment, type SessionMeta } from '../../transcript/model';
-import { persist as persistWrite } from '../persistence';
+import { previewOf, segmentEndMs, versionKey, versionsOf, type Segment, type SessionMeta } from '../../transcript/model';
+import { reportStorageFailure } from '../errors';
+import { currentHistory, persist as persistWrite, settled } from '../persistence';
 import type { DictationState, Slice, TranscriptSlice } from './types';
 
 /** A new, empty session, not yet recording. */
@@ -123,6 +124,34 @@ export const transcriptSlice: Slice<TranscriptSlice> = (set, get) => {
     },
     openSession(meta, segments) {
       if (!isActive(get().status)) set({ session: meta, segments, partial: '' });
+    },
+    async switchVersion(key) {
+      const s = get();
+      if (isActive(s.status) || !s.session || !versionsOf(s.session).some((v) => v.key === key) || versionKey(s.session) === key) return;
+      await settled();
+      const history = await currentHistory();
+      try {
+        const segments = history ? await history.segmentsOf(key) : [];
+        const session = withTotals({ ...s.session, version: key }, segments);
+        set({ session, segments, partial: '' });
+        void persistWrite((h) => h.saveMeta(session));
+      } catch (cause) {
+        reportStorageFailure(cause);
+      }
+    },
+    async removeVersion(key) {
+      const s = get();
+      if (isActive(s.status) || !s.session) return;
+      const versions = versionsOf(s.session);
+      const left = versions.filter((v) => v.key !== key);
+      if (left.length === versions.length || left.length === 0) return;
+      if (versionKey(s.session) === key) await get().switchVersion(left[0].key);
+      const session = { ...get().session!, versions: left };
+      set({ session });
+      void persistWrite(async (h) => {
+        await h.removeSegments(key);
+        await h.saveMeta(session);
+      });
     },
     editSegment(id, text) {
       const s = get();

@@ -56,6 +56,28 @@ export interface TranscriptSlice {
   readonly openSession: (meta: SessionMeta, segments: readonly Segment[]) => void;
   /** Replaces a final segment's text (its times and raw words stay); saved to History. Empty text is ignored. */
   readonly editSegment: (id: number, text: string) => void;
+  /** Shows (and edits) another version of the open session's transcript. Not while recording. */
+  readonly switchVersion: (key: string) => Promise<void>;
+  /** Deletes a version (not the only one); the one shown becomes the first left. Not while recording. */
+  readonly removeVersion: (key: string) => Promise<void>;
+}
+
+/**
+ * A capture source that plays a session's kept audio from `fromMs` (ms on its time base) into the
+ * session, as fast as the service takes it; the store only passes it to the session.
+ */
+export type KeptSource = (
+  sessionId: string,
+  fromMs: number,
+  onProgress: (fraction: number) => void,
+) => NonNullable<Parameters<SessionControl['start']>[2]>;
+
+/** What to transcribe of the open session's kept audio, and with which service. */
+export interface TranscribeKeptOptions {
+  /** A provider (registry entry id); default the current one. */
+  readonly provider?: string;
+  /** `again`: all of it, into a new version; `rest`: the audio with no text yet, into the version shown. */
+  readonly what: 'again' | 'rest';
 }
 
 /** A capture source that plays a file (see `audio/file.ts`); the store only passes it to the session. */
@@ -80,6 +102,13 @@ export interface RunSlice {
   readonly waitingSeconds: number | null;
   /** Counts runs whose audio is all stored (the player loads the session's audio again). */
   readonly audioSaved: number;
+  /** How kept audio is played into a session (attached by the app, or a test's fake). */
+  readonly keptSource: KeptSource | null;
+  /**
+   * Transcribes the open session's kept audio with a service: all of it into a new version, or the part
+   * with no text yet into the version shown.
+   */
+  readonly transcribeKept: (options: TranscribeKeptOptions) => void;
   /** The session controller (the app's, or a test's with fakes); null until attached. */
   readonly controller: SessionControl | null;
   /** How files are read (the app's decoder and worker, or a test's fake); null until attached. */
