@@ -185,11 +185,11 @@ export function AudioPlayer() {
             <button type="button" className={button} onClick={toggle}>
               {playback.playing ? 'Pause' : 'Play'}
             </button>
-            <button type="button" className={button} aria-label="Back 5 seconds" onClick={() => playback.seek(position - SKIP_MS)}>
-              −5 s
+            <button type="button" className={button} onClick={() => playback.seek(position - SKIP_MS)}>
+              Back 5 s
             </button>
-            <button type="button" className={button} aria-label="Forward 5 seconds" onClick={() => playback.seek(position + SKIP_MS)}>
-              +5 s
+            <button type="button" className={button} onClick={() => playback.seek(position + SKIP_MS)}>
+              Forward 5 s
             </button>
             <input
               type="range"

@@ -96,7 +96,7 @@ function SessionItem({ meta, isOpen, busy }: { meta: SessionMeta; isOpen: boolea
           <button
             type="button"
             className={small}
-            aria-label={`Delete the audio of ${title}`}
+            aria-label={`Delete audio of ${title}`}
             disabled={isOpen && busy}
             onClick={() => void removeAudio(meta.id)}
           >

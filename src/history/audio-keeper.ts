@@ -57,9 +57,18 @@ export class OpusPacketEncoder implements PacketEncoder {
 
 let opus: Promise<boolean> | null = null;
 
-/** Opus where this browser encodes it, else PCM16 as it is. */
+/**
+ * WebKit's engine (not Chromium's or Gecko's): in WebKitGTK 2.50.6 the page crashed or hung while the
+ * audio worker encoded Opus, although `isConfigSupported` says yes (seen in the cross-browser e2e test;
+ * the same test passes with PCM16). Until that is understood, WebKit keeps PCM16.
+ */
+export function opusBreaksHere(userAgent: string): boolean {
+  return /AppleWebKit/.test(userAgent) && !/Chrome|Chromium|Edg|Firefox/.test(userAgent);
+}
+
+/** Opus where this browser encodes it (and reliably), else PCM16 as it is. */
 export async function bestPacketEncoder(): Promise<PacketEncoder> {
-  opus ??= canEncodeOpus();
+  opus ??= opusBreaksHere(typeof navigator === 'undefined' ? '' : navigator.userAgent) ? Promise.resolve(false) : canEncodeOpus();
   return (await opus) ? new OpusPacketEncoder() : new Pcm16PacketEncoder();
 }
 

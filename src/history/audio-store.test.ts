@@ -135,3 +135,14 @@ describe('kept audio in chunks (IndexedDB)', () => {
     expect(await history.audioTotals()).toEqual([]);
   });
 });
+
+describe('where Opus is trusted', () => {
+  it('not in WebKit (its encoder broke the page in WebKitGTK); in Chromium and Firefox', async () => {
+    const { opusBreaksHere } = await import('./audio-keeper');
+    expect(opusBreaksHere('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15')).toBe(
+      true,
+    );
+    expect(opusBreaksHere('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0 Safari/537.36')).toBe(false);
+    expect(opusBreaksHere('Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0')).toBe(false);
+  });
+});
