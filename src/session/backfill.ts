@@ -6,7 +6,7 @@
  */
 import type { AudioJournal } from './journal';
 import type { Link } from './link';
-import type { Pacer, SendResult } from './pacer';
+import { sendFrame, type Pacer, type SendResult } from './pacer';
 
 /** Frames read from storage at once (5 s). */
 export const BACKFILL_BATCH_FRAMES = 250;
@@ -58,13 +58,9 @@ export class Backfill {
         this.load(link, link.cursor, Math.min(journal.first, link.cursor + BACKFILL_BATCH_FRAMES), again);
         return 'reading';
       }
-      if (link.transport.bufferedAmount > highWaterBytes) return 'held';
-      if (!pacer.take()) return 'paced';
       const pcm = this.frames[i];
-      const message = link.protocol.encodeAudio(pcm);
-      if (message !== null && !link.transport.send(message)) return 'stopped';
-      if (link.speechSentAt === null && peakOf(pcm) >= speechPeak) link.speechSentAt = now;
-      link.cursor++;
+      const sent = sendFrame(link, pacer, highWaterBytes, pcm, link.speechSentAt === null && peakOf(pcm) >= speechPeak, now);
+      if (sent !== 'sent') return sent;
     }
     if (!this.failed) this.frames = [];
     return 'drained';

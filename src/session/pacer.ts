@@ -58,15 +58,31 @@ export function sendFrom(
 ): SendResult {
   pacer.refill(now);
   while (link.cursor < journal.head) {
-    if (link.transport.bufferedAmount > highWaterBytes) return 'held';
-    if (!pacer.take()) return 'paced';
     if (link.cursor < journal.first) link.cursor = journal.first;
     const pcm = journal.at(link.cursor);
-    if (!pcm) return 'stopped';
-    const message = link.protocol.encodeAudio(pcm); // null: gathered into a larger chunk, sent later
-    if (message !== null && !link.transport.send(message)) return 'stopped';
-    if (journal.peakAt(link.cursor) >= speechPeak && link.speechSentAt === null) link.speechSentAt = now;
-    link.cursor++;
+    const sent = pcm ? sendFrame(link, pacer, highWaterBytes, pcm, journal.peakAt(link.cursor) >= speechPeak, now) : 'stopped';
+    if (sent !== 'sent') return sent;
   }
   return 'drained';
+}
+
+/**
+ * Sends one frame at the link's cursor, if the socket's buffer and the pace allow, and moves the cursor on.
+ * @param speech - the frame is speech: the watchdog then expects an answer
+ */
+export function sendFrame(
+  link: Link,
+  pacer: Pacer,
+  highWaterBytes: number,
+  pcm: ArrayBuffer,
+  speech: boolean,
+  now: number,
+): 'sent' | 'held' | 'paced' | 'stopped' {
+  if (link.transport.bufferedAmount > highWaterBytes) return 'held';
+  if (!pacer.take()) return 'paced';
+  const message = link.protocol.encodeAudio(pcm); // null: gathered into a larger chunk, sent later
+  if (message !== null && !link.transport.send(message)) return 'stopped';
+  if (speech && link.speechSentAt === null) link.speechSentAt = now;
+  link.cursor++;
+  return 'sent';
 }
