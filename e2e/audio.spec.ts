@@ -1,6 +1,6 @@
 /**
  * Keeping the audio (docs/protocols.md, "Keeping audio"): a dictation's audio is stored as it is
- * recorded, comes back after a reload, plays in step with its words, and exports as a WAV whose
+ * recorded, comes back after a reload, plays in step with its words, and exports as a WAV (and an Ogg Opus file) whose
  * duration is the session's and which PocketSphinx hears as the live run did.
  */
 import { readFileSync } from 'node:fs';
@@ -39,7 +39,9 @@ test.beforeAll(async () => {
   await directAtOffsets();
 });
 
-test('the audio of a dictation is kept: after a reload it plays in step with its words, and exports as WAV', async ({ page }) => {
+test('the audio of a dictation is kept: after a reload it plays in step with its words, and exports as WAV and as Ogg Opus', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -112,6 +114,27 @@ test('the audio of a dictation is kept: after a reload it plays in step with its
     `live:  ${live}\nagain: ${again.text} (${wordEdits(live.toLowerCase(), again.text)} words apart; ${wordEdits(reference, again.text)} errors, the clip's worst offset ${most}; ${(wav.length / 1000).toFixed(0)} kB WAV of ${(wavMs / 1000).toFixed(1)} s)`,
   );
   expect(wordEdits(reference, again.text)).toBeLessThanOrEqual(most + 1);
+
+  // Export Opus: an Ogg Opus file (the stored packets, muxed), named like the WAV, which the browser
+  // decodes to the same length and PocketSphinx hears as well.
+  const [opusDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    player.getByRole('button', { name: 'Export audio (Opus)' }).click(),
+  ]);
+  expect(opusDownload.suggestedFilename()).toBe(download.suggestedFilename().replace(/\.wav$/, '.ogg'));
+  const ogg = readFileSync(await opusDownload.path());
+  expect(ogg.toString('ascii', 0, 4)).toBe('OggS');
+  expect(ogg.length).toBeLessThan(wav.length / 5);
+  const decoded = await page.evaluate(async (bytes) => {
+    const data = Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0));
+    const audio = await new OfflineAudioContext(1, 1, 16_000).decodeAudioData(data.buffer);
+    return { rate: audio.sampleRate, samples: Array.from(audio.getChannelData(0), (x) => Math.round(x * 32767)) };
+  }, ogg.toString('base64'));
+  expect(decoded.rate).toBe(16_000);
+  expect(Math.abs(decoded.samples.length / 16 - wavMs)).toBeLessThan(100);
+  const fromOgg = await transcribeDirect(engine, Int16Array.from(decoded.samples));
+  console.log(`ogg:   ${fromOgg.text} (${(ogg.length / 1000).toFixed(0)} kB Ogg Opus)`);
+  expect(wordEdits(reference, fromOgg.text)).toBeLessThanOrEqual(most + 1);
   expect(pageErrors).toEqual([]);
 });
 

@@ -91,6 +91,15 @@ describe('playing a session back', () => {
     expect(player.querySelector('audio')!.playbackRate).toBe(1.5);
   });
 
+  it('audio kept as PCM16 where Opus cannot be encoded: the Opus export says so and points to WAV', async () => {
+    const { user, player } = await renderPlayer();
+    await user.click(within(player).getByRole('button', { name: 'Export audio (Opus)' }));
+    expect(await within(player).findByRole('alert')).toHaveTextContent(
+      'The Opus file could not be made: This browser cannot encode Opus; export the audio as WAV instead.',
+    );
+    expect(within(player).getByRole('button', { name: 'Export audio (WAV)' })).toBeEnabled();
+  });
+
   it('deleting the audio keeps the words', async () => {
     vi.spyOn(window, 'confirm').mockReturnValue(true);
     const { user, player, log } = await renderPlayer();

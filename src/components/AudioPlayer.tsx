@@ -104,6 +104,8 @@ export function AudioPlayer() {
   const removeAudio = useHistory((s) => s.removeAudio);
   const element = useRef<HTMLAudioElement>(null);
   const sessionId = session?.id ?? null;
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<string | null>(null);
 
   // The open session's audio, again each time a run's audio is all stored.
   useEffect(() => {
@@ -145,16 +147,30 @@ export function AudioPlayer() {
     if (audio.paused) void audio.play().catch(() => undefined);
     else audio.pause();
   };
-  const exportWav = async () => {
-    const wav = usePlayback.getState().wav();
-    if (!wav) return;
+  const download = async (file: Blob, format: 'wav' | 'ogg') => {
     const { exportFileName } = await import('../transcript/export');
-    const url = URL.createObjectURL(wav);
+    const url = URL.createObjectURL(file);
     const a = document.createElement('a');
     a.href = url;
-    a.download = exportFileName(session, 'wav');
+    a.download = exportFileName(session, format);
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  const exportWav = async () => {
+    const wav = usePlayback.getState().wav();
+    if (wav) await download(wav, 'wav');
+  };
+  const exportOgg = async () => {
+    setExportError(null);
+    setExporting(true);
+    try {
+      const ogg = await usePlayback.getState().ogg();
+      if (ogg) await download(ogg, 'ogg');
+    } catch (cause) {
+      setExportError(`The Opus file could not be made: ${cause instanceof Error ? cause.message : String(cause)}`);
+    } finally {
+      setExporting(false);
+    }
   };
   const position = Math.min(playback.positionMs, playback.durationMs);
   const noTextFrom = playback.state === 'ready' ? untranscribedFrom(session, lastEndMs, playback.durationMs) : null;
@@ -238,6 +254,9 @@ export function AudioPlayer() {
             <button type="button" className={button} onClick={() => void exportWav().catch(() => undefined)}>
               Export audio (WAV)
             </button>
+            <button type="button" className={button} disabled={exporting} onClick={() => void exportOgg()}>
+              Export audio (Opus)
+            </button>
             <button
               type="button"
               className={button}
@@ -248,6 +267,11 @@ export function AudioPlayer() {
               Delete audio
             </button>
           </div>
+          {exportError && (
+            <p role="alert" className="text-sm text-red-800">
+              {exportError}
+            </p>
+          )}
         </>
       )}
     </section>

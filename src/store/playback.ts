@@ -5,6 +5,7 @@
  * (seek, speed). The decoded track is built when first asked for, by code loaded then.
  */
 import { create } from 'zustand';
+import type { SessionAudio } from '../history/audio-read';
 import type { AudioCodec } from '../history/audio-store';
 import { currentHistory, settled } from './persistence';
 
@@ -41,9 +42,16 @@ export interface PlaybackState {
   readonly report: (positionMs: number, playing: boolean) => void;
   /** The loaded track as a WAV file (16 kHz PCM16); null when none is loaded. */
   readonly wav: () => Blob | null;
+  /**
+   * The loaded track as an Ogg Opus file (its stored packets where it is kept as Opus), made by code
+   * loaded now; null when none is loaded.
+   * @throws Error when it must be encoded and this browser cannot encode Opus
+   */
+  readonly ogg: () => Promise<Blob | null>;
 }
 
 let wav: Blob | null = null;
+let track: SessionAudio | null = null;
 let loads = 0;
 
 function release(url: string | null): void {
@@ -68,6 +76,7 @@ export const usePlayback = create<PlaybackState>()((set, get) => ({
     const keepPosition = get().sessionId === sessionId;
     release(get().url);
     wav = null;
+    track = null;
     set({
       sessionId,
       state: 'loading',
@@ -79,14 +88,15 @@ export const usePlayback = create<PlaybackState>()((set, get) => ({
       await settled();
       const history = await currentHistory();
       const { sessionAudio, wavOf } = await import('../history/audio-read');
-      const track = history ? await sessionAudio(await history.audio(sessionId)) : null;
+      const loaded = history ? await sessionAudio(await history.audio(sessionId)) : null;
       if (load !== loads) return;
-      if (!track) {
+      track = loaded;
+      if (!loaded) {
         set({ state: 'none', durationMs: 0, bytes: 0, codec: null });
         return;
       }
-      wav = wavOf(track);
-      set({ state: 'ready', url: URL.createObjectURL(wav), durationMs: track.durationMs, bytes: track.bytes, codec: track.codec });
+      wav = wavOf(loaded);
+      set({ state: 'ready', url: URL.createObjectURL(wav), durationMs: loaded.durationMs, bytes: loaded.bytes, codec: loaded.codec });
     } catch (cause) {
       if (load !== loads) return;
       set({ state: 'failed', error: cause instanceof Error ? cause.message : String(cause) });
@@ -96,6 +106,7 @@ export const usePlayback = create<PlaybackState>()((set, get) => ({
     loads++;
     release(get().url);
     wav = null;
+    track = null;
     set({ sessionId: null, state: 'idle', url: null, durationMs: 0, bytes: 0, codec: null, error: null, positionMs: 0, playing: false });
   },
   seek(ms, play = false) {
@@ -109,4 +120,10 @@ export const usePlayback = create<PlaybackState>()((set, get) => ({
     set({ positionMs, playing });
   },
   wav: () => wav,
+  async ogg() {
+    const loaded = track;
+    if (!loaded) return null;
+    const { oggOf } = await import('../history/audio-export');
+    return oggOf(loaded);
+  },
 }));
