@@ -14,7 +14,7 @@ import type { RawData, WebSocket } from 'ws';
 import { checkHandshake, type CredentialSources } from './auth';
 import { requestUrl } from './http';
 import type { TokenLedger } from './tokens';
-import type { Recognizer, RecognizerEvents, SpeechEngine } from './engine/engine';
+import type { Recognizer, RecognizerEvents, SpeechEngine, VocabularyTerm } from './engine/engine';
 
 /** Largest WebSocket message any dialect accepts, bytes (1 MiB: 32 s of PCM16). */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -157,7 +157,10 @@ export interface Connection {
    * one, `onUnavailable` decides; by default the connection closes with 1011. With `lazy`, the
    * recognizer is opened when the first audio arrives: an idle connection costs no decoder.
    */
-  startAudio(results: StreamResults, handlers?: { onFailure?(): void; onUnavailable?(cause: Error): void; lazy?: boolean }): AudioStream;
+  startAudio(
+    results: StreamResults,
+    handlers?: { onFailure?(): void; onUnavailable?(cause: Error): void; lazy?: boolean; vocabulary?: readonly VocabularyTerm[] },
+  ): AudioStream;
   /** Ends the session because the server shuts down: its final results, then its close with 1001. */
   shutdown(): Promise<void>;
 }
@@ -272,6 +275,8 @@ interface StreamOptions {
   onFailure?(): void;
   onUnavailable?(cause: Error): void;
   lazy?: boolean;
+  /** The words and phrases this stream favours (docs/protocols.md, "Vocabulary"). */
+  vocabulary?: readonly VocabularyTerm[];
   /** True once this stream may no longer decode: the socket closed, or another stream replaced it. */
   isClosed(): boolean;
   /** Audio arrived (for the idle timeout). */
@@ -301,7 +306,7 @@ function openAudioStream(ctx: ServerContext, id: string, ws: WebSocket, results:
   };
   const open = (): Promise<void> => {
     if (ready) return ready;
-    ready = ctx.engine.open(events).then((r) => {
+    ready = ctx.engine.open(events, options.vocabulary?.length ? { vocabulary: options.vocabulary } : {}).then((r) => {
       if (disposed || options.isClosed()) {
         void r.close();
         return;

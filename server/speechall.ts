@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { CredentialSources } from './auth';
 import { Pcm16Reader, queryBoolean, serveConnection, upgradeCheckedEndpoint, type Endpoint, type ServerContext } from './connection';
-import type { Utterance } from './engine/engine';
+import { vocabularyOf, type Utterance } from './engine/engine';
 import {
   SPEECHALL_LOCAL_MODEL,
   SPEECHALL_OUTPUT_FORMATS,
@@ -142,7 +142,7 @@ function handle(ws: WebSocket, options: SpeechallOptions, ctx: ServerContext): v
         if (utterance.text) conn.send(resultMessage(utterance, options));
       },
     },
-    { lazy: true },
+    { lazy: true, vocabulary: vocabularyOf(options.customVocabulary) },
   );
   ctx.log(`${id} connected (speechall, ${options.outputFormat})`);
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { FIXTURES_DIR, referenceFor } from '../e2e/support/fixtures';
 import { readWav } from '../e2e/support/wav';
 import { wordEdits, wordErrorRate } from '../e2e/support/wer';
-import { ENGINE_SAMPLE_RATE, type RecognizerEvents, type SpeechEngine, type Utterance } from './engine/engine';
+import { ENGINE_SAMPLE_RATE, type RecognizerEvents, type RecognizerOptions, type SpeechEngine, type Utterance } from './engine/engine';
 
 /** What fills the time before (and after) the speech. */
 export type Filler = 'zeros' | 'dither' | 'white-70';
@@ -34,7 +34,7 @@ export const MATRIX_CLIP = 'sense_and_sensibility_01_austen_64kb-0920.wav';
 const FIRST_SENTENCE = 'sense_and_sensibility_01_austen_64kb-0880.wav';
 const OTHER_SENTENCE = 'sense_and_sensibility_01_austen_64kb-0930.wav';
 
-const clip = (name: string): Int16Array => readWav(join(FIXTURES_DIR, name)).samples;
+export const clip = (name: string): Int16Array => readWav(join(FIXTURES_DIR, name)).samples;
 const samplesFor = (seconds: number) => Math.round(seconds * ENGINE_SAMPLE_RATE);
 
 /** A seeded generator (mulberry32): the same noise on every run. */
@@ -154,9 +154,9 @@ export function collector() {
 }
 
 /** The finals' words of one session, decoded on a recognizer the engine opens. */
-export async function decodeSession(engine: SpeechEngine, audio: readonly Int16Array[]): Promise<string> {
+export async function decodeSession(engine: SpeechEngine, audio: readonly Int16Array[], options?: RecognizerOptions): Promise<string> {
   const { events, finals, failures } = collector();
-  const recognizer = await engine.open(events);
+  const recognizer = await engine.open(events, options);
   for (const part of audio) recognizer.write(part);
   await recognizer.finish();
   await recognizer.close();

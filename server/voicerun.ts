@@ -23,6 +23,7 @@ import {
 } from '../src/protocol/voicerun-contract';
 import { checkHandshake, credentialValid } from './auth';
 import { MAX_MESSAGE_BYTES, pcm16Samples, serveConnection, type AudioStream, type Connection, type ServerContext } from './connection';
+import { vocabularyOf } from './engine/engine';
 
 /** How long a client that presented no key on the handshake has to send `auth`, ms. */
 export const AUTH_TIMEOUT_MS = 10_000;
@@ -207,6 +208,8 @@ export function handleVoiceRun(ws: WebSocket, request: IncomingMessage, ctx: Ser
           phase = 'created';
           error(c, 'provider_error', cause.message);
         },
+        // session.prompt: keywords, comma-separated as the Deepgram example writes them ("VoiceRun: client messages").
+        vocabulary: vocabularyOf(result.prompt?.split(/[,\n]/) ?? []),
       },
     );
     void stream.open().then(

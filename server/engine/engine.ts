@@ -49,6 +49,52 @@ export interface RecognizerEvents {
   backpressure(paused: boolean): void;
 }
 
+/**
+ * A word or phrase the user wants heard (docs/protocols.md, "Vocabulary"): its spelling, and how it
+ * sounds where that is not obvious from the spelling.
+ */
+export interface VocabularyTerm {
+  /** As the user writes it, e.g. `Dashwood` or `John Dashwood`. */
+  readonly text: string;
+  /** Words that sound like it, e.g. `dash wood`. */
+  readonly soundsLike?: string;
+}
+
+/** Most terms one stream takes; more are ignored (the client is told its own limits). */
+export const MAX_VOCABULARY_TERMS = 500;
+
+/**
+ * One term as the local dialects carry it: `Dashwood (dash wood)` is the term `Dashwood` that sounds
+ * like "dash wood"; a term without parentheses has no hint. Null for an empty term.
+ */
+export function parseVocabularyTerm(written: string): VocabularyTerm | null {
+  const m = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(written.trim());
+  const text = (m ? m[1] : written).trim().slice(0, 100);
+  const soundsLike = m?.[2].trim().slice(0, 100);
+  if (!text) return null;
+  return soundsLike ? { text, soundsLike } : { text };
+}
+
+/** Terms as a dialect received them (one per item): parsed, duplicates dropped, at most {@link MAX_VOCABULARY_TERMS}. */
+export function vocabularyOf(items: readonly string[]): VocabularyTerm[] {
+  const seen = new Set<string>();
+  const out: VocabularyTerm[] = [];
+  for (const item of items) {
+    const term = parseVocabularyTerm(item);
+    if (!term || seen.has(term.text.toLowerCase())) continue;
+    seen.add(term.text.toLowerCase());
+    out.push(term);
+    if (out.length === MAX_VOCABULARY_TERMS) break;
+  }
+  return out;
+}
+
+/** Options of one stream. */
+export interface RecognizerOptions {
+  /** Words and phrases to favour, for this stream only. */
+  readonly vocabulary?: readonly VocabularyTerm[];
+}
+
 /** A streaming recognizer: PCM16 at {@link ENGINE_SAMPLE_RATE} in, {@link RecognizerEvents} out. */
 export interface Recognizer {
   /** Queues samples for decoding, in order. Ignored after `close()` or a failure. */
@@ -78,7 +124,7 @@ export interface SpeechEngine {
    * @throws Error (rejects) with an install instruction when the engine cannot run, or why the
    *   recognizer could not be created.
    */
-  open(events: RecognizerEvents): Promise<Recognizer>;
+  open(events: RecognizerEvents, options?: RecognizerOptions): Promise<Recognizer>;
 }
 
 /** An engine that cannot run: every `open()` rejects with `reason` (what to install). */

@@ -38,6 +38,17 @@ export interface Bindings {
   ps_seg_frames: AsyncFn;
   ps_seg_prob: AsyncFn;
   logmath_exp: AsyncFn;
+  // Vocabulary (pocketsphinx-vocabulary.ts): the dictionary and a language model set per stream.
+  ps_lookup_word: AsyncFn;
+  ps_add_word: AsyncFn;
+  ps_get_lm: AsyncFn;
+  ps_set_lm: AsyncFn;
+  ps_get_search: AsyncFn;
+  ps_set_search: AsyncFn;
+  ps_unset_search: AsyncFn;
+  ngram_model_read: AsyncFn;
+  ngram_model_set_init: AsyncFn;
+  ngram_model_free: AsyncFn;
 }
 
 /**
@@ -69,6 +80,22 @@ export function bindPocketSphinx(): Bindings {
     ps_seg_frames: ps.func('void ps_seg_frames(void *seg, _Out_ int *sf, _Out_ int *ef)') as AsyncFn,
     ps_seg_prob: ps.func('int ps_seg_prob(void *seg, _Out_ int *ascr, _Out_ int *lscr, _Out_ int *lback)') as AsyncFn,
     logmath_exp: sb.func('double logmath_exp(void *lmath, int logb_p)') as AsyncFn,
+    // The phones string is allocated by the library: freed with ckd_free once koffi has copied it.
+    ps_lookup_word: ps.func('ps_lookup_word', koffi.disposable('const char *', sb.func('void ckd_free(void *ptr)')), [
+      'void *',
+      'const char *',
+    ]) as AsyncFn,
+    ps_add_word: ps.func('int ps_add_word(void *ps, const char *word, const char *phones, int update)') as AsyncFn,
+    ps_get_lm: ps.func('void *ps_get_lm(void *ps, const char *name)') as AsyncFn,
+    ps_set_lm: ps.func('int ps_set_lm(void *ps, const char *name, void *lm)') as AsyncFn,
+    ps_get_search: ps.func('const char *ps_get_search(void *ps)') as AsyncFn,
+    ps_set_search: ps.func('int ps_set_search(void *ps, const char *name)') as AsyncFn,
+    ps_unset_search: ps.func('int ps_unset_search(void *ps, const char *name)') as AsyncFn,
+    ngram_model_read: sb.func('void *ngram_model_read(void *config, const char *file, int type, void *lmath)') as AsyncFn,
+    ngram_model_set_init: sb.func(
+      'void *ngram_model_set_init(void *config, void **models, const char **names, const float *weights, int n)',
+    ) as AsyncFn,
+    ngram_model_free: sb.func('int ngram_model_free(void *model)') as AsyncFn,
   };
 }
 

@@ -11,9 +11,19 @@
  */
 import type { CepstralMeanState } from './cepstral-mean';
 import { ChunkQueue } from './chunk-queue';
-import { ENGINE_SAMPLE_RATE, type RecognizedWord, type Recognizer, type RecognizerEvents } from './engine';
+import { ENGINE_SAMPLE_RATE, type RecognizedWord, type Recognizer, type RecognizerEvents, type VocabularyTerm } from './engine';
+import type { LetterToSound } from './letter-to-sound';
 import { call, type Bindings, type Pointer } from './pocketsphinx-bindings';
 import type { LoadedDecoder } from './pocketsphinx-pool';
+import { applyVocabulary, type StreamVocabulary } from './pocketsphinx-vocabulary';
+
+/** A stream's vocabulary and where pronunciations for its unknown words come from. */
+export interface VocabularyRequest {
+  readonly terms: readonly VocabularyTerm[];
+  readonly lts: LetterToSound | null;
+  /** Told what could not be applied (a log line; the stream goes on without it). */
+  readonly report: (message: string) => void;
+}
 
 /**
  * Audio decoded per call, samples (20 ms). Always exactly this much (but the last piece at `finish()`):
@@ -51,6 +61,10 @@ export class PocketSphinxRecognizer implements Recognizer {
   private speechStartSample = 0;
   /** The cepstral mean when the utterance in progress started: kept again if it ends without a word. */
   private cmnBeforeUtterance: CepstralMeanState | null = null;
+  /** The stream's vocabulary, while it has one. */
+  private vocabulary: StreamVocabulary | null = null;
+  /** False once the decoder has been changed in a way a later stream must not inherit. */
+  private reusable = true;
 
   /**
    * Use {@link start}: the decoder is reset (off the event loop) before the recognizer is handed out.
@@ -86,10 +100,22 @@ export class PocketSphinxRecognizer implements Recognizer {
     events: RecognizerEvents,
     partialIntervalSamples: number,
     release: (loaded: LoadedDecoder, healthy: boolean) => void,
+    vocabulary?: VocabularyRequest,
   ): Promise<PocketSphinxRecognizer> {
     const recognizer = new PocketSphinxRecognizer(c, loaded, events, partialIntervalSamples, release);
     c.ps_start_stream(loaded.decoder);
     if (loaded.cmn && loaded.freshCmn) loaded.cmn.write(loaded.freshCmn);
+    if (vocabulary && vocabulary.terms.length > 0) {
+      try {
+        recognizer.vocabulary = await applyVocabulary(c, loaded.config, loaded.decoder, vocabulary.terms, vocabulary.lts);
+        const missing = recognizer.vocabulary?.missing ?? [];
+        if (missing.length > 0) vocabulary.report(`no pronunciation for ${missing.length} vocabulary word(s); they are left out`);
+      } catch (cause) {
+        // The stream goes on with the model's own language model; this decoder is not reused.
+        vocabulary.report(`vocabulary not applied: ${cause instanceof Error ? cause.message : String(cause)}`);
+        recognizer.reusable = false;
+      }
+    }
     try {
       await recognizer.startUtterance();
     } catch (cause) {
@@ -119,7 +145,9 @@ export class PocketSphinxRecognizer implements Recognizer {
     // Ends the utterance in progress (its words are not wanted) so the decoder can serve another stream.
     await this.queue.after(() => call(this.c.ps_end_utt, this.decoder));
     await this.queue.idle();
-    this.release(this.loaded, !this.queue.failed);
+    // A decoder whose dictionary grew keeps those words: it is freed, not pooled (docs/engines.md).
+    const restored = this.vocabulary ? await this.vocabulary.restore().catch(() => false) : true;
+    this.release(this.loaded, !this.queue.failed && this.reusable && restored);
   }
 
   /** Starts an utterance, noting the cepstral mean it starts from. */
@@ -198,11 +226,14 @@ export class PocketSphinxRecognizer implements Recognizer {
         confidence: Math.round(confidence * 1000) / 1000,
       });
     }
-    return words;
+    if (!this.vocabulary) return words;
+    const spelt = this.vocabulary.spell(words.map((w) => w.text));
+    return words.map((w, i) => ({ ...w, text: spelt[i] }));
   }
 
+  /** The running hypothesis, in the vocabulary's spelling. */
   private async hypothesis(): Promise<string> {
-    const hyp = await call<string | null>(this.c.ps_get_hyp, this.decoder, null);
-    return (hyp ?? '').trim();
+    const hyp = ((await call<string | null>(this.c.ps_get_hyp, this.decoder, null)) ?? '').trim();
+    return this.vocabulary && hyp ? this.vocabulary.spell(hyp.split(/\s+/)).join(' ') : hyp;
   }
 }

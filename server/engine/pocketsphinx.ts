@@ -17,13 +17,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ENGINE_SAMPLE_RATE,
+  MAX_VOCABULARY_TERMS,
   unavailableEngine,
+  type RecognizerOptions,
   type EngineHealth,
   type Recognizer,
   type RecognizerEvents,
   type SpeechEngine,
 } from './engine';
 import { bindPocketSphinx, type Bindings } from './pocketsphinx-bindings';
+import { fliteLetterToSound } from './letter-to-sound';
 import { DecoderPool } from './pocketsphinx-pool';
 import { PocketSphinxRecognizer } from './pocketsphinx-recognizer';
 
@@ -42,6 +45,8 @@ export interface EngineOptions {
   readonly partialIntervalMs?: number;
   /** Decoders kept loaded for reuse between sessions (the session cap; default 2). */
   readonly poolSize?: number;
+  /** Told what a stream's vocabulary could not use (one line, no user text). */
+  readonly report?: (message: string) => void;
   /** For tests: wraps the C functions (e.g. to see how each is called). */
   readonly wrapBindings?: (bindings: Bindings) => Bindings;
 }
@@ -52,6 +57,7 @@ class PocketSphinxEngine implements SpeechEngine {
     private readonly c: Bindings,
     private readonly pool: DecoderPool,
     private readonly partialIntervalMs: number,
+    private readonly report: (message: string) => void,
   ) {}
 
   health(): EngineHealth {
@@ -62,10 +68,12 @@ class PocketSphinxEngine implements SpeechEngine {
    * A recognizer for one stream, on a pooled decoder or a newly loaded one.
    * @throws Error if a decoder cannot be initialised.
    */
-  async open(events: RecognizerEvents): Promise<Recognizer> {
+  async open(events: RecognizerEvents, options: RecognizerOptions = {}): Promise<Recognizer> {
     const loaded = await this.pool.acquire();
     const interval = (this.partialIntervalMs * ENGINE_SAMPLE_RATE) / 1000;
-    return PocketSphinxRecognizer.start(this.c, loaded, events, interval, (d, healthy) => this.pool.release(d, healthy));
+    const terms = (options.vocabulary ?? []).slice(0, MAX_VOCABULARY_TERMS);
+    const vocabulary = terms.length > 0 ? { terms, lts: fliteLetterToSound(), report: this.report } : undefined;
+    return PocketSphinxRecognizer.start(this.c, loaded, events, interval, (d, healthy) => this.pool.release(d, healthy), vocabulary);
   }
 }
 
@@ -88,5 +96,6 @@ export function loadPocketSphinx(options: EngineOptions = {}): SpeechEngine {
       `The PocketSphinx English model is missing from ${modelDir} (${missing.join(', ')}): run \`sudo apt-get install pocketsphinx-en-us\` and restart the server.`,
     );
   }
-  return new PocketSphinxEngine(c, new DecoderPool(c, modelDir, options.poolSize ?? 2), options.partialIntervalMs ?? 200);
+  const report = options.report ?? (() => undefined);
+  return new PocketSphinxEngine(c, new DecoderPool(c, modelDir, options.poolSize ?? 2), options.partialIntervalMs ?? 200, report);
 }
