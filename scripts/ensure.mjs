@@ -84,7 +84,8 @@ export function ensureDebianPackages(packages, { required, why }) {
 }
 
 /** The engine's Debian packages. */
-export const ENGINE_PACKAGES = ['libpocketsphinx3', 'pocketsphinx-en-us'];
+// libflite1: letter to sound for vocabulary words the dictionary lacks (server/engine/letter-to-sound.ts).
+export const ENGINE_PACKAGES = ['libpocketsphinx3', 'pocketsphinx-en-us', 'libflite1'];
 
 /**
  * Firefox ESR and WebKitGTK for the cross-browser e2e tests (e2e/support/browsers.ts), with what they
