@@ -1,5 +1,6 @@
 import { lazy, Suspense, useState } from 'react';
 import { ConnectionStatus } from './components/ConnectionStatus';
+import { CorrectionOffer } from './components/CorrectionOffer';
 import { DisplayControls } from './components/DisplayControls';
 import { ErrorAlert } from './components/ErrorAlert';
 import { FileTranscriber } from './components/FileTranscriber';
@@ -78,6 +79,7 @@ export function App() {
             </ErrorBoundary>
           )}
           <Transcript />
+          <CorrectionOffer />
           <TranscriptActions />
         </section>
         <Settings />

@@ -8,6 +8,7 @@ import { useCredentials } from '../store/credentials';
 import { useDictation } from '../store/dictation';
 import { usePreferences, type KeepAudio } from '../store/preferences';
 import { isActive } from '../core/status';
+import { WordsSettings } from './WordsSettings';
 
 const AUTH_LABELS: Record<AuthMethod, string> = {
   none: 'None',
@@ -327,6 +328,7 @@ export function SettingsFields() {
         </fieldset>
       </form>
       <AudioSettings />
+      <WordsSettings />
     </>
   );
 }

@@ -3,7 +3,9 @@
  * settings form renders any service) and how to build its protocol. Each protocol module exports one
  * {@link ServiceDefinition}; `registry.ts` lists them. Pure: no browser or React imports.
  */
+import type { VocabularyTerm } from '../core/vocabulary';
 import type { AuthMethod, ConnectionRequest, StreamingProtocol } from './adapter';
+import type { VocabularyPlan, VocabularySupport } from './vocabulary';
 
 /** A value of a service option. */
 export type OptionValue = string | boolean;
@@ -57,6 +59,13 @@ export interface ServiceDefinition {
   readonly summary: string;
   /** Option values on first use. */
   defaults(local: boolean): OptionValues;
+  /** How it takes the user's vocabulary (docs/protocols.md, "Vocabulary"). */
+  readonly vocabulary: VocabularySupport;
+  /**
+   * What a connection sends of `vocabulary` with these options: the same plan the adapter follows.
+   * @param local - the local engine speaking this dialect (it reads "sounds like" hints)
+   */
+  planVocabulary(vocabulary: readonly VocabularyTerm[], options: OptionValues, local: boolean): VocabularyPlan;
   /**
    * Loads the protocol adapter (a separate chunk) and returns how to make one for a session.
    * The factory throws Error with a user-facing sentence when the options cannot form a valid connection.
@@ -64,8 +73,15 @@ export interface ServiceDefinition {
   load(): Promise<ProtocolFactory>;
 }
 
-/** Makes the protocol for one session from its connection and the user's options. */
-export type ProtocolFactory = (connection: ConnectionSettings, options: OptionValues) => StreamingProtocol;
+/** The user's vocabulary for one connection, and whether the receiver reads "sounds like" hints. */
+export interface VocabularyRequest {
+  readonly terms: readonly VocabularyTerm[];
+  /** True for the local engine. */
+  readonly local: boolean;
+}
+
+/** Makes the protocol for one session from its connection, the user's options and vocabulary. */
+export type ProtocolFactory = (connection: ConnectionSettings, options: OptionValues, vocabulary?: VocabularyRequest) => StreamingProtocol;
 
 /** An option as text ('' when absent or not text). */
 export function textOption(options: OptionValues, key: string): string {

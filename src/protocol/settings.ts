@@ -4,6 +4,7 @@
  * protocol with `session/protocol-factory.ts`.)
  */
 import { DEFAULT_MICROPHONE, type MicrophoneOptions } from '../core/microphone';
+import type { VocabularyTerm } from '../core/vocabulary';
 import type { AuthMethod } from './adapter';
 import { DEFAULT_PROVIDER_ID, PROVIDERS, providerEntry, type ProviderEntry } from './registry';
 import type { OptionValue, OptionValues } from './service';
@@ -47,6 +48,8 @@ export interface SessionSettings {
   readonly apiKey: string;
   /** The microphone to record from (default: the system's, unprocessed). */
   readonly microphone?: MicrophoneOptions;
+  /** The user's vocabulary, sent to the service its own way (docs/protocols.md, "Vocabulary"). */
+  readonly vocabulary?: readonly VocabularyTerm[];
 }
 
 /** A provider's profile on first use. */

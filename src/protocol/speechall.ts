@@ -16,7 +16,8 @@ import { FRAME_BYTES, FRAME_MS, FRAME_SAMPLES } from '../core/frames';
 import type { ProtocolError, TranscriptEvent, Word } from '../core/events';
 import { isObject } from '../core/json';
 import { step, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
-import { connectionRequest, flagOption, textOption, type ConnectionSettings, type OptionValues } from './service';
+import { connectionRequest, flagOption, textOption, type ConnectionSettings, type OptionValues, type VocabularyRequest } from './service';
+import { joinPrompt, planVocabulary, SPEECHALL_BUDGET } from './vocabulary';
 import { SPEECHALL_CHUNK_CHOICES, SPEECHALL_CHUNK_SAMPLES, type SpeechallOutputFormat } from './speechall-contract';
 import { errorEvent, finite, probability, readText, readyOnOpen, unexpectedClose } from './wire';
 
@@ -250,8 +251,17 @@ function finalOf(
  * The Speechall streaming protocol for one session, from the user's options (see speechallService in `speechall-service.ts`).
  * @throws Error with a user-facing sentence when the options cannot form a valid connection.
  */
-export function createSpeechall(connection: ConnectionSettings, options: OptionValues): StreamingProtocol {
+export function createSpeechall(connection: ConnectionSettings, options: OptionValues, vocabulary?: VocabularyRequest): StreamingProtocol {
   const format = textOption(options, 'outputFormat');
+  const own = textOption(options, 'customVocabulary')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  // "Speechall: query parameters": custom_vocabulary is a list (one parameter per term); OpenAI models
+  // are prompted, so they also get the terms in initial_prompt.
+  const sent = vocabulary ? planVocabulary(vocabulary.terms, vocabulary.local, SPEECHALL_BUDGET).sent : [];
+  const words = [...own, ...sent.filter((t) => !own.some((o) => o.toLowerCase() === t.toLowerCase()))];
+  const prompted = textOption(options, 'model').startsWith('openai.');
   return new SpeechallProtocol(connection, {
     model: textOption(options, 'model'),
     language: textOption(options, 'language'),
@@ -259,12 +269,9 @@ export function createSpeechall(connection: ConnectionSettings, options: OptionV
     punctuation: flagOption(options, 'punctuation', true),
     diarization: flagOption(options, 'diarization'),
     temperature: textOption(options, 'temperature'),
-    initialPrompt: textOption(options, 'initialPrompt'),
+    initialPrompt: prompted ? joinPrompt(textOption(options, 'initialPrompt'), sent) : textOption(options, 'initialPrompt'),
     speakersExpected: textOption(options, 'speakersExpected'),
-    customVocabulary: textOption(options, 'customVocabulary')
-      .split(',')
-      .map((t) => t.trim())
-      .filter(Boolean),
+    customVocabulary: words,
     chunkSamples: SPEECHALL_CHUNK_CHOICES.find((n) => String(n) === textOption(options, 'chunkSamples')) ?? SPEECHALL_CHUNK_SAMPLES,
   });
 }

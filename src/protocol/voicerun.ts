@@ -17,7 +17,8 @@ import { isObject } from '../core/json';
 import { step, type AuthMethod, type ConnectionRequest, type ProtocolStep, type StreamingProtocol, type WireMessage } from './adapter';
 import { bytesToBase64 } from './base64';
 import { linearToMulaw } from './mulaw';
-import { connectionRequest, textOption, type ConnectionSettings, type OptionValues } from './service';
+import { connectionRequest, textOption, type ConnectionSettings, type OptionValues, type VocabularyRequest } from './service';
+import { joinPrompt, planVocabulary } from './vocabulary';
 import { errorEvent, protocolError, readTypedMessage, unexpectedClose, UnknownTypes } from './wire';
 
 /** Settings for one VoiceRun Transcribe connection. */
@@ -181,7 +182,7 @@ export class VoiceRunProtocol implements StreamingProtocol {
  * The VoiceRun Transcribe protocol for one session, from the user's options (see voiceRunService in `voicerun-service.ts`).
  * @throws Error with a user-facing sentence when the options cannot form a valid connection.
  */
-export function createVoiceRun(connection: ConnectionSettings, options: OptionValues): StreamingProtocol {
+export function createVoiceRun(connection: ConnectionSettings, options: OptionValues, vocabulary?: VocabularyRequest): StreamingProtocol {
   const [provider, model] = textOption(options, 'model').split(':');
   if (!provider || !model) throw new Error('Choose a model.');
   return new VoiceRunProtocol({
@@ -191,7 +192,9 @@ export function createVoiceRun(connection: ConnectionSettings, options: OptionVa
     provider,
     model,
     language: textOption(options, 'language'),
-    prompt: textOption(options, 'prompt'),
+    // "VoiceRun: client messages": session.prompt holds keywords (Deepgram) or context (OpenAI), written
+    // comma-separated as its example does; the vocabulary follows the user's own prompt.
+    prompt: joinPrompt(textOption(options, 'prompt'), vocabulary ? planVocabulary(vocabulary.terms, vocabulary.local).sent : []),
     audioFormat: textOption(options, 'audioFormat') === 'mulaw' ? 'mulaw' : 'pcm16',
   });
 }

@@ -19,5 +19,6 @@ export async function createProtocol(settings: SessionSettings, page: PageLocati
   } catch (cause) {
     throw loadFailed(`The ${entry.service.product} client`, cause);
   }
-  return create({ url: resolveServerUrl(entry, profile, page), auth, key: settings.apiKey }, profile.options);
+  const vocabulary = { terms: settings.vocabulary ?? [], local: entry.local };
+  return create({ url: resolveServerUrl(entry, profile, page), auth, key: settings.apiKey }, profile.options, vocabulary);
 }

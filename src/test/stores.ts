@@ -6,6 +6,7 @@ import { useHistory } from '../store/history';
 import { usePlayback } from '../store/playback';
 import { usePreferences } from '../store/preferences';
 import { attachHistory } from '../store/persistence';
+import { useWords } from '../store/words';
 
 let databases = 0;
 
@@ -16,6 +17,7 @@ export function resetStores(): void {
   useCredentials.setState(useCredentials.getInitialState(), true);
   useHistory.setState(useHistory.getInitialState(), true);
   usePreferences.setState(usePreferences.getInitialState(), true);
+  useWords.setState(useWords.getInitialState(), true);
   usePlayback.getState().unload();
   usePlayback.setState(usePlayback.getInitialState(), true);
   // A new, empty History (fake-indexeddb, see setup.ts) for each test.

@@ -12,6 +12,7 @@ import { segmentEndMs, versionsOf, type SessionMeta } from '../../transcript/mod
 import { useCredentials } from '../credentials';
 import { usePreferences } from '../preferences';
 import { persist as persistWrite } from '../persistence';
+import { useWords } from '../words';
 import { appendFinal, newSessionMeta, type ResaveFlag } from './transcript';
 import type { DictationState, RunSlice, Slice } from './types';
 
@@ -73,7 +74,13 @@ export const runSlice =
       const keep =
         audio.keepAudio === 'never' || kept ? undefined : { sessionId: meta.id, startMs: meta.durationMs, lossless: audio.losslessAudio };
       controller.start(
-        { provider: entry.id, profile: profileOf(settings, entry), apiKey, microphone: settings.microphone },
+        {
+          provider: entry.id,
+          profile: profileOf(settings, entry),
+          apiKey,
+          microphone: settings.microphone,
+          vocabulary: useWords.getState().vocabulary,
+        },
         sink(),
         source,
         keep,

@@ -9,6 +9,8 @@ import { applySpokenCommands } from '../../transcript/commands';
 import { previewOf, segmentEndMs, versionKey, versionsOf, type Segment, type SessionMeta } from '../../transcript/model';
 import { reportStorageFailure } from '../errors';
 import { currentHistory, persist as persistWrite, settled } from '../persistence';
+import { correctionOf } from '../../transcript/rules';
+import { compiledRules, useWords } from '../words';
 import type { DictationState, Slice, TranscriptSlice } from './types';
 
 /** A new, empty session, not yet recording. */
@@ -86,7 +88,8 @@ export function appendFinal(s: DictationState, final: Omit<Segment, 'id'>, resav
   if (!raw) return { partial: '', utteranceAt: null };
   const id = (s.segments.at(-1)?.id ?? 0) + 1;
   const commands = profileOf(s.settings).spokenCommands ?? false;
-  const text = commands ? applySpokenCommands(raw) : raw;
+  // Spoken punctuation, then the user's expansions and replacement rules; the service's words stay in `raw`.
+  const text = compiledRules().apply(commands ? applySpokenCommands(raw) : raw);
   const segment: Segment = { ...sessionTimes(s, final), id, text, ...(text !== raw && { raw }) };
   const segments = [...s.segments, segment];
   const session = withTotals(s.session ?? newSessionMeta(s.settings), segments, segmentEndMs(segment));
@@ -102,7 +105,7 @@ export function reduceTranscript(s: DictationState, update: TranscriptUpdate, re
     case 'speech-stopped':
       return { vad: 'silence' };
     case 'partial':
-      return { partial: update.text, utteranceAt: s.utteranceAt ?? Date.now() };
+      return { partial: compiledRules().apply(update.text), utteranceAt: s.utteranceAt ?? Date.now() };
     case 'final': {
       const { type: _type, ...final } = update;
       return appendFinal(s, final, resave);
@@ -163,6 +166,9 @@ export const transcriptSlice: Slice<TranscriptSlice> = (set, get) => {
       const session = withTotals(s.session, segments);
       set({ segments, session });
       saveSegment(session, segments, segment, resave);
+      // A word replaced by hand: offered, once and quietly, as a rule for next time.
+      const correction = correctionOf(old.text, next);
+      if (correction) useWords.getState().proposeCorrection(correction);
     },
   };
 };
