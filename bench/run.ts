@@ -30,6 +30,8 @@
  * 12. Kept audio (bench/codec.ts): Opus at 16–48 kbit/s through the app's WebCodecs encoder and reader in
  *    Chromium, against PCM16: MB per hour, encoding time, lag, and PocketSphinx's words on the decoded
  *    audio against its words on the original (`--only codec`).
+ * 13. Vocabulary (bench/vocabulary.ts): vocabulary words written where said, and WER, with and without a
+ *    vocabulary, at several weights, and with words never said (`--only vocabulary`).
  * `--only engine` runs part 2 alone.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -57,34 +59,20 @@ import { benchMatrix, printMatrix, type MatrixRow } from './matrix';
 import { benchBundle, printBundle } from './bundle';
 import { benchCodec, printCodec, type CodecRow } from './codec';
 import { benchRecording, printRecording, type RecordingRow } from './recording';
+import { clips } from './clips';
+import { benchVocabulary, printVocabulary } from './vocabulary';
 import { startServer } from './server';
 import { benchResamplers, printResamplers } from './resampler';
 import { benchWorkspace, printWorkspace } from './workspace';
 import { transcribeDirect } from '../e2e/support/direct';
-import { FIXTURES_DIR, references } from '../e2e/support/fixtures';
 import { readWav } from '../e2e/support/wav';
 import { wordErrorRate } from '../e2e/support/wer';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const TESTDATA = '/usr/share/pocketsphinx/test/data/librivox';
 const skipBrowser = process.argv.includes('--skip-browser');
 
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Clips with reference transcripts: all of pocketsphinx-testdata's LibriVox set when installed, else the fixtures. */
-function clips(): { path: string; reference: string }[] {
-  const listing = join(TESTDATA, 'transcription');
-  const parsed: { path: string; reference: string }[] = [];
-  if (existsSync(listing)) {
-    for (const line of readFileSync(listing, 'utf8').split('\n')) {
-      const m = /^<s> (.*) <\/s> \((.*)\)$/.exec(line.trim());
-      if (m && existsSync(join(TESTDATA, `${m[2]}.wav`))) parsed.push({ path: join(TESTDATA, `${m[2]}.wav`), reference: m[1] });
-    }
-  }
-  if (parsed.length > 0) return parsed;
-  return Object.entries(references()).map(([file, reference]) => ({ path: join(FIXTURES_DIR, file), reference }));
-}
 
 function benchResampler(rate: number) {
   const r = new Resampler(rate);
@@ -300,6 +288,8 @@ async function main() {
     results.capacity = { ...capacity, idle, bursts };
     results.matrix = await benchMatrix();
     printMatrix(results.matrix as MatrixRow[]);
+    results.vocabulary = await benchVocabulary();
+    printVocabulary(results.vocabulary as Awaited<ReturnType<typeof benchVocabulary>>);
   }
   if (existsSync(join(root, 'dist', 'index.html'))) {
     results.bundle = benchBundle(join(root, 'dist'));
@@ -357,6 +347,7 @@ const runs: Record<string, () => Promise<void>> = {
   bundle: () => onlyPart('bundle', () => benchBundle(join(root, 'dist')), printBundle),
   matrix: () => onlyPart('matrix', benchMatrix, printMatrix),
   recording: () => onlyPart('recording', benchRecording, printRecording),
+  vocabulary: () => onlyPart('vocabulary', benchVocabulary, printVocabulary),
   codec: () => onlyPart('codec', () => benchCodec(loadPocketSphinx({ poolSize: 1 }), root), printCodec),
   engine: () =>
     onlyPart(

@@ -49,6 +49,9 @@ export interface Bindings {
   ngram_model_read: AsyncFn;
   ngram_model_set_init: AsyncFn;
   ngram_model_free: AsyncFn;
+  ngram_model_set_iter: AsyncFn;
+  ngram_model_set_iter_model: AsyncFn;
+  ngram_model_set_iter_free: AsyncFn;
 }
 
 /**
@@ -96,6 +99,9 @@ export function bindPocketSphinx(): Bindings {
       'void *ngram_model_set_init(void *config, void **models, const char **names, const float *weights, int n)',
     ) as AsyncFn,
     ngram_model_free: sb.func('int ngram_model_free(void *model)') as AsyncFn,
+    ngram_model_set_iter: sb.func('void *ngram_model_set_iter(void *set)') as AsyncFn,
+    ngram_model_set_iter_model: sb.func('void *ngram_model_set_iter_model(void *itor, _Out_ const char **name)') as AsyncFn,
+    ngram_model_set_iter_free: sb.func('void ngram_model_set_iter_free(void *itor)') as AsyncFn,
   };
 }
 

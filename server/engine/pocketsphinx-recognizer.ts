@@ -23,6 +23,8 @@ export interface VocabularyRequest {
   readonly lts: LetterToSound | null;
   /** Told what could not be applied (a log line; the stream goes on without it). */
   readonly report: (message: string) => void;
+  /** The vocabulary model's interpolation weight. */
+  readonly weight?: number;
 }
 
 /**
@@ -107,7 +109,14 @@ export class PocketSphinxRecognizer implements Recognizer {
     if (loaded.cmn && loaded.freshCmn) loaded.cmn.write(loaded.freshCmn);
     if (vocabulary && vocabulary.terms.length > 0) {
       try {
-        recognizer.vocabulary = await applyVocabulary(c, loaded.config, loaded.decoder, vocabulary.terms, vocabulary.lts);
+        recognizer.vocabulary = await applyVocabulary(
+          c,
+          loaded.config,
+          loaded.decoder,
+          vocabulary.terms,
+          vocabulary.lts,
+          vocabulary.weight,
+        );
         const missing = recognizer.vocabulary?.missing ?? [];
         if (missing.length > 0) vocabulary.report(`no pronunciation for ${missing.length} vocabulary word(s); they are left out`);
       } catch (cause) {

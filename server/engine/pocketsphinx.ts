@@ -28,6 +28,7 @@ import {
 import { bindPocketSphinx, type Bindings } from './pocketsphinx-bindings';
 import { fliteLetterToSound } from './letter-to-sound';
 import { DecoderPool } from './pocketsphinx-pool';
+import { VOCABULARY_WEIGHT } from './pocketsphinx-vocabulary';
 import { PocketSphinxRecognizer } from './pocketsphinx-recognizer';
 
 /** What to install when the engine cannot load (printed on the console and sent to clients). */
@@ -45,6 +46,8 @@ export interface EngineOptions {
   readonly partialIntervalMs?: number;
   /** Decoders kept loaded for reuse between sessions (the session cap; default 2). */
   readonly poolSize?: number;
+  /** The vocabulary model's interpolation weight (the bench compares several; default {@link VOCABULARY_WEIGHT}). */
+  readonly vocabularyWeight?: number;
   /** Told what a stream's vocabulary could not use (one line, no user text). */
   readonly report?: (message: string) => void;
   /** For tests: wraps the C functions (e.g. to see how each is called). */
@@ -58,6 +61,7 @@ class PocketSphinxEngine implements SpeechEngine {
     private readonly pool: DecoderPool,
     private readonly partialIntervalMs: number,
     private readonly report: (message: string) => void,
+    private readonly vocabularyWeight: number,
   ) {}
 
   health(): EngineHealth {
@@ -72,7 +76,8 @@ class PocketSphinxEngine implements SpeechEngine {
     const loaded = await this.pool.acquire();
     const interval = (this.partialIntervalMs * ENGINE_SAMPLE_RATE) / 1000;
     const terms = (options.vocabulary ?? []).slice(0, MAX_VOCABULARY_TERMS);
-    const vocabulary = terms.length > 0 ? { terms, lts: fliteLetterToSound(), report: this.report } : undefined;
+    const vocabulary =
+      terms.length > 0 ? { terms, lts: fliteLetterToSound(), report: this.report, weight: this.vocabularyWeight } : undefined;
     return PocketSphinxRecognizer.start(this.c, loaded, events, interval, (d, healthy) => this.pool.release(d, healthy), vocabulary);
   }
 }
@@ -97,5 +102,6 @@ export function loadPocketSphinx(options: EngineOptions = {}): SpeechEngine {
     );
   }
   const report = options.report ?? (() => undefined);
-  return new PocketSphinxEngine(c, new DecoderPool(c, modelDir, options.poolSize ?? 2), options.partialIntervalMs ?? 200, report);
+  const pool = new DecoderPool(c, modelDir, options.poolSize ?? 2);
+  return new PocketSphinxEngine(c, pool, options.partialIntervalMs ?? 200, report, options.vocabularyWeight ?? VOCABULARY_WEIGHT);
 }
