@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { seriousViolations } from './support/axe';
 import { parseCues } from './support/captions';
 import { chromiumLaunchOptions } from './support/chromium';
 import { FIXTURES_DIR } from './support/fixtures';
@@ -60,6 +61,9 @@ test('a replacement rule shows in the live transcript, the copy and every export
   await page.getByRole('textbox', { name: 'Replace with (rule 1)' }).fill('free time');
   await page.getByRole('textbox', { name: 'Try the rules on' }).fill('at leisure to consider');
   await expect(page.getByRole('status', { name: 'After the rules' })).toHaveText('at free time to consider');
+  await page.getByRole('form', { name: 'Add to the vocabulary' }).getByRole('textbox', { name: 'Word or phrase' }).fill('Norland');
+  await page.getByRole('button', { name: 'Add word' }).click();
+  expect(await seriousViolations(page), 'Settings with the words editors').toEqual([]);
   const shown = await dictate(page);
   console.log(`with the rule: ${shown}`);
   expect(shown).toContain('free time');

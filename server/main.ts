@@ -37,7 +37,13 @@ const idleTimeoutMs = Math.max(1, Number(process.env.DICTATE_IDLE_TIMEOUT_S) || 
 // session at most, kept loaded between sessions.
 const engine = process.env.DICTATE_ENGINE
   ? await loadEngineModule(process.env.DICTATE_ENGINE, { maxSessions })
-  : loadPocketSphinx({ poolSize: maxSessions });
+  : loadPocketSphinx({
+      poolSize: maxSessions,
+      // What a stream's vocabulary could not use: a count, never the words (they are the user's).
+      report: (message) => {
+        if (!quiet) console.log(`[dictate] vocabulary: ${message}`);
+      },
+    });
 if (allowedOrigins.includes('*'))
   console.warn('[dictate] DICTATE_ALLOWED_ORIGINS=*: any web page may use this server from its visitors’ browsers.');
 

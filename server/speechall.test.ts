@@ -45,6 +45,20 @@ describe('Speechall streaming endpoint', () => {
     client.ws.close();
   });
 
+  it('hears custom_vocabulary (repeated parameters, a hint in parentheses) in that session only', async () => {
+    const name = readWav(join(FIXTURES_DIR, 'sense_and_sensibility_01_austen_64kb-0870.wav')).samples;
+    const session = async (params: Record<string, string | string[]>) => {
+      const client = await TestClient.connect(`${url}?${query({ model: SPEECHALL_LOCAL_MODEL, ...params })}`);
+      for (let i = 0; i < name.length; i += 4096) client.ws.send(pcmBytes(name.subarray(i, i + 4096)));
+      client.ws.send(pcmBytes(new Int16Array(16_000)));
+      await client.waitFor(() => /how|do|power/.test(client.texts.join(' ')), 'the end of the sentence', 30_000);
+      client.ws.close();
+      return client.texts.join(' ');
+    };
+    expect(await session({ custom_vocabulary: ['Dashwoode (dash wood)', 'Norland'] })).toContain('john Dashwoode');
+    expect(await session({})).not.toMatch(/dashwood/i);
+  });
+
   it('sends {id, text, language, words[{text, start, end, confidence}]} for output_format=json, as documented', async () => {
     const client = await TestClient.connect(
       `${url}?${query({ model: SPEECHALL_LOCAL_MODEL, language: 'en', output_format: 'json', punctuation: 'true' })}`,

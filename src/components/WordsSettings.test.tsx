@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { sessionSink, transcriptText, useDictation } from '../store/dictation';
 import { settingsFile } from '../store/settings-file';
 import { useWords } from '../store/words';
+import { settle } from '../test/fakes';
 import { resetStores } from '../test/stores';
 import { CorrectionOffer } from './CorrectionOffer';
 import { WordsSettings } from './WordsSettings';
@@ -136,6 +137,9 @@ describe('corrections that stick', () => {
     await user.click(within(await screen.findByRole('status')).getByRole('button', { name: 'Never for these words' }));
     useDictation.setState(useDictation.getInitialState(), true);
     edited();
+    // The edit's check loads with it: wait until it has run.
+    await act(() => settle());
+    expect(words().dismissed).toEqual(['dash wood→dashwood']);
     expect(screen.queryByRole('status')).not.toBeInTheDocument();
     words().setOfferCorrections(false);
     act(() => words().proposeCorrection({ from: 'cat', to: 'dog' }));

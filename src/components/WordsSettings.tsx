@@ -1,6 +1,7 @@
 import { useId, useMemo, useState, type ReactNode } from 'react';
-import { vocabularyText, writeTerm } from '../core/vocabulary';
+import { readVocabulary, vocabularyText, writeTerm } from '../core/vocabulary';
 import { currentEntry } from '../protocol/settings';
+import { servicePlan, VOCABULARY_SUPPORT } from '../protocol/vocabulary';
 import { applySettingsFile, settingsFile } from '../store/settings-file';
 import { useDictation } from '../store/dictation';
 import { newId, useWords } from '../store/words';
@@ -60,12 +61,13 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 function Vocabulary() {
   const vocabulary = useWords((s) => s.vocabulary);
   const settings = useDictation((s) => s.settings);
-  const { addTerm, removeTerm, importVocabulary } = useWords.getState();
+  const { addTerm, removeTerm, addTerms } = useWords.getState();
   const [text, setText] = useState('');
   const [soundsLike, setSoundsLike] = useState('');
   const [message, setMessage] = useState<string | null>(null);
   const entry = currentEntry(settings);
-  const plan = entry.service.planVocabulary(vocabulary, {}, entry.local);
+  const plan = servicePlan(entry.service.id, vocabulary, entry.local);
+  const support = VOCABULARY_SUPPORT[entry.service.id];
   const name = `${entry.label}${entry.dialect ? ` (${entry.dialect})` : ''}`;
   return (
     <Section title="Vocabulary">
@@ -124,7 +126,8 @@ function Vocabulary() {
           label="Import vocabulary"
           accept=".txt,.json,text/plain,application/json"
           onText={(content) => {
-            const { added, skipped } = importVocabulary(content);
+            const { terms, skipped } = readVocabulary(content);
+            const added = addTerms(terms);
             setMessage(`Imported ${added} new ${added === 1 ? 'term' : 'terms'}${skipped ? `; ${skipped} could not be read` : ''}.`);
           }}
         />
@@ -152,15 +155,15 @@ function Vocabulary() {
       )}
       <div role="note" aria-label="What the service receives" className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700">
         <p>
-          <strong>{name}:</strong> {entry.local ? localNote(entry.service.vocabulary.field) : entry.service.vocabulary.note}
+          <strong>{name}:</strong> {entry.local ? localNote(support?.field ?? null) : support?.note}
         </p>
-        {vocabulary.length > 0 && entry.service.vocabulary.field && (
+        {vocabulary.length > 0 && support?.field && (
           <p className="mt-1">
             Sent: {plan.sent.length} of {vocabulary.length} {vocabulary.length === 1 ? 'term' : 'terms'}
             {plan.sent.length > 0 && ` (${plan.sent.slice(0, 5).join(', ')}${plan.sent.length > 5 ? ', …' : ''})`}.
           </p>
         )}
-        {plan.cut.length > 0 && entry.service.vocabulary.field && (
+        {plan.cut.length > 0 && support?.field && (
           <p className="mt-1 text-amber-900">
             Not sent: {plan.cut.map(writeTerm).join(', ')}. {plan.reason}
           </p>

@@ -15,15 +15,6 @@ export const reson8Service: ServiceDefinition = {
   summary:
     'A cloud service with word times and per-word confidence: cloud-model accuracy, partials as you speak. Needs a Reson8 access token (or a token URL of your own).',
   defaults: () => ({ includeInterim: true, includeTimestamps: true, includeWords: true, includeConfidence: true, customModelId: '' }),
-  vocabulary: {
-    field: null,
-    note: 'Reson8 realtime documents no vocabulary or prompt, only custom_model_id (a model trained for you): the vocabulary is not sent.',
-  },
-  planVocabulary: (terms) => ({
-    sent: [],
-    cut: terms,
-    reason: terms.length ? 'Reson8 realtime documents no way to send a vocabulary (only custom_model_id).' : null,
-  }),
   // The adapter loads when a connection first needs it: it is not part of the first page load.
   load: () => import('./reson8').then((m) => m.createReson8),
 };

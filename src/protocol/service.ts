@@ -5,7 +5,6 @@
  */
 import type { VocabularyTerm } from '../core/vocabulary';
 import type { AuthMethod, ConnectionRequest, StreamingProtocol } from './adapter';
-import type { VocabularyPlan, VocabularySupport } from './vocabulary';
 
 /** A value of a service option. */
 export type OptionValue = string | boolean;
@@ -59,13 +58,6 @@ export interface ServiceDefinition {
   readonly summary: string;
   /** Option values on first use. */
   defaults(local: boolean): OptionValues;
-  /** How it takes the user's vocabulary (docs/protocols.md, "Vocabulary"). */
-  readonly vocabulary: VocabularySupport;
-  /**
-   * What a connection sends of `vocabulary` with these options: the same plan the adapter follows.
-   * @param local - the local engine speaking this dialect (it reads "sounds like" hints)
-   */
-  planVocabulary(vocabulary: readonly VocabularyTerm[], options: OptionValues, local: boolean): VocabularyPlan;
   /**
    * Loads the protocol adapter (a separate chunk) and returns how to make one for a session.
    * The factory throws Error with a user-facing sentence when the options cannot form a valid connection.

@@ -1,6 +1,5 @@
 /** Speechall streaming as the provider picker and Settings know it; the adapter is in `speechall.ts`. */
 import type { ServiceDefinition } from './service';
-import { planVocabulary, SPEECHALL_BUDGET } from './vocabulary';
 import { SPEECHALL_CHUNK_SAMPLES, SPEECHALL_CLOUD_URL, SPEECHALL_LOCAL_MODEL, SPEECHALL_PATH } from './speechall-contract';
 
 /** Speechall streaming (docs/protocols.md, "Speechall streaming"). */
@@ -27,11 +26,6 @@ export const speechallService: ServiceDefinition = {
     customVocabulary: '',
     chunkSamples: String(SPEECHALL_CHUNK_SAMPLES),
   }),
-  vocabulary: {
-    field: 'custom_vocabulary',
-    note: 'Sent as custom_vocabulary, one parameter per term, beside the words in its own Custom vocabulary field; OpenAI models also get them in initial_prompt.',
-  },
-  planVocabulary: (terms, _options, local) => planVocabulary(terms, local, SPEECHALL_BUDGET),
   // The adapter loads when a connection first needs it: it is not part of the first page load.
   load: () => import('./speechall').then((m) => m.createSpeechall),
 };

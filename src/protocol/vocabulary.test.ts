@@ -4,7 +4,7 @@ import type { VocabularyTerm } from '../core/vocabulary';
 import { reson8Service } from './reson8-service';
 import type { ConnectionSettings, VocabularyRequest } from './service';
 import { speechallService } from './speechall-service';
-import { MAX_SENT_TERMS, planVocabulary, SPEECHALL_BUDGET } from './vocabulary';
+import { MAX_SENT_TERMS, planVocabulary, servicePlan, SPEECHALL_BUDGET, VOCABULARY_SUPPORT } from './vocabulary';
 import { voiceRunService } from './voicerun-service';
 
 const terms: VocabularyTerm[] = [{ text: 'Dashwood', soundsLike: 'dash wood' }, { text: 'Norland Park' }];
@@ -53,7 +53,7 @@ describe('Speechall: custom_vocabulary', () => {
 
   it('what does not fit in the URL budget is cut, and the plan says so', () => {
     const many = Array.from({ length: 400 }, (_, i) => ({ text: `term number ${i}` }));
-    const plan = speechallService.planVocabulary(many, {}, false);
+    const plan = servicePlan('speechall', many, false);
     expect(plan.sent.length).toBeLessThan(400);
     expect(plan.sent.reduce((n, w) => n + SPEECHALL_BUDGET.cost(w), 0)).toBeLessThanOrEqual(SPEECHALL_BUDGET.chars);
     expect(plan.cut).toHaveLength(400 - plan.sent.length);
@@ -69,10 +69,11 @@ describe('Reson8: nothing', () => {
       cloud,
     );
     expect(p.connection().url).not.toMatch(/Dashwood|vocabulary|prompt/i);
-    expect(reson8Service.planVocabulary(terms, {}, false)).toMatchObject({
+    expect(VOCABULARY_SUPPORT.reson8.note).toMatch(/only custom_model_id/);
+    expect(servicePlan('reson8', terms, false)).toMatchObject({
       sent: [],
       cut: terms,
-      reason: expect.stringMatching(/custom_model_id/),
+      reason: expect.stringMatching(/no way to send a vocabulary/),
     });
   });
 });

@@ -73,6 +73,36 @@ export const SPEECHALL_BUDGET = {
   why: `Speechall takes the vocabulary in the connection URL: what did not fit in ${SPEECHALL_VOCABULARY_CHARS} characters is left out.`,
 } as const;
 
+/**
+ * How each service takes a vocabulary, by service id. Kept here, not in the service definitions: only
+ * Settings and the adapters (both loaded when first needed) use it.
+ */
+export const VOCABULARY_SUPPORT: Readonly<Record<string, VocabularySupport>> = {
+  voicerun: {
+    field: 'session.prompt',
+    note: 'Sent in session.prompt, comma-separated: keyterms for Deepgram and ElevenLabs models, context for OpenAI, Qwen and Soniox (Cartesia takes none).',
+  },
+  speechall: {
+    field: 'custom_vocabulary',
+    note: 'Sent as custom_vocabulary, one parameter per term, beside the words in its own Custom vocabulary field; OpenAI models also get them in initial_prompt.',
+  },
+  reson8: {
+    field: null,
+    note: 'Reson8 realtime documents no vocabulary or prompt, only custom_model_id (a model trained for you): the vocabulary is not sent.',
+  },
+};
+
+/**
+ * What a connection to `serviceId` sends of `terms`: the plan its adapter follows, for Settings to show.
+ * @param local - the local engine speaking that dialect (it reads "sounds like" hints)
+ */
+export function servicePlan(serviceId: string, terms: readonly VocabularyTerm[], local: boolean): VocabularyPlan {
+  if (!VOCABULARY_SUPPORT[serviceId]?.field) {
+    return { sent: [], cut: terms, reason: terms.length ? 'This service documents no way to send a vocabulary.' : null };
+  }
+  return planVocabulary(terms, local, serviceId === 'speechall' ? SPEECHALL_BUDGET : null);
+}
+
 /** Terms and the user's own text for a prompt, comma-separated as the services' examples write keywords. */
 export function joinPrompt(own: string, sent: readonly string[]): string {
   return [own.trim(), ...sent].filter(Boolean).join(', ');

@@ -1,6 +1,5 @@
 /** VoiceRun Transcribe as the provider picker and Settings know it; the adapter is in `voicerun.ts`. */
 import type { ServiceDefinition } from './service';
-import { planVocabulary } from './vocabulary';
 import { VOICERUN_CLOUD_URL, VOICERUN_LOCAL_MODEL, VOICERUN_PATH } from './voicerun-contract';
 
 /** VoiceRun Transcribe (docs/protocols.md, "VoiceRun Transcribe"). */
@@ -18,11 +17,6 @@ export const voiceRunService: ServiceDefinition = {
   defaults(local) {
     return { model: local ? VOICERUN_LOCAL_MODEL : 'DEEPGRAM:nova-3', language: 'en', prompt: '', audioFormat: 'pcm16' };
   },
-  vocabulary: {
-    field: 'session.prompt',
-    note: 'Sent in session.prompt, comma-separated: keyterms for Deepgram and ElevenLabs models, context for OpenAI, Qwen and Soniox (Cartesia takes none).',
-  },
-  planVocabulary: (terms, _options, local) => planVocabulary(terms, local),
   // The adapter loads when a connection first needs it: it is not part of the first page load.
   load: () => import('./voicerun').then((m) => m.createVoiceRun),
 };

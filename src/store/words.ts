@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
-import { cleanTerm, readVocabulary, uniqueTerms, type VocabularyTerm } from '../core/vocabulary';
+import { cleanTerm, uniqueTerms, type VocabularyTerm } from '../core/vocabulary';
 import { compileRules, type CompiledRules, type ReplacementRule, type TextExpansion } from '../transcript/rules';
 
 /** Most terms kept (services are sent at most 500; see src/protocol/vocabulary.ts). */
@@ -32,8 +32,8 @@ export interface WordsState {
   /** Adds a term (or replaces the one with the same text); false when it has no text. */
   readonly addTerm: (text: string, soundsLike?: string) => boolean;
   readonly removeTerm: (text: string) => void;
-  /** Adds a file's terms to the list; returns how many were added and how many could not be read. */
-  readonly importVocabulary: (content: string) => { added: number; skipped: number };
+  /** Adds terms (a file's) after the ones kept; returns how many were new. */
+  readonly addTerms: (terms: readonly VocabularyTerm[]) => number;
   readonly setRules: (rules: readonly ReplacementRule[]) => void;
   readonly setExpansions: (expansions: readonly TextExpansion[]) => void;
   /** Shows an offer (unless dismissed, already a rule, or offers are off). */
@@ -82,8 +82,14 @@ export function readExpansions(value: unknown): TextExpansion[] {
     .map((e) => ({ id: typeof e.id === 'string' ? e.id : newId('exp'), phrase: e.phrase as string, snippet: e.snippet as string }));
 }
 
+/** Terms read back from storage or a settings file: only well-formed ones. */
 function readTerms(value: unknown): VocabularyTerm[] {
-  return Array.isArray(value) ? readVocabulary(JSON.stringify(value)).terms.slice(0, MAX_TERMS) : [];
+  if (!Array.isArray(value)) return [];
+  const terms = value
+    .filter((t): t is Record<string, unknown> => typeof t === 'object' && t !== null && typeof (t as { text?: unknown }).text === 'string')
+    .map((t) => cleanTerm(t.text as string, typeof t.soundsLike === 'string' ? t.soundsLike : undefined))
+    .filter((t): t is VocabularyTerm => t !== null);
+  return uniqueTerms(terms).slice(0, MAX_TERMS);
 }
 
 export const useWords = create<WordsState>()(
@@ -105,12 +111,11 @@ export const useWords = create<WordsState>()(
       removeTerm(text) {
         set((s) => ({ vocabulary: s.vocabulary.filter((t) => t.text !== text) }));
       },
-      importVocabulary(content) {
-        const { terms, skipped } = readVocabulary(content);
+      addTerms(terms) {
         const before = get().vocabulary.length;
         const vocabulary = uniqueTerms([...get().vocabulary, ...terms]).slice(0, MAX_TERMS);
         set({ vocabulary });
-        return { added: vocabulary.length - before, skipped };
+        return vocabulary.length - before;
       },
       setRules: (rules) => set({ rules: rules.slice(0, MAX_RULES) }),
       setExpansions: (expansions) => set({ expansions: expansions.slice(0, MAX_RULES) }),

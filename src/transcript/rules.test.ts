@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileRules, correctionOf, matchCase, tryRule, type ReplacementRule } from './rules';
+import { correctionOf } from './corrections';
+import { compileRules, matchCase, tryRule, type ReplacementRule } from './rules';
 
 const rule = (find: string, replace: string, more: Partial<ReplacementRule> = {}): ReplacementRule => ({
   id: find,

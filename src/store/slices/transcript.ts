@@ -9,7 +9,6 @@ import { applySpokenCommands } from '../../transcript/commands';
 import { previewOf, segmentEndMs, versionKey, versionsOf, type Segment, type SessionMeta } from '../../transcript/model';
 import { reportStorageFailure } from '../errors';
 import { currentHistory, persist as persistWrite, settled } from '../persistence';
-import { correctionOf } from '../../transcript/rules';
 import { compiledRules, useWords } from '../words';
 import type { DictationState, Slice, TranscriptSlice } from './types';
 
@@ -167,8 +166,10 @@ export const transcriptSlice: Slice<TranscriptSlice> = (set, get) => {
       set({ segments, session });
       saveSegment(session, segments, segment, resave);
       // A word replaced by hand: offered, once and quietly, as a rule for next time.
-      const correction = correctionOf(old.text, next);
-      if (correction) useWords.getState().proposeCorrection(correction);
+      void import('../../transcript/corrections').then(({ correctionOf }) => {
+        const correction = correctionOf(old.text, next);
+        if (correction) useWords.getState().proposeCorrection(correction);
+      });
     },
   };
 };
