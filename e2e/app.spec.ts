@@ -57,9 +57,10 @@ test('a dictation from the keyboard alone: Ctrl+Enter to start and stop, every c
   await expect(log.locator('[data-segment]').first()).toBeVisible({ timeout: 30_000 });
   await page.keyboard.press('Control+Enter');
   await expect(page.getByRole('button', { name: 'Start recording' })).toBeVisible({ timeout: 10_000 });
-  // Tab goes through the controls in order, each with a visible focus ring.
+  // Tab goes through the controls in order, each with a visible focus ring: up to the transcript's
+  // actions, past the player (it appears once the run's audio is stored, with its own dozen controls).
   const reached: string[] = [];
-  for (let i = 0; i < 14; i++) {
+  for (let i = 0; i < 40 && !reached.includes('Copy transcript'); i++) {
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;

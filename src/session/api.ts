@@ -35,6 +35,11 @@ export interface SessionSink {
   capture?(info: CaptureInfo): void;
   /** The run's audio is all stored (its writer closed), so it can be played back or exported. */
   audioKept?(): void;
+  /**
+   * The local VAD heard speech start or stop, whatever the service reports (for the session's figures,
+   * docs/metrics.md); `audioMs` is how much audio the run had captured then.
+   */
+  speech?(edge: 'started' | 'stopped', audioMs: number): void;
 }
 
 /** What the store calls. */

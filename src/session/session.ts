@@ -86,6 +86,8 @@ class DictationRun implements RunHooks {
   private stopAsked = false;
   /** The microphone has delivered its last frame. */
   private captureOver = false;
+  /** Frames captured in this run. */
+  private framesIn = 0;
   /** Set when the microphone ended by itself: the run finishes cleanly, then shows this. */
   private microphoneFailure: DictationError | null = null;
 
@@ -179,7 +181,9 @@ class DictationRun implements RunHooks {
   private onFrame(frame: Pcm16Frame): void {
     if (this.state.kind === 'ended') return;
     const reading = this.meter.push(frame.peak);
+    this.framesIn++;
     if (reading.level !== undefined) this.sink.level(reading.level);
+    if (reading.vad) this.sink.speech?.(reading.vad, this.framesIn * FRAME_MS);
     if (reading.vad && !this.links.reportsVad)
       this.sink.transcript({ type: reading.vad === 'started' ? 'speech-started' : 'speech-stopped' });
     if (reading.silent) this.sink.notice(say.noAudio());

@@ -13,6 +13,7 @@ import type { SessionControl, SessionSink } from '../session/session';
 import { segmentEndMs, type Segment } from '../transcript/model';
 import { onStorageFailure, reportStorageFailure } from './errors';
 import { meterReading, metersSlice } from './slices/meters';
+import { recordReconnecting, recordSpeech, recordTranscript } from './figures';
 import { endRun, keepPartial, runSlice } from './slices/run';
 import { settingsSlice } from './slices/settings';
 import { reduceTranscript, resaveFlag, transcriptSlice } from './slices/transcript';
@@ -152,7 +153,11 @@ export const sessionSink: SessionSink = {
     });
   },
   transcript(update) {
+    recordTranscript(update);
     useDictation.setState((s) => reduceTranscript(s, update, resave));
+  },
+  speech(edge, audioMs) {
+    recordSpeech(edge, audioMs);
   },
   fail(error) {
     useDictation.setState((s) => {
@@ -168,6 +173,7 @@ export const sessionSink: SessionSink = {
     useDictation.setState((s) => meterReading(s, peak, Date.now()));
   },
   reconnecting(attempt) {
+    recordReconnecting(attempt);
     useDictation.setState({ reconnectAttempt: attempt });
   },
   capture(info) {

@@ -172,6 +172,7 @@ export function exportSession(format: ExportFormat, meta: SessionMeta, segments:
         provider: meta.provider,
         text,
         segments: out,
+        ...(meta.figures && { figures: meta.figures }),
       };
       return JSON.stringify(doc, null, 2) + '\n';
     }

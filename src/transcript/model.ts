@@ -3,6 +3,7 @@
  * the history database, the store, the export formats and the components.
  */
 import type { FinalResult } from '../core/events';
+import type { SessionFigures } from './figures';
 
 /**
  * One final utterance of a session: a final result with its number in the session. Times (`startMs`,
@@ -48,6 +49,8 @@ export interface SessionMeta {
   readonly versions?: readonly TranscriptVersion[];
   /** The key of the version shown and edited (default: the session's id, the recorded one). */
   readonly version?: string;
+  /** The last run's figures (docs/metrics.md): latency, stability, delivery. */
+  readonly figures?: SessionFigures;
 }
 
 /** One transcript of a session's audio: the one recorded, or one transcribed again with another service. */
