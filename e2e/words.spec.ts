@@ -50,6 +50,21 @@ test('with Dashwood in the vocabulary, the local engine writes it where it heard
   const text = await dictate(page);
   console.log(`with the vocabulary: ${text}`);
   expect(text).toMatch(/\bDashwood\b/);
+
+  // The run's figures (docs/metrics.md): present and plausible, with the chart drawn.
+  const figures = page.getByRole('region', { name: 'Session figures' });
+  await figures.getByText('Session figures', { exact: true }).click();
+  const value = (name: string) =>
+    figures.getByRole('definition').filter({ has: page.locator(`xpath=preceding-sibling::dt[1][.="${name}"]`) });
+  const latency = (await value('Final latency after end of speech').innerText()).trim();
+  const first = (await value('Time to first partial').innerText()).trim();
+  console.log(`figures: first partial ${first}; final latency ${latency}`);
+  const p50 = Number(/^p50 (-?\d+) ms/.exec(latency)?.[1]);
+  expect(p50).toBeGreaterThanOrEqual(0);
+  expect(p50).toBeLessThan(5000);
+  expect(Number(/^p50 (\d+) ms/.exec(first)?.[1])).toBeLessThan(p50 + 10_000);
+  await expect(figures.getByRole('img', { name: /^Final latency per utterance: \d+ ms at/ })).toBeVisible();
+  await expect(figures.locator('canvas')).toHaveCount(1);
 });
 
 test('a replacement rule shows in the live transcript, the copy and every export; the service’s words stay in raw', async ({ page }) => {

@@ -18,11 +18,14 @@ import { useDictation } from './store/dictation';
 /** History loads when first shown: it is not needed to dictate. */
 const HistoryPanel = lazy(() => import('./components/HistoryPanel').then((m) => ({ default: m.HistoryPanel })));
 /** The player loads with the first session opened: it is not needed to dictate. */
+/** The session's figures load when a session that has them is open. */
+const SessionFiguresView = lazy(() => import('./components/SessionFiguresView').then((m) => ({ default: m.SessionFiguresView })));
 const AudioPlayer = lazy(() => import('./components/AudioPlayer').then((m) => ({ default: m.AudioPlayer })));
 
 export function App() {
   const [showHistory, setShowHistory] = useState(false);
   const hasSession = useDictation((s) => s.session !== null);
+  const hasFigures = useDictation((s) => s.run === null && s.session?.figures !== undefined);
   return (
     <div className="min-h-screen">
       <LeaveGuard />
@@ -80,6 +83,13 @@ export function App() {
           )}
           <Transcript />
           <CorrectionOffer />
+          {hasFigures && (
+            <ErrorBoundary part="Session figures">
+              <Suspense fallback={null}>
+                <SessionFiguresView />
+              </Suspense>
+            </ErrorBoundary>
+          )}
           <TranscriptActions />
         </section>
         <Settings />
