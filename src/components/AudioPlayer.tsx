@@ -4,6 +4,7 @@ import { formatBytes, formatDuration, segmentEndMs, versionKey, versionsOf, type
 import { useDictation } from '../store/dictation';
 import { useHistory } from '../store/history';
 import { PLAYBACK_RATES, usePlayback } from '../store/playback';
+import { download } from './download';
 
 /** How often the position is reported while playing, ms (the transcript's highlight follows it). */
 const REPORT_MS = 100;
@@ -147,25 +148,20 @@ export function AudioPlayer() {
     if (audio.paused) void audio.play().catch(() => undefined);
     else audio.pause();
   };
-  const download = async (file: Blob, format: 'wav' | 'ogg') => {
+  const save = async (file: Blob, format: 'wav' | 'ogg') => {
     const { exportFileName } = await import('../transcript/export');
-    const url = URL.createObjectURL(file);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = exportFileName(session, format);
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    download(file, exportFileName(session, format));
   };
   const exportWav = async () => {
     const wav = usePlayback.getState().wav();
-    if (wav) await download(wav, 'wav');
+    if (wav) await save(wav, 'wav');
   };
   const exportOgg = async () => {
     setExportError(null);
     setExporting(true);
     try {
       const ogg = await usePlayback.getState().ogg();
-      if (ogg) await download(ogg, 'ogg');
+      if (ogg) await save(ogg, 'ogg');
     } catch (cause) {
       setExportError(`The Opus file could not be made: ${cause instanceof Error ? cause.message : String(cause)}`);
     } finally {

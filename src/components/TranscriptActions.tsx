@@ -3,6 +3,7 @@ import { transcriptText, useDictation } from '../store/dictation';
 import { useSaving } from '../store/persistence';
 import type * as ExportModule from '../transcript/export';
 import type { ExportFormat } from '../transcript/export';
+import { download } from './download';
 import { isActive } from '../core/status';
 
 async function writeClipboard(text: string): Promise<boolean> {
@@ -12,16 +13,6 @@ async function writeClipboard(text: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** Saves text as a file through the browser's download. */
-function download(text: string, fileName: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /** The Export menu's entries. */

@@ -5,22 +5,13 @@ import { servicePlan, VOCABULARY_SUPPORT } from '../protocol/vocabulary';
 import { applySettingsFile, settingsFile } from '../store/settings-file';
 import { useDictation } from '../store/dictation';
 import { newId, useWords } from '../store/words';
+import { download } from './download';
 import { compileRules, type ReplacementRule, type TextExpansion } from '../transcript/rules';
 
 const input =
   'block w-full rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-xs focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-invalid:border-red-600';
 const button =
   'rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600';
-
-/** Saves text as a file through the browser's download. */
-function download(text: string, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /** A file input behind a button-like label; `onText` gets the file's text. */
 function FileButton({ label, accept, onText }: { label: string; accept: string; onText: (text: string) => void }) {
