@@ -30,7 +30,8 @@ export interface DictateServerOptions extends ServerContext, AccessPolicy {
   /**
    * Test-only fault injection, off unless set (`DICTATE_FAULTS=1`): `POST /__faults/drop?holdMs=N`
    * kills every WebSocket connection as a network loss would (the client sees 1006) and holds new
-   * upgrades for N ms (default 0), so a reconnect can be watched.
+   * upgrades for N ms (default 0), so a reconnect can be watched. With `&path=/v1/…` only the
+   * connections to that endpoint (one dialect) are killed and held, and the others go on.
    */
   readonly faults?: boolean;
 }
@@ -89,8 +90,10 @@ export function createDictateServer(options: DictateServerOptions): DictateServe
     return json(res, 200, issueToken(options.apiKey), { 'Cache-Control': 'no-store' });
   }
 
-  /** Upgrades wait until this time (fault injection), ms since the epoch. */
-  let holdUpgradesUntil = 0;
+  /** Upgrades wait until this time (fault injection), ms since the epoch; per endpoint path, or '' for all. */
+  const holdUpgradesUntil = new Map<string, number>();
+  /** The endpoint path of each open connection (for fault injection narrowed to one dialect). */
+  const pathOf = new WeakMap<object, string>();
 
   const handshakeMs = options.handshakeTimeoutMs ?? 10_000;
   const server = createServer(
@@ -103,10 +106,15 @@ export function createDictateServer(options: DictateServerOptions): DictateServe
       if (refused) return json(res, 403, { error: { code: 'forbidden', message: refused } });
       if (options.faults && req.method === 'POST' && url.pathname === '/__faults/drop') {
         const holdMs = Math.min(60_000, Math.max(0, Number(url.searchParams.get('holdMs')) || 0));
-        holdUpgradesUntil = Date.now() + holdMs;
-        const dropped = wss.clients.size;
-        for (const client of wss.clients) client.terminate();
-        options.log(`fault: dropped ${dropped} connection(s), holding upgrades for ${holdMs} ms`);
+        const only = url.searchParams.get('path') ?? '';
+        holdUpgradesUntil.set(only, Date.now() + holdMs);
+        let dropped = 0;
+        for (const client of wss.clients) {
+          if (only && pathOf.get(client) !== only) continue;
+          client.terminate();
+          dropped++;
+        }
+        options.log(`fault: dropped ${dropped} connection(s)${only ? ` to ${only.slice(0, 80)}` : ''}, holding upgrades for ${holdMs} ms`);
         return json(res, 200, { dropped, holdMs });
       }
       if (url.pathname === '/v1/auth/token') return tokenEndpoint(req, res);
@@ -147,7 +155,8 @@ export function createDictateServer(options: DictateServerOptions): DictateServe
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Before anything can write to it or close it: a reset must not crash the server.
     socket.on('error', (cause) => options.log(`upgrade socket error: ${cause.message}`));
-    const wait = holdUpgradesUntil - Date.now();
+    const path = requestUrl(request)?.pathname ?? '';
+    const wait = Math.max(holdUpgradesUntil.get('') ?? 0, holdUpgradesUntil.get(path) ?? 0) - Date.now();
     if (wait > 0) return void setTimeout(() => upgrade(request, socket, head), wait);
     upgrade(request, socket, head);
   });
@@ -177,6 +186,7 @@ export function createDictateServer(options: DictateServerOptions): DictateServe
       return rejectUpgrade(socket, rejection);
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
+      pathOf.set(ws, path);
       if (sessions.full) {
         // Opened, then closed with a reason a browser can read (a refused upgrade it could not).
         ws.on('error', () => undefined);

@@ -1,5 +1,8 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { RESON8_PATH } from '../src/protocol/reson8-contract';
+import { VOICERUN_PATH } from '../src/protocol/voicerun-contract';
 import { silence, twoSentences } from '../e2e/support/audio';
 import { wordErrorRate } from '../e2e/support/wer';
 import { loadPocketSphinx } from './engine/pocketsphinx';
@@ -55,5 +58,30 @@ describe('a refused key against the real server is tried once', () => {
     expect(result.error).toMatch(message);
     expect(connections).toBe(1);
     expect(result.error).not.toContain('sk-wrong-key');
+  });
+});
+
+describe('the fault switch narrowed to one endpoint', () => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => ({ server, base } = await startTestServer(engine, { faults: true })));
+  afterAll(() => server.close());
+
+  it('drops only that dialect’s connections, and the others go on', async () => {
+    const open = (path: string) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(`${base}${path}`);
+        ws.on('error', reject);
+        ws.on('open', () => resolve(ws));
+      });
+    const [voicerun, reson8] = await Promise.all([open(VOICERUN_PATH), open(RESON8_PATH)]);
+    const closed = new Promise<number>((resolve) => reson8.on('close', (code) => resolve(code)));
+    const response = await fetch(`${base.replace('ws:', 'http:')}/__faults/drop?path=${encodeURIComponent(RESON8_PATH)}`, {
+      method: 'POST',
+    });
+    expect(await response.json()).toEqual({ dropped: 1, holdMs: 0 });
+    expect(await closed).toBe(1006);
+    expect(voicerun.readyState).toBe(WebSocket.OPEN);
+    voicerun.close();
   });
 });
