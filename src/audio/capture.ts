@@ -113,7 +113,13 @@ export const startMicrophoneCapture: StartCapture = async (handlers, microphone 
   };
   node.port.onmessage = (event: MessageEvent<WorkletMessage>) => {
     const message = event.data;
-    if (message.type === 'frame') handlers.onFrame({ pcm: message.pcm, peak: message.peak });
+    // The worklet's timestamp is on the audio clock: how long ago that was, on the page's clock (docs/metrics.md, "Capture → send").
+    if (message.type === 'frame')
+      handlers.onFrame({
+        pcm: message.pcm,
+        peak: message.peak,
+        capturedAt: performance.now() - Math.max(0, context.currentTime - message.contextTime) * 1000,
+      });
     else if (message.type === 'flushed') resolveFlushed?.();
     else if (message.type === 'ready') handlers.onInfo?.({ sampleRate: context.sampleRate, resampler: message.resampler });
     else if (message.type === 'error') {

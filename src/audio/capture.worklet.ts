@@ -12,6 +12,8 @@ import { SPEEX_QUALITY, SpeexResampler, type SampleConverter } from './speex';
 
 // AudioWorkletGlobalScope, declared here so the main program's types stay clean.
 declare const sampleRate: number;
+/** Context time of the render quantum being processed, s. */
+declare const currentTime: number;
 declare class AudioWorkletProcessor {
   readonly port: MessagePort;
   constructor(options?: unknown);
@@ -20,6 +22,9 @@ declare function registerProcessor(
   name: string,
   processor: new (options?: { processorOptions?: CaptureProcessorOptions }) => AudioWorkletProcessor,
 ): void;
+
+/** Samples per render quantum (Web Audio's fixed block). */
+const QUANTUM = 128;
 
 class CaptureProcessor extends AudioWorkletProcessor {
   private encoder: Pcm16FrameEncoder | null = null;
@@ -31,7 +36,12 @@ class CaptureProcessor extends AudioWorkletProcessor {
     try {
       const rate = Math.round(sampleRate);
       const converter = converterFor(rate, options);
-      this.encoder = new Pcm16FrameEncoder(rate, ({ pcm, peak }) => post({ type: 'frame', pcm, peak }, [pcm]), converter);
+      // A frame is completed by the quantum being processed: its last sample is at most one quantum after `currentTime`.
+      this.encoder = new Pcm16FrameEncoder(
+        rate,
+        ({ pcm, peak }) => post({ type: 'frame', pcm, peak, contextTime: currentTime + QUANTUM / rate }, [pcm]),
+        converter,
+      );
       post({ type: 'ready', resampler: converter ? `speexdsp (quality ${SPEEX_QUALITY})` : 'Dictate polyphase (speexdsp unavailable)' });
     } catch (error) {
       post({ type: 'error', message: error instanceof Error ? error.message : String(error) });

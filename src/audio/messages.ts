@@ -6,7 +6,7 @@
 /** Worklet → main thread. */
 export type WorkletMessage =
   /** One 20 ms frame: `pcm` is 640 bytes of PCM16 LE mono at 16 kHz (transferred); `peak` 0–1. */
-  | { type: 'frame'; pcm: ArrayBuffer; peak: number }
+  | { type: 'frame'; pcm: ArrayBuffer; peak: number; contextTime: number }
   /** The processor could not start (e.g. an unsupported device sample rate). */
   | { type: 'error'; message: string }
   /** Answer to `flush`: every captured sample has been posted. */

@@ -18,4 +18,9 @@ export interface Pcm16Frame {
   readonly pcm: ArrayBuffer;
   /** Peak absolute sample value of the frame, 0–1 (for a level meter). */
   readonly peak: number;
+  /**
+   * When the frame's last sample was captured, ms on the page's monotonic clock (`performance.now()`),
+   * from the worklet's own timestamp; absent where the source has no clock of its own (a file).
+   */
+  readonly capturedAt?: number;
 }

@@ -40,6 +40,10 @@ export interface SessionSink {
    * docs/metrics.md); `audioMs` is how much audio the run had captured then.
    */
   speech?(edge: 'started' | 'stopped', audioMs: number): void;
+  /** A captured frame went out for the first time, `delayMs` after its capture (docs/metrics.md, "Capture → send"). */
+  frameSent?(delayMs: number): void;
+  /** Audio went out again after a reconnect, ms of audio (docs/metrics.md, "Seconds replayed"). */
+  replayed?(audioMs: number): void;
 }
 
 /** What the store calls. */
@@ -97,6 +101,8 @@ export interface SessionDeps {
   readonly random?: () => number;
   /** Clock, ms (default Date.now). */
   readonly now?: () => number;
+  /** The clock of `Pcm16Frame.capturedAt`, ms (default performance.now). */
+  readonly monotonic?: () => number;
   /** Timers (default the global ones). */
   readonly timers?: Timers;
 }

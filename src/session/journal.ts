@@ -16,6 +16,8 @@ export const JOURNAL_DEFAULT_SECONDS = 120;
 export class AudioJournal {
   private readonly frames: (ArrayBuffer | undefined)[];
   private readonly peaks: Float32Array;
+  /** Each frame's capture time (`Pcm16Frame.capturedAt`, ms), NaN where it has none. */
+  private readonly captured: Float64Array;
   /** Index of the next frame to append. */
   private next = 0;
   /** Oldest index still held. */
@@ -29,6 +31,7 @@ export class AudioJournal {
       throw new RangeError(`Journal capacity must be a positive whole number of frames (got ${capacityFrames}).`);
     this.frames = new Array<ArrayBuffer | undefined>(capacityFrames);
     this.peaks = new Float32Array(capacityFrames);
+    this.captured = new Float64Array(capacityFrames);
   }
 
   /** Index the next frame will get (= frames appended so far). */
@@ -60,6 +63,7 @@ export class AudioJournal {
     const slot = this.next % this.capacityFrames;
     this.frames[slot] = frame.pcm;
     this.peaks[slot] = frame.peak;
+    this.captured[slot] = frame.capturedAt ?? NaN;
     this.next++;
     return dropped;
   }
@@ -72,6 +76,13 @@ export class AudioJournal {
   /** The peak (0–1) of frame `index`, or 0 when it is not held. */
   peakAt(index: number): number {
     return index >= this.oldest && index < this.next ? this.peaks[index % this.capacityFrames] : 0;
+  }
+
+  /** When frame `index` was captured (`Pcm16Frame.capturedAt`, ms), or undefined when unknown or not held. */
+  capturedAt(index: number): number | undefined {
+    if (index < this.oldest || index >= this.next) return undefined;
+    const at = this.captured[index % this.capacityFrames];
+    return Number.isNaN(at) ? undefined : at;
   }
 
   /** Marks the audio before `index` as turned into final text. Never moves back. */

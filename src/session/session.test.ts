@@ -393,6 +393,29 @@ describe('a dictation session that loses its connection', () => {
     expect(service.connections).toBe(2);
   });
 
+  it('measures capture → send for frames sent the first time, and counts what a reconnect sends again as replayed', async () => {
+    let monotonic = 1000;
+    setup({}, {}, { ...quick, monotonic: () => monotonic });
+    state().start();
+    await waitForStatus('recording');
+    for (let i = 0; i < 10; i++) {
+      monotonic += 20;
+      mic.emit(0.5, monotonic - 7); // each frame leaves 7 ms after its capture
+    }
+    service.serverClose(1006);
+    await waitForStatus('recording'); // the replay sends frames 1–10 again, 20 ms of audio each
+    await vi.waitFor(() => expect(framesOnConnection(2)).toEqual(range(1, 10)));
+    monotonic += 20;
+    mic.emit(0.5, monotonic - 3);
+    await vi.waitFor(() => expect(framesOnConnection(2).at(-1)).toBe(11));
+    state().stop();
+    await waitForStatus('idle');
+    const figures = state().session?.figures;
+    expect(figures?.sendDelayMs).toMatchObject({ count: 11, p50: 7, p99: 7 });
+    expect(figures?.replayedSeconds).toBe(0.2);
+    expect(figures?.reconnects).toBe(1);
+  });
+
   it('offsets the times of the new connection, so the transcript’s times stay monotonic', async () => {
     const reson8 = new FakeReson8Service();
     attachWith(reson8, quick);

@@ -36,6 +36,7 @@ import { AudioJournal, JOURNAL_DEFAULT_SECONDS } from './journal';
 import type { Link } from './link';
 import { InputMeter } from './meter';
 import { Pacer, sendFrom } from './pacer';
+import { SentFrames } from './sent-frames';
 import { Replay } from './replay';
 import { Supervisor, type RunHooks } from './supervisor';
 import { RunMachine, type Outcome, type ReadyState, type RunState } from './run-state';
@@ -72,6 +73,7 @@ class DictationRun implements RunHooks {
   private readonly links: Supervisor;
   private readonly journal: AudioJournal;
   private readonly replay: Replay;
+  private readonly sentFrames: SentFrames;
   private readonly meter = new InputMeter(SPEECH_PEAK);
   private readonly pacer: Pacer;
   private readonly local: boolean;
@@ -104,6 +106,7 @@ class DictationRun implements RunHooks {
     this.backfill = kept?.read ? new Backfill((from, to) => kept.read!(from, to)) : null;
     this.journal = new AudioJournal(((deps.journalSeconds ?? JOURNAL_DEFAULT_SECONDS) * 1000) / FRAME_MS);
     this.replay = new Replay(this.journal, SPEECH_PEAK);
+    this.sentFrames = new SentFrames(this.journal, sink, deps.monotonic ?? (() => performance.now()));
     this.local = providerEntry(settings.provider)?.local ?? false;
     this.now = deps.now ?? Date.now;
     this.timers = deps.timers ?? GLOBAL_TIMERS;
@@ -203,6 +206,15 @@ class DictationRun implements RunHooks {
   private pump(): void {
     const s = this.machine.ready();
     if (!s) return;
+    const before = s.link.cursor;
+    try {
+      this.pumpLink(s);
+    } finally {
+      this.sentFrames.sent(before, s.link.cursor);
+    }
+  }
+
+  private pumpLink(s: NonNullable<ReturnType<RunMachine['ready']>>): void {
     this.timers.clearTimeout(s.owned.pump);
     if (this.backfill?.needed(s.link, this.journal)) {
       const highWater = this.deps.highWaterBytes ?? 128 * 1024;

@@ -13,7 +13,7 @@ import type { SessionControl, SessionSink } from '../session/session';
 import { segmentEndMs, type Segment } from '../transcript/model';
 import { onStorageFailure, reportStorageFailure } from './errors';
 import { meterReading, metersSlice } from './slices/meters';
-import { recordReconnecting, recordSpeech, recordTranscript } from './figures';
+import { dictationFigures as figures } from './figures';
 import { endRun, keepPartial, runSlice } from './slices/run';
 import { settingsSlice } from './slices/settings';
 import { reduceTranscript, resaveFlag, transcriptSlice } from './slices/transcript';
@@ -153,11 +153,17 @@ export const sessionSink: SessionSink = {
     });
   },
   transcript(update) {
-    recordTranscript(update);
+    figures.transcript(update);
     useDictation.setState((s) => reduceTranscript(s, update, resave));
   },
   speech(edge, audioMs) {
-    recordSpeech(edge, audioMs);
+    figures.speech(edge, audioMs);
+  },
+  frameSent(delayMs) {
+    figures.frameSent(delayMs);
+  },
+  replayed(audioMs) {
+    figures.replayed(audioMs);
   },
   fail(error) {
     useDictation.setState((s) => {
@@ -173,7 +179,7 @@ export const sessionSink: SessionSink = {
     useDictation.setState((s) => meterReading(s, peak, Date.now()));
   },
   reconnecting(attempt) {
-    recordReconnecting(attempt);
+    figures.reconnecting(attempt);
     useDictation.setState({ reconnectAttempt: attempt });
   },
   capture(info) {

@@ -55,11 +55,11 @@ export class FakeMicrophone {
     this.grantResolve?.();
   }
 
-  /** Emits one 20 ms frame whose samples all equal the frame's sequence number. */
-  emit(peak = 0.5): Pcm16Frame {
+  /** Emits one 20 ms frame whose samples all equal the frame's sequence number (captured at `capturedAt`, ms, if given). */
+  emit(peak = 0.5, capturedAt?: number): Pcm16Frame {
     const pcm = new ArrayBuffer(FRAME_BYTES);
     new Int16Array(pcm).fill(++this.frameCount);
-    const frame = { pcm, peak };
+    const frame = { pcm, peak, ...(capturedAt !== undefined && { capturedAt }) };
     if (this.running) this.handlers?.onFrame(frame);
     return frame;
   }

@@ -13,7 +13,7 @@ import { useCredentials } from '../credentials';
 import { usePreferences } from '../preferences';
 import { persist as persistWrite } from '../persistence';
 import { useWords } from '../words';
-import { beginFigures, endFigures } from '../figures';
+import { dictationFigures } from '../figures';
 import { appendFinal, newSessionMeta, type ResaveFlag } from './transcript';
 import type { DictationState, RunSlice, Slice } from './types';
 
@@ -26,7 +26,7 @@ export function endRun(s: DictationState, patch: Partial<DictationState>): Parti
   const run = s.run;
   if (!run || !session) return patch;
   const now = Date.now();
-  const figures = endFigures();
+  const figures = dictationFigures.end();
   const ended = {
     ...session,
     ...(figures && { figures }),
@@ -72,7 +72,7 @@ export const runSlice =
       };
       void persistWrite((h) => h.saveMeta(meta));
       set({ error: null, partial: '', vad: 'silence', session: meta, run: { offsetMs: kept?.fromMs ?? meta.durationMs, startedAt: now } });
-      beginFigures();
+      dictationFigures.begin();
       // The run's audio is kept in its session, from where the session's time has got to (not when it is that audio).
       const audio = usePreferences.getState();
       const keep =

@@ -1,0 +1,39 @@
+/**
+ * What the session's figures learn from each send (docs/metrics.md, "Capture → send" and "Seconds
+ * replayed"): the frames a pump moved the link's cursor over are either sent for the first time (their
+ * capture → send delay is reported, where the frame has a capture time) or sent again after a reconnect
+ * (their audio counts as replayed).
+ */
+import { FRAME_MS } from '../core/frames';
+import type { AudioJournal } from './journal';
+import type { SessionSink } from './api';
+
+export class SentFrames {
+  /** Frames before this index have been sent at least once. */
+  private high = 0;
+
+  /**
+   * @param monotonic - the clock of `Pcm16Frame.capturedAt`, ms (`performance.now`)
+   */
+  constructor(
+    private readonly journal: AudioJournal,
+    private readonly sink: Pick<SessionSink, 'frameSent' | 'replayed'>,
+    private readonly monotonic: () => number,
+  ) {}
+
+  /** The link's cursor moved from `before` to `after`: those frames went out now. */
+  sent(before: number, after: number): void {
+    if (after <= before) return;
+    const again = Math.min(after, this.high) - before;
+    if (again > 0) this.sink.replayed?.(again * FRAME_MS);
+    if (after <= this.high) return;
+    if (this.sink.frameSent) {
+      const now = this.monotonic();
+      for (let i = Math.max(before, this.high); i < after; i++) {
+        const at = this.journal.capturedAt(i);
+        if (at !== undefined) this.sink.frameSent(Math.max(0, now - at));
+      }
+    }
+    this.high = after;
+  }
+}
