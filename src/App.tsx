@@ -20,10 +20,14 @@ const HistoryPanel = lazy(() => import('./components/HistoryPanel').then((m) => 
 /** The player loads with the first session opened: it is not needed to dictate. */
 /** The session's figures load when a session that has them is open. */
 const SessionFiguresView = lazy(() => import('./components/SessionFiguresView').then((m) => ({ default: m.SessionFiguresView })));
+/** Comparing services loads when first opened. */
+const CompareView = lazy(() => import('./components/CompareView').then((m) => ({ default: m.CompareView })));
 const AudioPlayer = lazy(() => import('./components/AudioPlayer').then((m) => ({ default: m.AudioPlayer })));
 
 export function App() {
   const [showHistory, setShowHistory] = useState(false);
+  const [showCompare, setShowCompare] = useState(false);
+  const openComparison = useDictation((s) => (s.session?.comparison ? s.session : null));
   const hasSession = useDictation((s) => s.session !== null);
   const hasFigures = useDictation((s) => s.run === null && s.session?.figures !== undefined);
   return (
@@ -39,6 +43,15 @@ export function App() {
             <ConnectionStatus />
             <DisplayControls />
             <Shortcuts />
+            <button
+              type="button"
+              aria-expanded={showCompare}
+              aria-controls="compare"
+              onClick={() => setShowCompare((v) => !v)}
+              className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+            >
+              Compare
+            </button>
             <button
               type="button"
               aria-expanded={showHistory}
@@ -61,6 +74,23 @@ export function App() {
               </Suspense>
             </ErrorBoundary>
           </div>
+        )}
+        {showCompare && (
+          <div id="compare">
+            <ErrorBoundary part="Compare services">
+              <Suspense fallback={<p className="text-sm text-slate-600">Loading Compare…</p>}>
+                <CompareView open={openComparison} />
+              </Suspense>
+            </ErrorBoundary>
+          </div>
+        )}
+        {openComparison && !showCompare && (
+          <p className="text-sm text-slate-700">
+            This session is a comparison of services.{' '}
+            <button type="button" className="font-medium text-indigo-700 underline" onClick={() => setShowCompare(true)}>
+              Show the comparison
+            </button>
+          </p>
         )}
         <section
           aria-label="Recorder"

@@ -4,7 +4,9 @@ import { App } from './App';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { listMicrophones, onDeviceChange } from './audio/devices';
 import { loadFailed } from './session/errors';
-import type { SessionControl } from './session/session';
+import type { SessionControl, SessionDeps } from './session/session';
+import type { ComparisonControl } from './session/compare';
+import { attachComparison } from './store/compare-control';
 import { createWakeLock } from './session/wake';
 import { lazyAudioKeeper } from './core/kept-audio';
 import { attachDevices, useDevices } from './store/devices';
@@ -66,14 +68,14 @@ function journalSeconds(): number | undefined {
   return value >= 1 && value <= 600 ? value : undefined;
 }
 
-const session = lazySession(async () => {
-  const [{ createSession }, { startMicrophoneCapture }, { connectWebSocket }, { probeLocalEngine }] = await Promise.all([
-    import('./session/session'),
+/** What every session needs from the page, loaded with the session's code. */
+async function sessionDeps(): Promise<SessionDeps> {
+  const [{ startMicrophoneCapture }, { connectWebSocket }, { probeLocalEngine }] = await Promise.all([
     import('./audio/capture'),
     import('./session/transport'),
     import('./session/probe'),
   ]);
-  return createSession({
+  return {
     journalSeconds: journalSeconds(),
     startCapture: startMicrophoneCapture,
     connect: connectWebSocket,
@@ -92,9 +94,41 @@ const session = lazySession(async () => {
         ),
       (cause) => loadFailed('Keeping audio', cause),
     ),
-  });
+  };
+}
+
+const session = lazySession(async () => {
+  const [{ createSession }, deps] = await Promise.all([import('./session/session'), sessionDeps()]);
+  return createSession(deps);
 });
 attachSession(session);
+// Comparisons run their sessions on the same dependencies, by code loaded with the first comparison.
+let comparison: Promise<ComparisonControl> | null = null;
+const loadComparison = () =>
+  (comparison ??= Promise.all([import('./session/compare'), sessionDeps()]).then(([{ createComparison }, deps]) => createComparison(deps)));
+/** Stop pressed while the comparison's code was loading: it stops as soon as it has started. */
+let stopWhenLoaded = false;
+attachComparison({
+  start(columns, sinks, source, keep) {
+    stopWhenLoaded = false;
+    loadComparison().then(
+      (c) => {
+        c.start(columns, sinks, source, keep);
+        if (stopWhenLoaded) c.stop();
+        stopWhenLoaded = false;
+      },
+      (cause: unknown) => {
+        comparison = null;
+        for (const sink of sinks) sink.fail(loadFailed('Comparing services', cause));
+      },
+    );
+  },
+  stop() {
+    stopWhenLoaded = true;
+    void comparison?.then((c) => c.stop());
+  },
+  abort: () => void comparison?.then((c) => c.abort()),
+});
 // Files are decoded and resampled by code loaded when a file is first chosen.
 attachFileSource((file, onProgress) => async (handlers, microphone) => {
   const { fileCapture } = await import('./audio/file').catch((cause: unknown) => {
@@ -120,7 +154,10 @@ attachKeptSource((sessionId, fromMs, onProgress) => async (handlers, microphone)
 attachHistory(history);
 void import('./store/history').then((m) => m.useHistory.getState().load());
 // The page is going away: microphone off, socket closed with 1001 rather than dropped.
-window.addEventListener('pagehide', () => session.abort());
+window.addEventListener('pagehide', () => {
+  session.abort();
+  void comparison?.then((c) => c.abort());
+});
 
 // Microphones: listed at start, again once the microphone is allowed (names appear), and when one is
 // plugged in or out.

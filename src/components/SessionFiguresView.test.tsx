@@ -36,7 +36,10 @@ describe('Session figures', () => {
         { type: 'final', at: 2500, text: 'early' },
         { type: 'speech-end', at: 3000 },
         { type: 'final', at: 3450, text: 'world' },
+        { type: 'reconnect', at: 3500 },
+        { type: 'replayed', at: 3500, audioMs: 400 },
       ],
+      sendDelaysMs: [4, 5, 6],
     });
     act(() => useDictation.getState().openSession(meta(figures), []));
     render(<SessionFiguresView />);
@@ -48,8 +51,8 @@ describe('Session figures', () => {
       'p50 300 ms · p95 450 ms (2); 1 before the speech had stopped (not measurable)',
     );
     expect(value('Word emission latency')).toBe('no word times from this service');
-    expect(value('Capture → frame sent')).toBe('not measured in this version');
-    expect(value('Reconnects')).toBe('0');
+    expect(value('Capture → frame sent')).toBe('p50 5 ms · p99 6 ms (3)');
+    expect(value('Reconnects')).toBe('1, 0.4 s replayed');
     expect(screen.getByRole('img', { name: 'Final latency per utterance: 300 ms at 1.3 s, 450 ms at 3.5 s' })).toBeInTheDocument();
   });
 

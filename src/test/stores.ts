@@ -1,5 +1,6 @@
 /** Resets what persists between tests: the stores (module singletons), the browser storage behind them, and History. */
 import { openHistory } from '../history/db';
+import { useCompare } from '../store/compare';
 import { useCredentials } from '../store/credentials';
 import { useDictation } from '../store/dictation';
 import { useHistory } from '../store/history';
@@ -18,6 +19,7 @@ export function resetStores(): void {
   useHistory.setState(useHistory.getInitialState(), true);
   usePreferences.setState(usePreferences.getInitialState(), true);
   useWords.setState(useWords.getInitialState(), true);
+  useCompare.setState(useCompare.getInitialState(), true);
   usePlayback.getState().unload();
   usePlayback.setState(usePlayback.getInitialState(), true);
   // A new, empty History (fake-indexeddb, see setup.ts) for each test.

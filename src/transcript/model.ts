@@ -51,6 +51,36 @@ export interface SessionMeta {
   readonly version?: string;
   /** The last run's figures (docs/metrics.md): latency, stability, delivery. */
   readonly figures?: SessionFigures;
+  /** Set when the session is a comparison of services: its columns (also kept as the session's versions) and their reference. */
+  readonly comparison?: ComparisonRecord;
+}
+
+/** What the words of a comparison are scored against. */
+export type ComparisonReference =
+  /** One column's transcript, by its index. */
+  | { readonly kind: 'column'; readonly index: number }
+  /** Text the user pasted, typed, or edited from a column. */
+  | { readonly kind: 'text'; readonly text: string };
+
+/** One service's column of a comparison, as kept. */
+export interface ComparisonColumn {
+  /** The provider entry's id, e.g. `local-reson8`. */
+  readonly entryId: string;
+  /** The provider picker's name for it, with the protocol for a local entry. */
+  readonly label: string;
+  readonly segments: readonly Segment[];
+  /** Its run's figures; null when it recorded nothing. */
+  readonly figures: SessionFigures | null;
+  /** Why it ended early, where it failed. */
+  readonly error?: string;
+}
+
+/** A comparison of services on the same speech (docs/metrics.md, "Comparing services"), as History keeps it. */
+export interface ComparisonRecord {
+  readonly columns: readonly ComparisonColumn[];
+  readonly reference: ComparisonReference;
+  /** What was heard: "the microphone", a file's name, or a kept session's title. */
+  readonly source: string;
 }
 
 /** One transcript of a session's audio: the one recorded, or one transcribed again with another service. */
