@@ -3,7 +3,6 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { listMicrophones, onDeviceChange } from './audio/devices';
-import { loadFailed } from './session/errors';
 import type { SessionControl, SessionDeps } from './session/session';
 import type { ComparisonControl } from './session/compare';
 import { attachComparison } from './store/compare-control';
@@ -11,7 +10,7 @@ import { createWakeLock } from './session/wake';
 import { lazyAudioKeeper } from './core/kept-audio';
 import { attachDevices, useDevices } from './store/devices';
 import { attachFileSource, attachKeptSource, attachSession, useDictation } from './store/dictation';
-import { dictationError } from './core/errors';
+import { dictationError, loadFailed } from './core/errors';
 import { attachHistory } from './store/persistence';
 import './index.css';
 

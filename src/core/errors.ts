@@ -105,3 +105,14 @@ export function dictationError(
 ): DictationError {
   return new DictationError(code, message, { ...options, detail });
 }
+
+/**
+ * A part of Dictate loaded on first use could not be fetched: the network is down and it was never
+ * cached, or a newer version replaced it. Not the user's settings.
+ */
+export const loadFailed = (what: string, cause?: unknown): DictationError =>
+  dictationError(
+    'load-failed',
+    `${what} could not be loaded: the network may be down, or Dictate was updated. Reload the page; your transcript is kept in History.`,
+    cause instanceof Error ? cause.message : undefined,
+  );

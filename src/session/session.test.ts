@@ -410,6 +410,7 @@ describe('a dictation session that loses its connection', () => {
     await vi.waitFor(() => expect(framesOnConnection(2).at(-1)).toBe(11));
     state().stop();
     await waitForStatus('idle');
+    await vi.waitFor(() => expect(state().session?.figures).toBeDefined());
     const figures = state().session?.figures;
     expect(figures?.sendDelayMs).toMatchObject({ count: 11, p50: 7, p99: 7 });
     expect(figures?.replayedSeconds).toBe(0.2);

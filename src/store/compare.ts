@@ -16,7 +16,7 @@ import { profileOf } from '../protocol/settings';
 import type { ComparisonControl } from '../session/compare';
 import type { SessionSink } from '../session/session';
 import type { ComparisonRecord, ComparisonReference, Segment, SessionMeta } from '../transcript/model';
-import type { SessionFigures } from '../transcript/figures';
+import { sessionFigures, type SessionFigures } from '../transcript/figures';
 import { useCredentials } from './credentials';
 import { useDictation } from './dictation';
 import { attachedComparison } from './compare-control';
@@ -308,7 +308,8 @@ export const useCompare = create<CompareState>()((set, get) => {
     const over = (patch: (c: CompareColumnState) => Partial<CompareColumnState>) => {
       if (done) return;
       done = true;
-      const measured = figures.end();
+      const timeline = figures.end();
+      const measured = timeline && sessionFigures(timeline);
       column(run, i, (c) => ({ ...patch(c), figures: measured, partial: '', reconnectAttempt: 0 }));
       ended();
     };

@@ -12,8 +12,9 @@ import { migrateSettingsV1, sanitizeSettings } from '../protocol/settings';
 import type { SessionControl, SessionSink } from '../session/session';
 import { segmentEndMs, type Segment } from '../transcript/model';
 import { onStorageFailure, reportStorageFailure } from './errors';
+import { persist as persistWrite } from './persistence';
 import { meterReading, metersSlice } from './slices/meters';
-import { dictationFigures as figures } from './figures';
+import { dictationFigures as figures, onFiguresMeasured } from './figures';
 import { endRun, keepPartial, runSlice } from './slices/run';
 import { settingsSlice } from './slices/settings';
 import { reduceTranscript, resaveFlag, transcriptSlice } from './slices/transcript';
@@ -113,6 +114,21 @@ export function legacyTranscript(): Segment[] {
 }
 
 onStorageFailure((error) => useDictation.setState({ error }));
+
+// A run's figures, measured after it ended, are kept with its session (open or not).
+onFiguresMeasured((sessionId, figures) => {
+  const open = useDictation.getState().session;
+  if (open?.id === sessionId) {
+    const session = { ...open, figures };
+    useDictation.setState({ session });
+    void persistWrite((h) => h.saveMeta(session));
+  } else {
+    void persistWrite(async (h) => {
+      const meta = (await h.load(sessionId))?.meta;
+      if (meta) await h.saveMeta({ ...meta, figures });
+    });
+  }
+});
 
 /** Attaches how files are read (the app's decoder and worker, or a test's fake). */
 export function attachFileSource(source: FileSource | null): void {

@@ -1,5 +1,5 @@
 /** A run's figures, recorded from what the session reports, kept with the session and exported (docs/metrics.md). */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetStores } from '../test/stores';
 import { exportSession } from '../transcript/export';
 import { attachSession, sessionSink, useDictation } from './dictation';
@@ -43,6 +43,8 @@ describe('session figures', () => {
     at(2500, () => sessionSink.reconnecting(1));
     at(3500, () => sessionSink.reconnecting(0));
     at(3600, () => sessionSink.status('idle'));
+    // Measured by code loaded when the run ends, then kept with the session.
+    await vi.waitFor(() => expect(useDictation.getState().session?.figures).toBeDefined());
     const figures = useDictation.getState().session?.figures;
     expect(figures).toMatchObject({
       firstPartialMs: { count: 1, p50: 400 },
@@ -63,9 +65,29 @@ describe('session figures', () => {
     expect(json.figures.finalLatencyMs.p50).toBe(300);
   });
 
-  it('a run with nothing to measure keeps no figures', () => {
+  it('a run with nothing to measure keeps no figures', async () => {
     useDictation.getState().start();
     sessionSink.status('idle');
+    await settled();
+    await import('../transcript/figures');
     expect(useDictation.getState().session?.figures).toBeUndefined();
+  });
+});
+
+describe('figures measured after the session was closed', () => {
+  it('are kept with that session in History, not with the one open now', async () => {
+    useDictation.getState().start();
+    const first = useDictation.getState().session!.id;
+    at(100, () => sessionSink.speech?.('started', 0));
+    at(900, () => sessionSink.speech?.('stopped', 800));
+    at(1200, () => sessionSink.transcript({ type: 'final', text: 'first' }));
+    at(1300, () => sessionSink.status('idle'));
+    useDictation.getState().newSession(); // before the figures' code has loaded
+    await vi.waitFor(async () => {
+      await settled();
+      const saved = await (await currentHistory())!.load(first);
+      expect(saved?.meta.figures?.finalLatencyMs.p50).toBe(300);
+    });
+    expect(useDictation.getState().session).toBeNull();
   });
 });

@@ -6,7 +6,7 @@
  * and one for each column of a comparison.
  */
 import type { TranscriptUpdate } from '../session/session';
-import { sessionFigures, type SessionFigures, type TimelineEvent } from '../transcript/figures';
+import type { FigureInputs, SessionFigures, TimelineEvent } from '../transcript/figures';
 
 let clock: () => number = () => performance.now();
 
@@ -29,8 +29,8 @@ export interface FigureRecorder {
   frameSent(delayMs: number): void;
   /** Audio went out again after a reconnect, ms of audio. */
   replayed(audioMs: number): void;
-  /** The run is over: its figures; null when nothing was recorded. */
-  end(): SessionFigures | null;
+  /** The run is over: its timeline, for {@link measure}; null when nothing was recorded. */
+  end(): FigureInputs | null;
 }
 
 /** A recorder on the figures' clock. */
@@ -79,13 +79,36 @@ export function figureRecorder(): FigureRecorder {
     },
     end() {
       if (events.length === 0 && sendDelaysMs.length === 0) return null;
-      const figures = sessionFigures({ events, sendDelaysMs, ...(audioEpoch !== undefined && { audioEpoch }) });
+      const timeline = { events, sendDelaysMs, ...(audioEpoch !== undefined && { audioEpoch }) };
       events = [];
       sendDelaysMs = [];
-      return figures;
+      return timeline;
     },
   };
 }
 
 /** The dictation's recorder. */
 export const dictationFigures = figureRecorder();
+
+/** A timeline's figures, by code loaded when the first run ends (not needed to dictate). */
+export async function measure(timeline: FigureInputs): Promise<SessionFigures> {
+  const { sessionFigures } = await import('../transcript/figures');
+  return sessionFigures(timeline);
+}
+
+let measured: (sessionId: string, figures: SessionFigures) => void = () => undefined;
+
+/** Where a run's figures go once measured (the dictation store keeps them with the session). */
+export function onFiguresMeasured(apply: typeof measured): void {
+  measured = apply;
+}
+
+/** Measures a run's timeline and hands the figures to the session `sessionId`. */
+export function measureFor(sessionId: string, timeline: FigureInputs | null): void {
+  if (!timeline) return;
+  void measure(timeline).then(
+    (figures) => measured(sessionId, figures),
+    // The figures are a view of the run; the words and audio are kept without them.
+    () => undefined,
+  );
+}

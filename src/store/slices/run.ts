@@ -13,7 +13,7 @@ import { useCredentials } from '../credentials';
 import { usePreferences } from '../preferences';
 import { persist as persistWrite } from '../persistence';
 import { useWords } from '../words';
-import { dictationFigures } from '../figures';
+import { dictationFigures, measureFor } from '../figures';
 import { appendFinal, newSessionMeta, type ResaveFlag } from './transcript';
 import type { DictationState, RunSlice, Slice } from './types';
 
@@ -26,10 +26,10 @@ export function endRun(s: DictationState, patch: Partial<DictationState>): Parti
   const run = s.run;
   if (!run || !session) return patch;
   const now = Date.now();
-  const figures = dictationFigures.end();
+  // Measured by code loaded now, then kept with the session (the store's onFiguresMeasured).
+  measureFor(session.id, dictationFigures.end());
   const ended = {
     ...session,
-    ...(figures && { figures }),
     recording: false,
     updatedAt: now,
     // A file goes faster than real time: its length is where its last words end, not the time taken.
