@@ -180,37 +180,36 @@ function Results({ record }: { record: ComparisonRecord }) {
         )}
       </fieldset>
 
-      <div className="overflow-x-auto">
-        <table className="min-w-full text-left text-sm">
-          <caption className="mb-1 text-left font-semibold text-slate-800">Figures per service (WER against {refName})</caption>
-          <thead>
-            <tr>
-              {headers.map((h) => (
-                <th key={h} scope="col" className="border-b border-slate-200 px-2 py-1 font-medium text-slate-700">
-                  {h}
-                </th>
+      {/* Services side by side, a figure per row: two to four columns fit the page (the exports have a row per service). */}
+      <table className="w-full text-left text-sm">
+        <caption className="mb-1 text-left font-semibold text-slate-800">Figures per service (WER against {refName})</caption>
+        <thead>
+          <tr>
+            <th scope="col" className="border-b border-slate-200 px-2 py-1 font-medium text-slate-700">
+              Figure
+            </th>
+            {rows.map((row, i) => (
+              <th key={record.columns[i].entryId} scope="col" className="border-b border-slate-200 px-2 py-1 font-medium text-slate-700">
+                {row[0]}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {headers.slice(1).map((h, j) => (
+            <tr key={h}>
+              <th scope="row" className="border-b border-slate-100 px-2 py-1 font-medium text-slate-900">
+                {h}
+              </th>
+              {rows.map((row, i) => (
+                <td key={record.columns[i].entryId} className="border-b border-slate-100 px-2 py-1 break-words text-slate-900 tabular-nums">
+                  {row[j + 1] || '–'}
+                </td>
               ))}
             </tr>
-          </thead>
-          <tbody>
-            {rows.map((row, i) => (
-              <tr key={record.columns[i].entryId}>
-                {row.map((cell, j) =>
-                  j === 0 ? (
-                    <th key={j} scope="row" className="border-b border-slate-100 px-2 py-1 font-medium text-slate-900">
-                      {cell}
-                    </th>
-                  ) : (
-                    <td key={j} className="border-b border-slate-100 px-2 py-1 text-slate-900 tabular-nums">
-                      {cell || '–'}
-                    </td>
-                  ),
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </table>
 
       <section aria-label="Word differences" className="space-y-2 text-sm">
         <h3 className="font-semibold text-slate-800">Word differences against {refName}</h3>

@@ -170,6 +170,7 @@ class DictationRun implements RunHooks {
     if ((s.kind !== 'connecting' && s.kind !== 'reconnecting') || !s.attempt) return;
     s.attempt.ready();
     this.replay.begin(link, this.fromStorage());
+    this.sentFrames.ready(this.journal.head);
     this.reportLost();
     if (this.links.reconnects.connected()) this.sink.reconnecting(0);
     const attempt = s.attempt;
