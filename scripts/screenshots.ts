@@ -1,7 +1,7 @@
 /**
  * Takes the README's screenshots: `npx tsx scripts/screenshots.ts` with `npm start` running on
  * PORT (default 8787). The fake microphone plays the e2e clip through the local engine (Reson8 dialect,
- * word detail), then History is opened.
+ * word detail), then History is opened; then two local dialects are compared on the same clip.
  */
 import { chromium } from '@playwright/test';
 import { E2E_CLIP } from '../playwright.config';
@@ -35,4 +35,22 @@ try {
   await phone.screenshot({ path: 'docs/screenshot-phone.png', fullPage: true });
 } finally {
   await browser.close();
+}
+
+// A comparison of two local dialects on the same clip (a browser of its own: the fake microphone plays the clip once).
+const comparing = await chromium.launch(chromiumLaunchOptions(E2E_CLIP));
+try {
+  const page = await comparing.newPage({ viewport: { width: 1000, height: 760 } });
+  await page.context().grantPermissions(['microphone']);
+  await page.goto(base);
+  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  await page.getByRole('button', { name: 'Compare from the microphone' }).click();
+  await page.getByText('Listening').first().waitFor({ timeout: 20_000 });
+  await page.waitForTimeout(10_000); // the clip, and the engine's end of utterance
+  await page.getByRole('button', { name: 'Stop comparing' }).click();
+  await page.getByRole('table', { name: /Figures per service/ }).waitFor({ timeout: 30_000 });
+  await page.getByRole('img', { name: /Final latency per utterance/ }).locator('canvas').waitFor();
+  await page.getByRole('region', { name: 'Compare services' }).screenshot({ path: 'docs/screenshot-compare.png' });
+} finally {
+  await comparing.close();
 }
