@@ -32,9 +32,13 @@
  *    audio against its words on the original (`--only codec`).
  * 13. Vocabulary (bench/vocabulary.ts): vocabulary words written where said, and WER, with and without a
  *    vocabulary, at several weights, and with words never said (`--only vocabulary`).
+ * 14. Session figures (bench/figures.ts): the local engine through each dialect on the fixture clips,
+ *    real-time paced: first partial, final latency after end of speech, word emission, partial
+ *    stability, capture → send (`--only figures`).
  * `--only engine` runs part 2 alone.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { benchFigures, printFigures } from './figures';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -290,6 +294,8 @@ async function main() {
     printMatrix(results.matrix as MatrixRow[]);
     results.vocabulary = await benchVocabulary();
     printVocabulary(results.vocabulary as Awaited<ReturnType<typeof benchVocabulary>>);
+    results.figures = await benchFigures(engine);
+    printFigures(results.figures as Awaited<ReturnType<typeof benchFigures>>);
   }
   if (existsSync(join(root, 'dist', 'index.html'))) {
     results.bundle = benchBundle(join(root, 'dist'));
@@ -348,6 +354,7 @@ const runs: Record<string, () => Promise<void>> = {
   matrix: () => onlyPart('matrix', benchMatrix, printMatrix),
   recording: () => onlyPart('recording', benchRecording, printRecording),
   vocabulary: () => onlyPart('vocabulary', benchVocabulary, printVocabulary),
+  figures: () => onlyPart('figures', () => benchFigures(loadPocketSphinx()), printFigures),
   codec: () => onlyPart('codec', () => benchCodec(loadPocketSphinx({ poolSize: 1 }), root), printCodec),
   engine: () =>
     onlyPart(

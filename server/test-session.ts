@@ -57,7 +57,7 @@ export function clipMicrophone(samples: Int16Array, intervalMs: number): { start
       pcm.set(samples.subarray(next * FRAME_SAMPLES, (next + 1) * FRAME_SAMPLES));
       let peak = 0;
       for (const s of pcm) peak = Math.max(peak, Math.abs(s) / 32768);
-      handlers.onFrame({ pcm: pcm.buffer, peak });
+      handlers.onFrame({ pcm: pcm.buffer, peak, capturedAt: performance.now() });
       next++;
     }, intervalMs);
     const capture: Capture = {
@@ -113,6 +113,8 @@ export async function dictate(
      * engine decodes a replayed backlog slower than real time; the app's own default is 5000).
      */
     finishTimeoutMs?: number;
+    /** Also told what the session reports (the figures' recorder, say). */
+    tap?: Pick<SessionSink, 'transcript' | 'reconnecting' | 'speech' | 'frameSent' | 'replayed'>;
     /** The microphone to hear (default: one that plays `samples` alone), e.g. a capture shared with another run. */
     microphone?: { start: StartCapture; played: Promise<void> };
   } = {},
@@ -137,6 +139,7 @@ export async function dictate(
       if (status === 'idle') ended();
     },
     transcript(update) {
+      options.tap?.transcript(update);
       if (update.type === 'final') {
         finals.push(update);
         options.onFinal?.(update);
@@ -148,9 +151,12 @@ export async function dictate(
     },
     notice: (e) => notices.push(e.message),
     level() {},
-    reconnecting() {},
+    reconnecting: (attempt) => options.tap?.reconnecting(attempt),
     network() {},
     waiting() {},
+    speech: (edge, audioMs) => options.tap?.speech?.(edge, audioMs),
+    frameSent: (delayMs) => options.tap?.frameSent?.(delayMs),
+    replayed: (audioMs) => options.tap?.replayed?.(audioMs),
   };
   const start: StartCapture = (handlers) =>
     mic.start({
