@@ -7,6 +7,8 @@ import { useCompare } from '../store/compare';
 import { currentHistory, settled } from '../store/persistence';
 import { FakeMicrophone, FakeReson8Service, FakeVoiceRunService } from '../test/fakes';
 import { resetStores } from '../test/stores';
+import { useDictation } from '../store/dictation';
+import { FRAME_SAMPLES } from '../core/frames';
 import { CompareView } from './CompareView';
 
 let mic: FakeMicrophone;
@@ -125,6 +127,40 @@ describe('Compare services', () => {
     await vi.waitFor(() => expect(screen.getByRole('table', { name: /Figures per service/ })).toBeInTheDocument(), { timeout: 3000 });
     expect(screen.getByLabelText(`Words from ${VOICERUN}`)).toHaveTextContent('still here');
     expect(within(column(RESON8)).getByRole('status')).toHaveTextContent('Stopped with an error');
+  });
+
+  it('compares a file: both columns hear all of it, and the comparison ends by itself with the file', async () => {
+    const user = userEvent.setup();
+    let sent = 0;
+    let endOfFile = false;
+    // A file of 10 frames, read as fast as the slowest column takes it, then its end (once the test says).
+    useDictation.setState({
+      fileSource: (_file, onProgress) => (handlers) => {
+        const timer = setInterval(() => {
+          if (sent === 10) {
+            if (!endOfFile) return;
+            clearInterval(timer);
+            return handlers.onEnd?.();
+          }
+          const pcm = new Int16Array(FRAME_SAMPLES).fill(++sent);
+          handlers.onFrame({ pcm: pcm.buffer, peak: 0.5 });
+          onProgress(sent / 10);
+        }, 5);
+        return Promise.resolve({ sampleRate: 16_000, stop: () => Promise.resolve(clearInterval(timer)) });
+      },
+    });
+    render(<CompareView />);
+    await user.upload(screen.getByLabelText('Compare a file…'), new File([new Uint8Array(10)], 'talk.wav', { type: 'audio/wav' }));
+    await vi.waitFor(() => expect(reson8.audio.length).toBe(10));
+    act(() => {
+      voicerun.push({ type: 'transcription.completed', text: 'from the file' });
+      reson8.push({ type: 'transcript', text: 'from the file', is_final: true });
+    });
+    endOfFile = true;
+    await vi.waitFor(() => expect(screen.getByRole('table', { name: /Figures per service/ })).toBeInTheDocument(), { timeout: 5000 });
+    expect(screen.getByText('Heard from talk.wav.')).toBeInTheDocument();
+    expect(voicerun.received.filter((m) => m.type === 'audio.append')).toHaveLength(10);
+    expect(screen.getByLabelText(`Words from ${RESON8}`)).toHaveTextContent('from the file');
   });
 
   it('needs two to four services', async () => {
