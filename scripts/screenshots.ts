@@ -49,7 +49,10 @@ try {
   await page.waitForTimeout(10_000); // the clip, and the engine's end of utterance
   await page.getByRole('button', { name: 'Stop comparing' }).click();
   await page.getByRole('table', { name: /Figures per service/ }).waitFor({ timeout: 30_000 });
-  await page.getByRole('img', { name: /Final latency per utterance/ }).locator('canvas').waitFor();
+  await page
+    .getByRole('img', { name: /Final latency per utterance/ })
+    .locator('canvas')
+    .waitFor();
   await page.getByRole('region', { name: 'Compare services' }).screenshot({ path: 'docs/screenshot-compare.png' });
 } finally {
   await comparing.close();
