@@ -18,6 +18,7 @@ import { speechallEndpoint } from './speechall';
 import { MAX_MESSAGE_BYTES, rejectUpgrade, SessionRegistry, type Endpoint, type ServerContext } from './connection';
 import { refusal, requestUrl, SECURITY_HEADERS, type AccessPolicy } from './http';
 import { handleVoiceRun } from './voicerun';
+import { createMetrics, type DialectName, type RefusalReason } from './metrics';
 
 /** Options for {@link createDictateServer}. */
 export interface DictateServerOptions extends ServerContext, AccessPolicy {
@@ -43,10 +44,20 @@ export type DictateServer = Server & {
 };
 
 /** WebSocket paths and their protocol handlers. */
-const ENDPOINTS: Record<string, Endpoint> = {
-  [VOICERUN_PATH]: { handle: handleVoiceRun },
-  [RESON8_PATH]: reson8Endpoint,
-  [SPEECHALL_PATH]: speechallEndpoint,
+const ENDPOINTS: Record<string, Endpoint & { readonly dialect: DialectName }> = {
+  [VOICERUN_PATH]: { handle: handleVoiceRun, dialect: 'voicerun' },
+  [RESON8_PATH]: { ...reson8Endpoint, dialect: 'reson8' },
+  [SPEECHALL_PATH]: { ...speechallEndpoint, dialect: 'speechall' },
+};
+
+/** What metrics call a refused upgrade, by its HTTP status. */
+const REFUSAL: Record<number, RefusalReason> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  500: 'unavailable',
+  503: 'shutting_down',
 };
 
 /** Default of `DICTATE_MAX_SESSIONS`: what 2 cores hold in real time (see the README's capacity table). */
@@ -60,7 +71,13 @@ function json(res: ServerResponse, status: number, body: object, headers: Record
 /** Creates (but does not start) the HTTP server. */
 export function createDictateServer(options: DictateServerOptions): DictateServer {
   const sessions = options.sessions ?? new SessionRegistry(options.maxSessions ?? DEFAULT_MAX_SESSIONS);
-  const ctx: ServerContext = { ...options, sessions, tokens: options.tokens ?? new TokenLedger() };
+  const metrics =
+    options.metrics ??
+    createMetrics(() => {
+      const health = options.engine.health();
+      return health.ready ? health.idleDecoders : undefined;
+    });
+  const ctx: ServerContext = { ...options, sessions, metrics, tokens: options.tokens ?? new TokenLedger() };
   let shuttingDown = false;
   const assets =
     options.staticDir && existsSync(options.staticDir)
@@ -126,6 +143,17 @@ export function createDictateServer(options: DictateServerOptions): DictateServe
           { Allow: 'GET, HEAD' },
         );
       }
+      if (url.pathname === '/metrics') {
+        void metrics.registry.metrics().then(
+          (text) => {
+            res.writeHead(200, { 'content-type': metrics.registry.contentType, 'Cache-Control': 'no-store' });
+            res.end(text);
+          },
+          (cause: unknown) =>
+            json(res, 500, { error: { code: 'metrics_failed', message: cause instanceof Error ? cause.message : 'Metrics failed.' } }),
+        );
+        return;
+      }
       if (url.pathname === '/healthz') {
         const health = options.engine.health();
         return json(res, 200, { ok: true, ...(health.ready ? { engine: 'ready' } : { engine: 'unavailable', reason: health.reason }) });
@@ -168,20 +196,26 @@ export function createDictateServer(options: DictateServerOptions): DictateServe
       return rejectUpgrade(socket, { status: 400, body: { error: { code: 'bad_request', message: 'The request URL cannot be parsed.' } } });
     const refused = refusal(request, options, true);
     if (refused) {
+      metrics.refused('forbidden', ENDPOINTS[url.pathname]?.dialect);
       options.log(`upgrade to ${url.pathname.slice(0, 80)} refused: 403`);
       return rejectUpgrade(socket, { status: 403, body: { error: { code: 'forbidden', message: refused } } });
     }
     const path = url.pathname;
     const endpoint = ENDPOINTS[path];
-    if (!endpoint)
+    if (!endpoint) {
+      metrics.refused('not_found');
       return rejectUpgrade(socket, {
         status: 404,
         body: { error: { code: 'not_found', message: `No WebSocket endpoint at ${path.slice(0, 80)}.` } },
       });
-    if (shuttingDown)
+    }
+    if (shuttingDown) {
+      metrics.refused('shutting_down', endpoint.dialect);
       return rejectUpgrade(socket, { status: 503, body: { error: { code: 'shutting_down', message: 'The server is shutting down.' } } });
+    }
     const rejection = endpoint.check?.(request, ctx);
     if (rejection) {
+      metrics.refused(REFUSAL[rejection.status] ?? 'bad_request', endpoint.dialect);
       options.log(`upgrade to ${path} refused: ${rejection.status}`);
       return rejectUpgrade(socket, rejection);
     }
@@ -190,10 +224,11 @@ export function createDictateServer(options: DictateServerOptions): DictateServe
       if (sessions.full) {
         // Opened, then closed with a reason a browser can read (a refused upgrade it could not).
         ws.on('error', () => undefined);
+        metrics.refused('busy', endpoint.dialect);
         options.log(`session refused: ${sessions.open.size} of ${sessions.max} in use`);
         return ws.close(1013, `The local engine is busy (${sessions.open.size} sessions); try again shortly.`);
       }
-      endpoint.handle(ws, request, ctx);
+      endpoint.handle(ws, request, { ...ctx, dialect: endpoint.dialect });
     });
   }
   server.on('close', () => {

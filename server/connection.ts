@@ -15,6 +15,7 @@ import { checkHandshake, type CredentialSources } from './auth';
 import { requestUrl } from './http';
 import type { TokenLedger } from './tokens';
 import type { Recognizer, RecognizerEvents, SpeechEngine, VocabularyTerm } from './engine/engine';
+import type { DialectName, ServerMetrics } from './metrics';
 
 /** Largest WebSocket message any dialect accepts, bytes (1 MiB: 32 s of PCM16). */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -34,6 +35,10 @@ export interface ServerContext {
   readonly idleTimeoutMs?: number;
   /** Tokens this replica has accepted (each works for one connection). */
   readonly tokens?: TokenLedger;
+  /** Where sessions, closes and final lag are counted (`GET /metrics`). */
+  readonly metrics?: ServerMetrics;
+  /** The dialect of this connection's endpoint, for its metrics. */
+  readonly dialect?: DialectName;
 }
 
 /** The open connections of one server. */
@@ -253,7 +258,9 @@ export function serveConnection(ws: WebSocket, ctx: ServerContext, id: string, d
   });
 
   ctx.sessions?.open.add(conn);
-  ws.on('close', () => {
+  if (ctx.dialect) ctx.metrics?.sessionOpened(ctx.dialect);
+  ws.on('close', (code) => {
+    if (ctx.dialect) ctx.metrics?.sessionClosed(ctx.dialect, code);
     closed = true;
     clearInterval(idleCheck);
     ctx.sessions?.open.delete(conn);
@@ -294,8 +301,15 @@ function openAudioStream(ctx: ServerContext, id: string, ws: WebSocket, results:
   let pending: Int16Array[] = [];
   let ready: Promise<void> | null = null;
   let disposed = false;
+  const arrivals = new ArrivalLog();
   const events: RecognizerEvents = {
     ...results,
+    final(utterance) {
+      // How long after the audio it covers arrived the final left (the final lag an operator watches).
+      const arrived = arrivals.arrivalOf(((utterance.startMs + utterance.durationMs) * 16) | 0);
+      if (arrived !== undefined && ctx.dialect && utterance.text) ctx.metrics?.finalLag(ctx.dialect, (performance.now() - arrived) / 1000);
+      results.final(utterance);
+    },
     backpressure: (paused) => (paused ? ws.pause() : ws.resume()),
     error(cause) {
       if (disposed) return; // a stream that was replaced or closed no longer speaks for the connection
@@ -330,6 +344,7 @@ function openAudioStream(ctx: ServerContext, id: string, ws: WebSocket, results:
     write(samples) {
       if (disposed || options.isClosed() || samples.length === 0) return;
       options.touch();
+      arrivals.arrived(samples.length);
       ctx.tap?.(id, samples);
       if (recognizer) recognizer.write(samples);
       else {
@@ -352,6 +367,41 @@ function openAudioStream(ctx: ServerContext, id: string, ws: WebSocket, results:
       await r?.close();
     },
   };
+}
+
+/**
+ * When each stretch of a stream's audio arrived (the last 10 minutes' writes at most), so a final can be
+ * placed against the arrival of the sample it ends on.
+ */
+class ArrivalLog {
+  private samples = 0;
+  private readonly ends: number[] = [];
+  private readonly times: number[] = [];
+
+  /** `count` samples arrived now. */
+  arrived(count: number): void {
+    this.samples += count;
+    this.ends.push(this.samples);
+    this.times.push(performance.now());
+    if (this.ends.length > 30_000) {
+      this.ends.splice(0, 10_000);
+      this.times.splice(0, 10_000);
+    }
+  }
+
+  /** When the audio holding sample `index` arrived, `performance.now()` ms; undefined if it is not known. */
+  arrivalOf(index: number): number | undefined {
+    let lo = 0;
+    let hi = this.ends.length - 1;
+    if (hi < 0) return undefined;
+    if (index >= this.ends[hi]) return this.times[hi];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ends[mid] >= index) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.times[lo];
+  }
 }
 
 /** How a dialect that checks everything at the upgrade does it. */

@@ -1,0 +1,71 @@
+/** `GET /metrics` as an operator scrapes it, after real sessions through the real engine. */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { twoSentences } from '../e2e/support/audio';
+import { RESON8_PATH } from '../src/protocol/reson8-contract';
+import type { DictateServer } from './app';
+import { loadPocketSphinx } from './engine/pocketsphinx';
+import { startTestServer } from './test-server';
+import { dictate } from './test-session';
+
+const engine = loadPocketSphinx({ poolSize: 1 });
+const { samples } = twoSentences();
+
+/** One sample's value from the text format, or undefined. */
+function sample(text: string, name: string, labels = ''): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
+  return line === undefined ? undefined : Number(line.split(' ').at(-1));
+}
+
+describe('metrics', () => {
+  let server: DictateServer;
+  let base: string;
+  let http: string;
+  beforeAll(async () => {
+    ({ server, base } = await startTestServer(engine, { maxSessions: 1 }));
+    http = base.replace('ws:', 'http:');
+  });
+  afterAll(() => server.close());
+
+  it('counts sessions by dialect, closes by code, refusals by reason, final lag and idle decoders, in the Prometheus text format', async () => {
+    const run = await dictate(base, 'local-reson8', samples);
+    expect(run.error).toBeNull();
+    expect(run.finals.length).toBeGreaterThan(0);
+
+    // Once the server has let the dictation go: a second session while one is open is refused with 1013 (the cap is 1).
+    await vi.waitFor(async () => expect(((await (await fetch(`${http}/readyz`)).json()) as { sessions: number }).sessions).toBe(0), {
+      timeout: 10_000,
+    });
+    const first = new WebSocket(`${base}${RESON8_PATH}`);
+    first.on('error', () => undefined);
+    await new Promise((resolve) => first.on('open', resolve));
+    const second = new WebSocket(`${base}${RESON8_PATH}`);
+    second.on('error', () => undefined);
+    expect(await new Promise((resolve) => second.on('close', resolve))).toBe(1013);
+    first.close();
+    await new Promise((resolve) => first.on('close', resolve));
+    // An endpoint that does not exist.
+    const nowhere = new WebSocket(`${base}/v2/nowhere`);
+    await new Promise((resolve) => nowhere.on('error', resolve));
+
+    const response = await fetch(`${http}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    expect(text).toContain('# TYPE dictate_final_lag_seconds histogram');
+    expect(sample(text, 'dictate_sessions_total', 'dialect="reson8"')).toBe(2);
+    expect(sample(text, 'dictate_sessions_active', 'dialect="reson8"')).toBe(0);
+    expect(sample(text, 'dictate_connection_closes_total', 'dialect="reson8",code="1000"')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'dictate_sessions_refused_total', 'reason="busy",dialect="reson8"')).toBe(1);
+    expect(sample(text, 'dictate_sessions_refused_total', 'reason="not_found",dialect="none"')).toBe(1);
+    // Every final of the dictation, placed against the arrival of its last sample.
+    const finals = run.finals.filter((f) => f.text !== '').length;
+    expect(sample(text, 'dictate_final_lag_seconds_count', 'dialect="reson8"')).toBe(finals);
+    const lagSum = sample(text, 'dictate_final_lag_seconds_sum', 'dialect="reson8"')!;
+    expect(lagSum / finals).toBeGreaterThan(0);
+    expect(lagSum / finals).toBeLessThan(10);
+    expect(sample(text, 'dictate_decoders_idle')).toBe(1);
+    expect(sample(text, 'dictate_process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(text).toContain('# TYPE dictate_nodejs_eventloop_lag_seconds gauge');
+  }, 60_000);
+});

@@ -1,0 +1,93 @@
+/**
+ * What an operator scrapes (`GET /metrics`, the Prometheus text format, through `prom-client`): sessions
+ * open and refused, connections closed by code, idle decoders, and how soon after its audio arrived
+ * each final left the engine, per dialect (with the process's own: CPU, memory, event-loop lag). One registry per server, so two servers in one process (the tests) keep
+ * their own counts. Labels are bounded: dialect names, close codes and refusal reasons, never a client's
+ * address, a key or words.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** A dialect as metrics name it. */
+export type DialectName = 'voicerun' | 'reson8' | 'speechall';
+
+/** Why a session was refused before it began. */
+export type RefusalReason = 'busy' | 'unauthorized' | 'forbidden' | 'bad_request' | 'not_found' | 'shutting_down' | 'unavailable';
+
+export interface ServerMetrics {
+  readonly registry: Registry;
+  /** A session began (its socket opened and a dialect took it). */
+  sessionOpened(dialect: DialectName): void;
+  /** A session's socket closed with `code`. */
+  sessionClosed(dialect: DialectName, code: number): void;
+  /** A session was refused before it began. */
+  refused(reason: RefusalReason, dialect?: DialectName): void;
+  /** A final left the engine `lagSeconds` after the audio it covers had arrived. */
+  finalLag(dialect: DialectName, lagSeconds: number): void;
+}
+
+/**
+ * The server's metrics.
+ * @param poolSize - how many decoders the engine has loaded and idle now, read at each scrape
+ */
+export function createMetrics(poolSize: () => number | undefined = () => undefined): ServerMetrics {
+  const registry = new Registry();
+  // The process's own (dictate_process_cpu_seconds_total, dictate_process_resident_memory_bytes, dictate_nodejs_eventloop_lag_seconds…).
+  collectDefaultMetrics({ register: registry, prefix: 'dictate_' });
+  const active = new Gauge({
+    name: 'dictate_sessions_active',
+    help: 'Sessions open now, by dialect.',
+    labelNames: ['dialect'],
+    registers: [registry],
+  });
+  const opened = new Counter({
+    name: 'dictate_sessions_total',
+    help: 'Sessions begun, by dialect.',
+    labelNames: ['dialect'],
+    registers: [registry],
+  });
+  const refusedTotal = new Counter({
+    name: 'dictate_sessions_refused_total',
+    help: 'Sessions refused before they began, by reason (busy is the session cap, close 1013) and dialect.',
+    labelNames: ['reason', 'dialect'],
+    registers: [registry],
+  });
+  const closes = new Counter({
+    name: 'dictate_connection_closes_total',
+    help: 'Session sockets closed, by dialect and WebSocket close code.',
+    labelNames: ['dialect', 'code'],
+    registers: [registry],
+  });
+  const lag = new Histogram({
+    name: 'dictate_final_lag_seconds',
+    help: 'From the arrival of the audio a final covers to the final leaving the engine, seconds, by dialect.',
+    labelNames: ['dialect'],
+    buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'dictate_decoders_idle',
+    help: 'Decoders loaded and waiting for a session (the pool the engine keeps between sessions).',
+    registers: [registry],
+    collect() {
+      const n = poolSize();
+      if (n !== undefined) this.set(n);
+    },
+  });
+  return {
+    registry,
+    sessionOpened(dialect) {
+      active.inc({ dialect });
+      opened.inc({ dialect });
+    },
+    sessionClosed(dialect, code) {
+      active.dec({ dialect });
+      closes.inc({ dialect, code: String(code) });
+    },
+    refused(reason, dialect) {
+      refusedTotal.inc({ reason, dialect: dialect ?? 'none' });
+    },
+    finalLag(dialect, lagSeconds) {
+      lag.observe({ dialect }, Math.max(0, lagSeconds));
+    },
+  };
+}
