@@ -5,7 +5,7 @@
  * may connect, comma-separated, `*` for any), DICTATE_MAX_SESSIONS (default 2),
  * DICTATE_IDLE_TIMEOUT_S (default 60), DICTATE_ALLOWED_HOSTS (public host names behind a proxy),
  * DICTATE_PS_MODEL_DIR, DICTATE_STATIC_DIR, DICTATE_ENGINE (a module with another speech engine:
- * docs/engines.md).
+ * docs/engines.md), DICTATE_LOG (`json` or `text`; default JSON lines unless stdout is a terminal).
  */
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ import { createDictateServer, DEFAULT_MAX_SESSIONS } from './app';
 import { isLoopback, loopbackHosts } from './http';
 import { loadEngineModule } from './engine/module';
 import { loadPocketSphinx } from './engine/pocketsphinx';
+import { createLog, logFormat } from './log';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT ?? 8787);
@@ -33,6 +34,9 @@ const extraHosts = (process.env.DICTATE_ALLOWED_HOSTS ?? '')
   .filter(Boolean);
 const maxSessions = Math.max(1, Number(process.env.DICTATE_MAX_SESSIONS) || DEFAULT_MAX_SESSIONS);
 const idleTimeoutMs = Math.max(1, Number(process.env.DICTATE_IDLE_TIMEOUT_S) || 60) * 1000;
+/** JSON lines where a machine reads the log (not a terminal, or DICTATE_LOG=json); text on a terminal. */
+const format = logFormat(process.env.DICTATE_LOG, process.stdout.isTTY);
+const log = createLog(format, quiet);
 // DICTATE_ENGINE: a module of the user's own (docs/engines.md). Otherwise PocketSphinx, one decoder per
 // session at most, kept loaded between sessions.
 const engine = process.env.DICTATE_ENGINE
@@ -40,15 +44,12 @@ const engine = process.env.DICTATE_ENGINE
   : loadPocketSphinx({
       poolSize: maxSessions,
       // What a stream's vocabulary could not use: a count, never the words (they are the user's).
-      report: (message) => {
-        if (!quiet) console.log(`[dictate] vocabulary: ${message}`);
-      },
+      report: (message) => log.info(`vocabulary: ${message}`),
     });
-if (allowedOrigins.includes('*'))
-  console.warn('[dictate] DICTATE_ALLOWED_ORIGINS=*: any web page may use this server from its visitors’ browsers.');
+if (allowedOrigins.includes('*')) log.warn('DICTATE_ALLOWED_ORIGINS=*: any web page may use this server from its visitors’ browsers.');
 
 const health = engine.health();
-if (!health.ready) console.warn(`[dictate] ${health.reason}`);
+if (!health.ready) log.warn(health.reason);
 
 const server = createDictateServer({
   engine,
@@ -60,22 +61,25 @@ const server = createDictateServer({
   idleTimeoutMs,
   // Bound to loopback: only requests naming this machine, which defeats DNS rebinding.
   ...(isLoopback(host) ? { allowedHosts: [...loopbackHosts(host), ...extraHosts] } : {}),
-  log: (line) => {
-    if (!quiet) console.log(`[dictate] ${line}`);
-  },
+  log: (line) => log.info(line),
 });
 
 server.on('error', (error: NodeJS.ErrnoException) => {
-  console.error(error.code === 'EADDRINUSE' ? `[dictate] Port ${port} is in use: set PORT to another port.` : `[dictate] ${error.message}`);
+  log.error(error.code === 'EADDRINUSE' ? `Port ${port} is in use: set PORT to another port.` : error.message);
   process.exit(1);
 });
 
 server.listen(port, host, () => {
-  console.log(`Dictate is running at http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/`);
-  console.log(`  engine: ${health.ready ? health.name : 'unavailable (see above)'}`);
-  console.log('  endpoints: /ws (VoiceRun), /v1/speech-to-text/realtime (Reson8), /v1/transcribe (Speechall)');
-  console.log(`  auth: ${apiKey ? 'DICTATE_API_KEY required' : 'none (set DICTATE_API_KEY to require a key)'}`);
-  if (faults) console.warn('  fault injection ON (DICTATE_FAULTS=1): POST /__faults/drop kills connections. For tests only.');
+  const lines = [
+    `Dictate is running at http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/`,
+    `engine: ${health.ready ? health.name : 'unavailable (see above)'}`,
+    'endpoints: /ws (VoiceRun), /v1/speech-to-text/realtime (Reson8), /v1/transcribe (Speechall)',
+    `auth: ${apiKey ? 'DICTATE_API_KEY required' : 'none (set DICTATE_API_KEY to require a key)'}`,
+  ];
+  // On a terminal, the banner as lines to read; in JSON, one event.
+  if (format === 'text') console.log(lines.join('\n  '));
+  else log.warn(lines.join('; ')); // at warn: a quiet server still says where it runs
+  if (faults) log.warn('fault injection ON (DICTATE_FAULTS=1): POST /__faults/drop kills connections. For tests only.');
 });
 
 // First signal: stop accepting, finish open sessions (finals, then 1001), exit within 5 s. Second: at once.
@@ -84,7 +88,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) process.exit(1);
     stopping = true;
-    console.log(`[dictate] ${signal}: finishing ${server.listening ? 'open sessions' : ''}…`);
+    log.warn(`${signal}: finishing ${server.listening ? 'open sessions' : ''}…`);
     setTimeout(() => process.exit(0), 5000).unref();
     void server.shutdown(4000).then(() => process.exit(0));
   });
