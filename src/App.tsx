@@ -24,6 +24,10 @@ const SessionFiguresView = lazy(() => import('./components/SessionFiguresView').
 const CompareView = lazy(() => import('./components/CompareView').then((m) => ({ default: m.CompareView })));
 const AudioPlayer = lazy(() => import('./components/AudioPlayer').then((m) => ({ default: m.AudioPlayer })));
 
+/** The header's toggles (Compare, History). */
+const headerButton =
+  'rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600';
+
 export function App() {
   const [showHistory, setShowHistory] = useState(false);
   const [showCompare, setShowCompare] = useState(false);
@@ -48,7 +52,7 @@ export function App() {
               aria-expanded={showCompare}
               aria-controls="compare"
               onClick={() => setShowCompare((v) => !v)}
-              className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+              className={headerButton}
             >
               Compare
             </button>
@@ -57,7 +61,7 @@ export function App() {
               aria-expanded={showHistory}
               aria-controls="history"
               onClick={() => setShowHistory((v) => !v)}
-              className="rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+              className={headerButton}
             >
               History
             </button>

@@ -76,40 +76,30 @@ function Diff({ alignment }: { alignment: readonly AlignedWord[] }) {
     <>
       {alignment.map((w, i) => {
         const gap = i > 0 ? ' ' : '';
-        switch (w.op) {
-          case 'same':
-            return <span key={i}>{`${gap}${w.hyp}`}</span>;
-          case 'substituted':
-            return (
-              <span key={i}>
-                {gap}
-                <mark className="rounded bg-amber-100 px-0.5 text-slate-900" title={`reference: ${w.ref}`}>
-                  {w.hyp}
-                  <span className="sr-only"> (reference: {w.ref})</span>
-                </mark>
-              </span>
-            );
-          case 'inserted':
-            return (
-              <span key={i}>
-                {gap}
-                <ins className="rounded bg-emerald-100 px-0.5 text-slate-900 no-underline" title="not in the reference">
-                  <span className="sr-only">added: </span>
-                  {w.hyp}
-                </ins>
-              </span>
-            );
-          case 'deleted':
-            return (
-              <span key={i}>
-                {gap}
-                <del className="rounded bg-rose-100 px-0.5 text-rose-900" title="in the reference, missing here">
-                  <span className="sr-only">missing: </span>
-                  {w.ref}
-                </del>
-              </span>
-            );
-        }
+        if (w.op === 'same') return <span key={i}>{`${gap}${w.hyp}`}</span>;
+        const word =
+          w.op === 'substituted' ? (
+            <mark className="rounded bg-amber-100 px-0.5 text-slate-900" title={`reference: ${w.ref}`}>
+              {w.hyp}
+              <span className="sr-only"> (reference: {w.ref})</span>
+            </mark>
+          ) : w.op === 'inserted' ? (
+            <ins className="rounded bg-emerald-100 px-0.5 text-slate-900 no-underline" title="not in the reference">
+              <span className="sr-only">added: </span>
+              {w.hyp}
+            </ins>
+          ) : (
+            <del className="rounded bg-rose-100 px-0.5 text-rose-900" title="in the reference, missing here">
+              <span className="sr-only">missing: </span>
+              {w.ref}
+            </del>
+          );
+        return (
+          <span key={i}>
+            {gap}
+            {word}
+          </span>
+        );
       })}
     </>
   );
