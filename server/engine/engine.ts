@@ -30,6 +30,12 @@ export interface Utterance {
   /** From `startMs` to the end of the last word (of the speech), ms. */
   readonly durationMs: number;
   readonly words: readonly RecognizedWord[];
+  /**
+   * Where the end of the utterance was decided, ms since the first sample: the audio decoded when the
+   * engine's VAD heard enough silence (or `finish()` was called). Minus the end of the last word, it is
+   * the endpoint delay (docs/metrics.md, "Endpointing").
+   */
+  readonly endpointMs?: number;
 }
 
 /** Events of one recognition stream, in order. */

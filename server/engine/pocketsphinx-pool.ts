@@ -28,11 +28,13 @@ export class DecoderPool {
   /**
    * @param modelDir directory holding `en-us/`, `en-us.lm.bin`, `cmudict-en-us.dict`
    * @param poolSize decoders kept loaded while no session uses them
+   * @param parameters decoder arguments besides the model's files, e.g. `{ '-vad_postspeech': '30' }`
    */
   constructor(
     private readonly c: Bindings,
     readonly modelDir: string,
     private readonly poolSize: number,
+    private readonly parameters: Readonly<Record<string, string>> = {},
   ) {}
 
   /** Decoders loaded and free. */
@@ -64,6 +66,7 @@ export class DecoderPool {
     const c = this.c;
     const dir = this.modelDir;
     // Called directly: it only copies a few strings (variadic, which koffi cannot call asynchronously).
+    const extra = Object.entries(this.parameters).flatMap(([name, value]) => ['str', name, 'str', value]);
     const config = c.cmd_ln_init(
       null,
       c.ps_args(),
@@ -88,6 +91,7 @@ export class DecoderPool {
       '-logfn',
       'str',
       '/dev/null',
+      ...extra,
       'void *',
       null,
     );

@@ -206,7 +206,13 @@ export class PocketSphinxRecognizer implements Recognizer {
     const last = words.at(-1);
     const startMs = words[0]?.startMs ?? samplesToMs(this.speechStartSample);
     const endMs = last ? last.startMs + last.durationMs : samplesToMs(this.decodedSamples);
-    this.events.final({ text, startMs, durationMs: Math.max(0, endMs - startMs), words });
+    this.events.final({
+      text,
+      startMs,
+      durationMs: Math.max(0, endMs - startMs),
+      words,
+      endpointMs: samplesToMs(this.decodedSamples),
+    });
     this.events.speechStopped();
     await this.startUtterance();
   }

@@ -38,6 +38,12 @@ export const INSTALL_HINT =
 /** Default model directory of Debian's pocketsphinx-en-us. */
 export const DEFAULT_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
 
+/**
+ * The decoder's arguments besides the model's files: PocketSphinx's own defaults until the bench's
+ * endpoint sweep (docs/metrics.md, "Endpointing") chose otherwise.
+ */
+export const DECODER_PARAMETERS: Readonly<Record<string, string>> = {};
+
 /** Engine options. */
 export interface EngineOptions {
   /** Directory holding `en-us/`, `en-us.lm.bin`, `cmudict-en-us.dict`. */
@@ -50,6 +56,11 @@ export interface EngineOptions {
   readonly vocabularyWeight?: number;
   /** Told what a stream's vocabulary could not use (one line, no user text). */
   readonly report?: (message: string) => void;
+  /**
+   * Decoder arguments over {@link DECODER_PARAMETERS} (the bench's endpoint sweep tries others), e.g.
+   * `{ '-vad_postspeech': '30' }`. Names and values as `pocketsphinx_continuous` takes them.
+   */
+  readonly decoderParameters?: Readonly<Record<string, string>>;
   /** For tests: wraps the C functions (e.g. to see how each is called). */
   readonly wrapBindings?: (bindings: Bindings) => Bindings;
 }
@@ -102,6 +113,6 @@ export function loadPocketSphinx(options: EngineOptions = {}): SpeechEngine {
     );
   }
   const report = options.report ?? (() => undefined);
-  const pool = new DecoderPool(c, modelDir, options.poolSize ?? 2);
+  const pool = new DecoderPool(c, modelDir, options.poolSize ?? 2, { ...DECODER_PARAMETERS, ...options.decoderParameters });
   return new PocketSphinxEngine(c, pool, options.partialIntervalMs ?? 200, report, options.vocabularyWeight ?? VOCABULARY_WEIGHT);
 }
