@@ -62,7 +62,7 @@ test('the audio of a dictation is kept: after a reload it plays in step with its
   await player.getByRole('button', { name: 'Play' }).click();
   await expect(player.getByRole('button', { name: 'Pause' })).toBeVisible();
   await expect.poll(() => positionMs(page), { timeout: 10_000 }).toBeGreaterThan(500);
-  await expect(log.locator('p[aria-current="true"]')).toHaveCount(1, { timeout: 15_000 });
+  await expect(log.locator('[data-segment][aria-current="true"]')).toHaveCount(1, { timeout: 15_000 });
   const firstMarked = await log.locator('[aria-current="true"][data-ms]').getAttribute('data-ms', { timeout: 10_000 });
   await expect
     .poll(async () => log.locator('[aria-current="true"][data-ms]').getAttribute('data-ms'), { timeout: 10_000 })

@@ -76,7 +76,7 @@ for (const { provider, partials } of DIALECTS) {
     // two resamplings on the way (to the device's rate, and back to 16 kHz in the worklet).
     expect(wordEdits(reference, transcript), transcript).toBeLessThanOrEqual(most + 1);
     // The log shows the same words.
-    // One paragraph per final: read as rendered, with the breaks between them.
+    // Read as rendered: finals in paragraphs, with the breaks between them.
     const shown = (await log.innerText()).replace(/\s+/g, ' ').trim();
     expect(shown).toBe(transcript);
 

@@ -58,7 +58,7 @@ test('a dictation is kept in History across a reload, renamed, searched, deleted
 
   // Reload: the session is there, and in History with its words.
   await page.reload();
-  // As read (innerText): each segment is its own paragraph, so the first words may span two of them.
+  // As read (innerText): the first words may span two paragraphs.
   const firstWords = spoken.split(' ').slice(0, 3).join(' ');
   await expect.poll(async () => (await log.innerText()).replace(/\s+/g, ' ').trim(), { timeout: 10_000 }).toContain(firstWords);
   await page.getByRole('button', { name: 'History' }).click();

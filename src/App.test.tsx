@@ -70,7 +70,7 @@ describe('Dictate', () => {
     expect(within(log).getByText('hello how are you doing today')).not.toHaveClass('italic');
     service.push({ type: 'transcription.partial', text: 'and more' });
     expect(await within(log).findByText('and more')).toBeInTheDocument();
-    // The final is its own paragraph; the partial follows on its own line.
+    // The final is in its paragraph; the partial follows on its own line.
     expect(log).toHaveTextContent(/^hello how are you doing today\s*and more$/);
 
     await user.click(screen.getByRole('button', { name: 'Copy transcript' }));

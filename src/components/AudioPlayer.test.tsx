@@ -73,8 +73,8 @@ describe('playing a session back', () => {
     fireEvent.timeUpdate(audio);
     expect(slider).toHaveAttribute('aria-valuetext', '0:02 of 0:02');
     expect(within(log).getByText('kenobi')).toHaveAttribute('aria-current', 'true');
-    expect(within(log).getByText('general').closest('p')).toHaveAttribute('aria-current', 'true');
-    expect(within(log).getByText('hello').closest('p')).not.toHaveAttribute('aria-current');
+    expect(within(log).getByText('general').closest('[data-segment]')).toHaveAttribute('aria-current', 'true');
+    expect(within(log).getByText('hello').closest('[data-segment]')).not.toHaveAttribute('aria-current');
   });
 
   it('a click on a word plays from there; the slider and speed are the player’s', async () => {

@@ -73,7 +73,9 @@ describe('editing the transcript', () => {
   });
 
   it('keeps the finals in place while the partial changes, in blocks the browser skips when off screen', async () => {
-    const { log } = renderWith(Array.from({ length: 120 }, (_, i) => `sentence ${i}`));
+    // Each sentence 3 s after the last: a paragraph each.
+    for (let i = 0; i < 120; i++) sessionSink.transcript({ type: 'final', text: `sentence ${i}`, startMs: i * 4000, durationMs: 1000 });
+    const { log } = renderWith([]);
     const before = within(log).getByText('sentence 5');
     sessionSink.transcript({ type: 'partial', text: 'in progress' });
     await within(log).findByText('in progress');
@@ -125,5 +127,27 @@ describe('exporting', () => {
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('list', { name: 'Export formats' })).not.toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Export ▾' })).toHaveFocus();
+  });
+});
+
+describe('paragraphs', () => {
+  it('flows finals said within a short pause into one paragraph; a 2 s pause or "new paragraph" starts the next', () => {
+    const finals = [
+      { text: 'the first thought', startMs: 0, durationMs: 900 },
+      { text: 'goes on here', startMs: 1300, durationMs: 700 },
+      { text: 'and ends', startMs: 2400, durationMs: 500 },
+      { text: 'after a long pause', startMs: 5000, durationMs: 900 },
+      { text: 'new paragraph', startMs: 6100, durationMs: 600 },
+      { text: 'last words', startMs: 7000, durationMs: 600 },
+    ];
+    for (const f of finals) sessionSink.transcript({ type: 'final', ...f });
+    render(<Transcript />);
+    const log = screen.getByRole('log', { name: 'Transcript' });
+    const paragraphs = within(log)
+      .getAllByRole('paragraph')
+      .map((p) => p.textContent?.trim());
+    expect(paragraphs).toEqual(['the first thought goes on here and ends', 'after a long pause', 'last words']);
+    // Each final is still a sentence of its own, to choose and edit.
+    expect(within(log).getByText('goes on here')).toHaveAttribute('data-segment', '2');
   });
 });

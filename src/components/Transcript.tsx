@@ -1,9 +1,10 @@
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { Fragment, memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Word } from '../core/events';
 import { transcriptText, useDictation, type Segment } from '../store/dictation';
 import { usePlayback } from '../store/playback';
 import { usePreferences, type TextSize } from '../store/preferences';
 import { segmentEndMs } from '../transcript/model';
+import { paragraphsOf, separatorBetween } from '../transcript/paragraphs';
 
 /** Words below this confidence (0–1) are marked as uncertain. */
 export const LOW_CONFIDENCE = 0.5;
@@ -155,7 +156,8 @@ function SegmentEditor({ segment, onDone }: EditorProps) {
 }
 
 interface BlockProps {
-  readonly segments: readonly Segment[];
+  /** Paragraphs of final segments, in order. */
+  readonly paragraphs: readonly (readonly Segment[])[];
   /** The segment being edited, when it is in this block. */
   readonly editing: number | null;
   readonly onEdit: (id: number | null, text?: string | null) => void;
@@ -165,31 +167,60 @@ interface BlockProps {
   readonly playing: PlayingPlace | null;
 }
 
-/** A run of final segments, one paragraph each; off-screen blocks skip layout and paint (`content-visibility`). */
+interface SegmentViewProps {
+  readonly segment: Segment;
+  readonly editing: boolean;
+  readonly onEdit: (id: number | null, text?: string | null) => void;
+  readonly playable: boolean;
+  /** The word being played (-1: the segment, without word times), or null when another segment is. */
+  readonly current: number | null;
+}
+
+/** One final segment in its paragraph: a sentence to focus, edit, and play from. */
+const SegmentView = memo(function SegmentView({ segment, editing, onEdit, playable, current }: SegmentViewProps) {
+  if (editing) return <SegmentEditor segment={segment} onDone={(text) => onEdit(null, text)} />;
+  const timing =
+    segment.startMs !== undefined ? `${clock(segment.startMs)}–${clock(segment.startMs + (segment.durationMs ?? 0))}` : undefined;
+  const here = current !== null;
+  return (
+    <span
+      data-segment={segment.id}
+      tabIndex={-1}
+      title={timing}
+      onDoubleClick={() => onEdit(segment.id)}
+      {...(here && { 'aria-current': 'true' as const })}
+      className={`rounded-sm focus-visible:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-600 ${here ? 'bg-amber-50' : ''} ${playable && segment.startMs !== undefined ? 'cursor-pointer' : ''}`}
+    >
+      <SegmentWords segment={segment} playable={playable} current={current} />
+      {segment.edited && <span className="sr-only"> (edited)</span>}
+    </span>
+  );
+});
+
+/**
+ * A run of paragraphs (finals within a short pause flow into one; see `paragraphsOf`); off-screen blocks
+ * skip layout and paint (`content-visibility`).
+ */
 const Block = memo(
-  function Block({ segments, editing, onEdit, playable, playing }: BlockProps) {
+  function Block({ paragraphs, editing, onEdit, playable, playing }: BlockProps) {
     return (
       <div className="[contain-intrinsic-size:auto_40rem] [content-visibility:auto]">
-        {segments.map((segment) => {
-          const timing =
-            segment.startMs !== undefined ? `${clock(segment.startMs)}–${clock(segment.startMs + (segment.durationMs ?? 0))}` : undefined;
-          if (segment.id === editing) return <SegmentEditor key={segment.id} segment={segment} onDone={(text) => onEdit(null, text)} />;
-          const here = playing?.segment === segment.id;
-          return (
-            <p
-              key={segment.id}
-              data-segment={segment.id}
-              tabIndex={-1}
-              title={timing}
-              onDoubleClick={() => onEdit(segment.id)}
-              {...(here && { 'aria-current': 'true' as const })}
-              className={`mb-1 rounded-sm focus-visible:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-600 ${here ? 'bg-amber-50' : ''} ${playable && segment.startMs !== undefined ? 'cursor-pointer' : ''}`}
-            >
-              <SegmentWords segment={segment} playable={playable} current={here ? playing.word : null} />
-              {segment.edited && <span className="sr-only"> (edited)</span>}
-            </p>
-          );
-        })}
+        {paragraphs.map((paragraph) => (
+          <p key={paragraph[0].id} data-paragraph={paragraph[0].id} className="mb-3">
+            {paragraph.map((segment, i) => (
+              <Fragment key={segment.id}>
+                {i > 0 && separatorBetween(paragraph[i - 1].text, segment.text)}
+                <SegmentView
+                  segment={segment}
+                  editing={segment.id === editing}
+                  onEdit={onEdit}
+                  playable={playable}
+                  current={playing?.segment === segment.id ? playing.word : null}
+                />
+              </Fragment>
+            ))}
+          </p>
+        ))}
       </div>
     );
   },
@@ -199,8 +230,8 @@ const Block = memo(
     a.playable === b.playable &&
     a.playing?.segment === b.playing?.segment &&
     a.playing?.word === b.playing?.word &&
-    a.segments.length === b.segments.length &&
-    a.segments.every((s, i) => s === b.segments[i]),
+    a.paragraphs.length === b.paragraphs.length &&
+    a.paragraphs.every((p, i) => p.length === b.paragraphs[i].length && p.every((s, j) => s === b.paragraphs[i][j])),
 );
 
 /** The utterance in progress, on its own: a new partial re-renders only this line. */
@@ -217,7 +248,7 @@ function Partial({ onChange }: { onChange: () => void }) {
 }
 
 /**
- * The live transcript: final segments as paragraphs (uncertain words underlined), the utterance in progress
+ * The live transcript: final segments in paragraphs (uncertain words underlined), the utterance in progress
  * muted and italic. A segment is edited in place: double-click it, or pick it with ↑/↓ and press Enter.
  */
 export function Transcript() {
@@ -327,9 +358,18 @@ export function Transcript() {
       onEdit(Number(target.dataset.segment));
     }
   };
+  // Blocks of whole paragraphs, about BLOCK segments each (a longer paragraph is a block of its own).
   const blocks = useMemo(() => {
-    const out: Segment[][] = [];
-    for (let i = 0; i < segments.length; i += BLOCK) out.push(segments.slice(i, i + BLOCK));
+    const out: Segment[][][] = [];
+    let count = BLOCK;
+    for (const paragraph of paragraphsOf(segments)) {
+      if (count >= BLOCK) {
+        out.push([]);
+        count = 0;
+      }
+      out[out.length - 1].push(paragraph);
+      count += paragraph.length;
+    }
     return out;
   }, [segments]);
   const empty = segments.length === 0 && !hasPartial;
@@ -365,11 +405,11 @@ export function Transcript() {
           {blocks.map((block, i) => (
             <Block
               key={i}
-              segments={block}
-              editing={editing !== null && block.some((s) => s.id === editing) ? editing : null}
+              paragraphs={block}
+              editing={editing !== null && block.some((p) => p.some((s) => s.id === editing)) ? editing : null}
               onEdit={onEdit}
               playable={playable}
-              playing={playing && block.some((s) => s.id === playing.segment) ? playing : null}
+              playing={playing && block.some((p) => p.some((s) => s.id === playing.segment)) ? playing : null}
             />
           ))}
           <Partial onChange={follow} />

@@ -153,7 +153,7 @@ export function formatDuration(ms: number): string {
 }
 
 /** End of a segment, ms since the session began (its start when it has no duration; undefined without times). */
-export function segmentEndMs(segment: Segment): number | undefined {
+export function segmentEndMs(segment: Pick<Segment, 'startMs' | 'durationMs' | 'words'>): number | undefined {
   if (segment.startMs === undefined) return undefined;
   const lastWord = segment.words?.at(-1);
   const wordsEnd = lastWord?.startMs !== undefined ? lastWord.startMs + (lastWord.durationMs ?? 0) : 0;
