@@ -1,15 +1,23 @@
 /**
- * `npm run bench`, capacity: N concurrent real-time sessions (the app's session in Node, Reson8 dialect,
- * two LibriVox sentences each) against one local server with the cap lifted. Final lag: when a final
- * arrives, minus when the last audio it covers was captured. Then, with the cap at its default, one
- * session more than the cap is refused (1013), not slowed.
+ * `npm run bench`, capacity: the server alone, in a process of its own (`server/main.ts`, as `npm start`
+ * runs it, cap lifted), loaded by a generator in another process (bench/load.ts: N concurrent Reson8
+ * sessions of two LibriVox sentences, paced in real time). Final lag: when a final arrives, minus when
+ * the last audio it covers was sent. The server's CPU (user + system, from /proc) over the run's wall
+ * time, in cores, and its peak RSS. Then, at the cap the server derives by itself, one session more is
+ * refused at once (1013) rather than slowed.
  */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { twoSentences } from '../e2e/support/audio';
 import { createDictateServer, DEFAULT_MAX_SESSIONS } from '../server/app';
 import type { SpeechEngine } from '../server/engine/engine';
 import { dictate } from '../server/test-session';
 
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length - 1) * p))];
 
 async function serve(engine: SpeechEngine, maxSessions: number) {
@@ -18,43 +26,141 @@ async function serve(engine: SpeechEngine, maxSessions: number) {
   return { server, base: `ws://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-export async function benchCapacity(engine: SpeechEngine, counts = [1, 2, 4, 8]) {
-  const { samples } = twoSentences();
-  const rows = [];
-  for (const n of counts) {
-    const { server, base } = await serve(engine, 64);
-    const lags: number[] = [];
-    const runs = Array.from({ length: n }, async () => {
-      const started = Date.now();
-      const result = await dictate(base, 'local-reson8', samples, {
-        intervalMs: 20,
-        onFinal: (f) => {
-          if (f.startMs !== undefined) lags.push(Date.now() - (started + f.startMs + (f.durationMs ?? 0)));
-        },
-      });
-      return result.error;
-    });
-    const errors = (await Promise.all(runs)).filter(Boolean);
-    server.close();
-    rows.push({
-      sessions: n,
-      finalLagP50Ms: percentile(lags, 0.5),
-      finalLagP95Ms: percentile(lags, 0.95),
-      finals: lags.length,
-      errors: errors.length,
-    });
-  }
-  // At the default cap, one more session is refused at once rather than slowing everyone.
-  const { server, base } = await serve(engine, DEFAULT_MAX_SESSIONS);
-  const held = Array.from({ length: DEFAULT_MAX_SESSIONS }, () => dictate(base, 'local-reson8', samples, { intervalMs: 20 }));
-  await new Promise((r) => setTimeout(r, 1000));
-  const extra = await dictate(base, 'local-reson8', samples.subarray(0, 16_000), {
-    intervalMs: 20,
-    reconnect: { maxAttempts: 1, baseDelayMs: 10 },
+/** A free loopback port. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** The server in its own process; resolves once `/healthz` answers. @throws Error if it exits or takes over 120 s. */
+async function serverProcess(env: Record<string, string>) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'main.ts')], {
+    cwd: root,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DICTATE_QUIET: '1', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await Promise.all(held);
-  server.close();
-  return { rows, defaultCap: DEFAULT_MAX_SESSIONS, beyondCap: { notices: extra.notices.slice(0, 1), error: extra.error } };
+  child.on('error', () => undefined);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}).`);
+    if (Date.now() > deadline) throw new Error('The server did not answer /healthz within 120 s.');
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    pid: child.pid!,
+    base: `ws://127.0.0.1:${port}`,
+    http: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
+
+/** A process's CPU time (user + system), s, from /proc/<pid>/stat (clock ticks of 1/100 s on Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** A process's resident memory, MiB, from /proc/<pid>/status. */
+function rssMiB(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb ?? 0) / 1024;
+}
+
+interface LoadResult {
+  lags: number[];
+  errors: string[];
+}
+
+/** bench/load.ts in a process of its own: `sessions` real-time sessions against `base`. */
+function load(base: string, sessions: number): Promise<LoadResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'load.ts'), base, String(sessions)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`bench/load.ts exited (${code}).`));
+      resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as LoadResult);
+    });
+  });
+}
+
+/** One row of the capacity table. */
+export interface CapacityRow {
+  readonly sessions: number;
+  readonly finalLagP50Ms: number;
+  readonly finalLagP95Ms: number;
+  readonly finals: number;
+  readonly errors: number;
+  /** The server's CPU time over the run's wall time: 1 is one core busy all the time. */
+  readonly serverCpuCores: number;
+  /** The server's CPU seconds per second of audio per session (its real-time factor per session). */
+  readonly serverCpuPerSession: number;
+  /** The server's peak resident memory during the run, MiB. */
+  readonly serverPeakRssMiB: number;
+}
+
+/**
+ * The capacity table: for each count, a fresh server process (cap lifted) and the load generator.
+ * @param counts concurrent sessions per run
+ */
+export async function benchCapacity(counts = [1, 2, 4, 6, 8, 10]) {
+  const audioSeconds = twoSentences().samples.length / 16_000;
+  const rows: CapacityRow[] = [];
+  for (const n of counts) {
+    const server = await serverProcess({ DICTATE_MAX_SESSIONS: String(Math.max(64, n)) });
+    try {
+      // Warm the page cache and the decoders' first allocation, then measure.
+      await load(server.base, 1);
+      let peak = rssMiB(server.pid);
+      const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(server.pid))), 250);
+      const cpu0 = cpuSeconds(server.pid);
+      const t0 = performance.now();
+      const result = await load(server.base, n);
+      const wall = (performance.now() - t0) / 1000;
+      const cpu = cpuSeconds(server.pid) - cpu0;
+      clearInterval(sampler);
+      rows.push({
+        sessions: n,
+        finalLagP50Ms: Math.round(percentile(result.lags, 0.5)),
+        finalLagP95Ms: Math.round(percentile(result.lags, 0.95)),
+        finals: result.lags.length,
+        errors: result.errors.length,
+        serverCpuCores: Number((cpu / wall).toFixed(2)),
+        serverCpuPerSession: Number((cpu / (n * audioSeconds)).toFixed(3)),
+        serverPeakRssMiB: Math.round(Math.max(peak, rssMiB(server.pid))),
+      });
+    } finally {
+      await server.stop();
+    }
+  }
+  // The cap the server derives by itself (no DICTATE_MAX_SESSIONS): one session more is refused at once.
+  const server = await serverProcess({ DICTATE_MAX_SESSIONS: '' });
+  try {
+    const ready = (await fetch(`${server.http}/readyz`).then((r) => r.json())) as { max_sessions: number };
+    const cap = ready.max_sessions;
+    const beyond = await load(server.base, cap + 1);
+    return { rows, derivedCap: cap, beyondCap: { sessions: cap + 1, refused: beyond.errors } };
+  } finally {
+    await server.stop();
+  }
 }
 
 /** RSS with `count` idle connections (Reson8: connected, no audio), MiB above the baseline. */
@@ -112,4 +218,28 @@ export async function benchBursts(bursts = 10, perBurst = DEFAULT_MAX_SESSIONS) 
     rssAfterFirstBurstMiB: Number(afterFirst.toFixed(1)),
     rssAfterAllBurstsMiB: Number(afterAll.toFixed(1)),
   };
+}
+
+/** Part 6 whole: the table, the cap, idle connections and bursts. */
+export async function measureCapacity(engine: SpeechEngine) {
+  const table = await benchCapacity();
+  const idle = await benchIdle(engine, 200);
+  const bursts = await benchBursts();
+  return { ...table, idle, bursts };
+}
+
+export function printCapacity(c: Awaited<ReturnType<typeof measureCapacity>>): void {
+  console.log('Capacity (the server alone in its own process; concurrent real-time Reson8 sessions from another)');
+  console.log('  sessions | final lag p50 / p95 | server CPU | CPU s per audio s per session | peak RSS | errors');
+  for (const r of c.rows)
+    console.log(
+      `  ${r.sessions} | ${r.finalLagP50Ms} / ${r.finalLagP95Ms} ms | ${r.serverCpuCores} cores | ${r.serverCpuPerSession} | ${r.serverPeakRssMiB} MiB | ${r.errors}`,
+    );
+  console.log(`  beyond the derived cap of ${c.derivedCap}: ${c.beyondCap.refused[0] ?? 'not refused'}`);
+  console.log(
+    `  ${c.idle.idleConnections} idle connections: RSS ${c.idle.rssAboveBaselineMiB} MiB above the baseline (no decoder until audio)`,
+  );
+  console.log(
+    `  ${c.bursts.bursts} bursts of ${c.bursts.sessionsPerBurst} sessions (pool ${c.bursts.poolSize}): RSS +${c.bursts.rssAfterFirstBurstMiB} MiB after the first, +${c.bursts.rssAfterAllBurstsMiB} MiB after all`,
+  );
 }

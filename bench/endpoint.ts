@@ -1,9 +1,10 @@
 /**
  * Part 15: the endpoint and decoder sweep (docs/metrics.md, "Endpointing"). Each configuration of
  * PocketSphinx's end-of-speech window (`-vad_postspeech`), second passes (`-fwdflat`, `-bestpath`),
- * beams and language weight decodes every LibriVox clip (1 s of silence before, 2 s after) on one
- * decoder that served the clips before it, and is measured for:
- * - WER against the clips' transcripts;
+ * beams and language weight decodes every LibriVox clip (1 s of silence before, 2 s after), each at
+ * four sub-frame offsets ({@link OFFSETS_SAMPLES}), on one decoder that served the clips before it, and
+ * is measured for:
+ * - WER against the clips' transcripts, all offsets pooled;
  * - real-time factor: the process's CPU time over the audio's duration;
  * - utterances per minute of speech (non-empty finals);
  * - endpoint delay: audio the decoder took after the last word to decide the utterance had ended;
@@ -36,26 +37,39 @@ export interface EndpointRow {
   readonly finalLatencyP95Ms: number;
 }
 
+/** PocketSphinx's own values of every parameter Dictate's default sets: each configuration starts from these. */
+const POCKETSPHINX = { '-vad_postspeech': '50', '-fwdflat': 'yes', '-lw': '6.5', '-maxhmmpf': '30000' } as const;
 /** A 200 ms end-of-speech window with the first pass's result as the final (no second pass). */
-const QUICK = { '-vad_postspeech': '20', '-fwdflat': 'no' } as const;
+const QUICK = { ...POCKETSPHINX, '-vad_postspeech': '20', '-fwdflat': 'no' } as const;
 
 /** The configurations the sweep tries; the first is PocketSphinx's own defaults. */
 export const SWEEP: readonly DecoderConfig[] = [
-  { name: 'PocketSphinx defaults (500 ms window)', parameters: {} },
-  { name: '300 ms window', parameters: { '-vad_postspeech': '30' } },
-  { name: '200 ms window', parameters: { '-vad_postspeech': '20' } },
-  { name: '150 ms window', parameters: { '-vad_postspeech': '15' } },
-  { name: '200 ms, no fwdflat', parameters: { ...QUICK } },
-  { name: '200 ms, no fwdflat, no bestpath', parameters: { ...QUICK, '-bestpath': 'no' } },
+  { name: 'PocketSphinx defaults (500 ms window)', parameters: POCKETSPHINX },
+  { name: '300 ms window', parameters: { ...POCKETSPHINX, '-vad_postspeech': '30' } },
+  { name: '200 ms window', parameters: { ...POCKETSPHINX, '-vad_postspeech': '20' } },
+  {
+    name: '200 ms, fwdflat beams 1e-40 / 1e-10',
+    parameters: { ...POCKETSPHINX, '-vad_postspeech': '20', '-fwdflatbeam': '1e-40', '-fwdflatwbeam': '1e-10' },
+  },
+  { name: '200 ms, no fwdflat', parameters: QUICK },
   { name: '150 ms, no fwdflat', parameters: { ...QUICK, '-vad_postspeech': '15' } },
+  { name: '200 ms, no fwdflat, no bestpath', parameters: { ...QUICK, '-bestpath': 'no' } },
   { name: '200 ms, no fwdflat, lw 5.5', parameters: { ...QUICK, '-lw': '5.5' } },
   { name: '200 ms, no fwdflat, lw 7.5', parameters: { ...QUICK, '-lw': '7.5' } },
-  { name: '200 ms, no fwdflat, lw 8.5', parameters: { ...QUICK, '-lw': '8.5' } },
   { name: '200 ms, no fwdflat, beam 1e-60', parameters: { ...QUICK, '-beam': '1e-60', '-pbeam': '1e-60' } },
   { name: '200 ms, no fwdflat, beam 1e-40', parameters: { ...QUICK, '-beam': '1e-40', '-pbeam': '1e-40' } },
   { name: '200 ms, no fwdflat, wbeam 1e-35', parameters: { ...QUICK, '-wbeam': '1e-35' } },
   { name: '200 ms, no fwdflat, maxhmmpf 10000', parameters: { ...QUICK, '-maxhmmpf': '10000' } },
+  { name: '200 ms, no fwdflat, lw 6.0, maxhmmpf 10000', parameters: { ...QUICK, '-lw': '6.0', '-maxhmmpf': '10000' } },
+  { name: '200 ms, no fwdflat, lw 5.5, maxhmmpf 10000', parameters: { ...QUICK, '-lw': '5.5', '-maxhmmpf': '10000' } },
+  { name: '200 ms, no fwdflat, lw 5.0, maxhmmpf 10000', parameters: { ...QUICK, '-lw': '5.0', '-maxhmmpf': '10000' } },
 ];
+
+/**
+ * Where each clip starts within the first 20 ms frame, samples (0, 2.5, 5, 7.5 ms of zeros first): a
+ * decoder's words move with that alignment by a few words, so each configuration is measured at all of them.
+ */
+export const OFFSETS_SAMPLES = [0, 40, 80, 120] as const;
 
 const percentile = (xs: number[], p: number) =>
   xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length - 1) * p))];
@@ -79,16 +93,22 @@ function timedEnd(calls: number[]): (c: Bindings) => Bindings {
  * Runs one configuration over `clips`.
  * @throws Error if the engine cannot run or a decode fails
  */
-export async function sweepOne(config: DecoderConfig, clips: readonly { path: string; reference: string }[]): Promise<EndpointRow> {
+export async function sweepOne(
+  config: DecoderConfig,
+  clips: readonly { path: string; reference: string }[],
+  offsets: readonly number[] = OFFSETS_SAMPLES,
+): Promise<EndpointRow> {
   const endCalls: number[] = [];
   const engine = loadPocketSphinx({ poolSize: 1, decoderParameters: config.parameters, wrapBindings: timedEnd(endCalls) });
   const health = engine.health();
   if (!health.ready) throw new Error(health.reason);
-  const streams = clips.map((clip) => ({
-    clip,
-    samples: concatSamples([silence(1000), readWav(clip.path).samples, silence(2000)]),
-    speechSeconds: readWav(clip.path).samples.length / 16_000,
-  }));
+  const streams = offsets.flatMap((offset) =>
+    clips.map((clip) => ({
+      clip,
+      samples: concatSamples([new Int16Array(offset), silence(1000), readWav(clip.path).samples, silence(2000)]),
+      speechSeconds: readWav(clip.path).samples.length / 16_000,
+    })),
+  );
   // Warm-up: the model's pages, and a decoder that has served a stream before the measured ones.
   await decode(engine, streams[0].samples, () => undefined);
   let errors = 0;

@@ -12,9 +12,10 @@
  *    clip, and how long Stop takes until the last words are in. `--skip-browser` leaves it out.
  * 5. Faults (bench/faults.ts): audio lost across a forced drop, counted at the server, and the time
  *    to stream again, per dialect; memory of a session whose server stopped reading for 60 s.
- * 6. Capacity (bench/capacity.ts): final lag p50/p95 for 1, 2, 4 and 8 concurrent real-time sessions,
- *    and a session beyond the default cap refused (1013) rather than slowed; RSS with 200 idle connections
- *    and after 10 bursts of sessions on pooled decoders.
+ * 6. Capacity (bench/capacity.ts): the server alone in its own process, loaded from another: final lag
+ *    p50/p95, the server's CPU (cores) and peak RSS for 1–10 concurrent real-time sessions, and a session
+ *    beyond the cap the server derives refused (1013) rather than slowed; RSS with 200 idle connections
+ *    and after 10 bursts of sessions on pooled decoders (`--only capacity`).
  * 7. Transcript workspace (bench/workspace.ts): partial-update cost with 100/300/700 segments, heap,
  *    IndexedDB save per final and History with 200 sessions. `--only workspace` runs just this one
  *    (`--root <checkout> --no-history` measures older code the same way).
@@ -35,6 +36,9 @@
  * 14. Session figures (bench/figures.ts): the local engine through each dialect on the fixture clips,
  *    real-time paced: first partial, final latency after end of speech, word emission, partial
  *    stability, capture → send (`--only figures`).
+ * 15. Endpoints (bench/endpoint.ts): PocketSphinx's end-of-speech window, second passes, beams and
+ *    language weight against WER, real-time factor, utterances per minute and final latency
+ *    (`--only endpoint`; docs/metrics.md, "Endpointing").
  * `--only engine` runs part 2 alone.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -57,7 +61,8 @@ import type { SpeechEngine } from '../server/engine/engine';
 import { loadPocketSphinx } from '../server/engine/pocketsphinx';
 import { chromiumLaunchOptions } from '../e2e/support/chromium';
 import { chooseProvider } from '../e2e/support/settings';
-import { benchBursts, benchCapacity, benchIdle } from './capacity';
+import { measureCapacity, printCapacity } from './capacity';
+import { benchEndpoint, printEndpoint, type EndpointRow } from './endpoint';
 import { benchDrop, benchStall } from './faults';
 import { benchMatrix, printMatrix, type MatrixRow } from './matrix';
 import { benchBundle, printBundle } from './bundle';
@@ -277,19 +282,10 @@ async function main() {
       `  server that stops reading, ${stall.audioSeconds} s of audio: peak extra memory ${stall.peakExtraMiB} MiB (journal bound ${stall.journalBoundMiB} MiB); ${stall.statuses.join(' → ')}`,
     );
     results.faults = { drop, stall };
-    console.log('Capacity (concurrent real-time sessions, Reson8 dialect; final lag p50 / p95)');
-    const capacity = await benchCapacity(engine);
-    for (const row of capacity.rows) console.log(`  ${row.sessions} session(s): ${row.finalLagP50Ms} / ${row.finalLagP95Ms} ms`);
-    console.log(`  beyond the default cap of ${capacity.defaultCap}: ${capacity.beyondCap.notices[0] ?? 'not refused'}`);
-    const idle = await benchIdle(engine, 200);
-    console.log(
-      `  ${idle.idleConnections} idle connections: RSS ${idle.rssAboveBaselineMiB} MiB above the baseline (no decoder until audio)`,
-    );
-    const bursts = await benchBursts();
-    console.log(
-      `  ${bursts.bursts} bursts of ${bursts.sessionsPerBurst} sessions (pool ${bursts.poolSize}): RSS +${bursts.rssAfterFirstBurstMiB} MiB after the first, +${bursts.rssAfterAllBurstsMiB} MiB after all`,
-    );
-    results.capacity = { ...capacity, idle, bursts };
+    results.capacity = await measureCapacity(engine);
+    printCapacity(results.capacity as Awaited<ReturnType<typeof measureCapacity>>);
+    results.endpoint = await benchEndpoint(clips());
+    printEndpoint(results.endpoint as EndpointRow[]);
     results.matrix = await benchMatrix();
     printMatrix(results.matrix as MatrixRow[]);
     results.vocabulary = await benchVocabulary();
@@ -352,6 +348,8 @@ const runs: Record<string, () => Promise<void>> = {
   resampler: () => onlyPart('resamplers', benchResamplers, printResamplers),
   bundle: () => onlyPart('bundle', () => benchBundle(join(root, 'dist')), printBundle),
   matrix: () => onlyPart('matrix', benchMatrix, printMatrix),
+  capacity: () => onlyPart('capacity', () => measureCapacity(loadPocketSphinx()), printCapacity),
+  endpoint: () => onlyPart('endpoint', () => benchEndpoint(clips()), printEndpoint),
   recording: () => onlyPart('recording', benchRecording, printRecording),
   vocabulary: () => onlyPart('vocabulary', benchVocabulary, printVocabulary),
   figures: () => onlyPart('figures', () => benchFigures(loadPocketSphinx()), printFigures),

@@ -60,8 +60,22 @@ const REFUSAL: Record<number, RefusalReason> = {
   503: 'shutting_down',
 };
 
-/** Default of `DICTATE_MAX_SESSIONS`: what 2 cores hold in real time (see the README's capacity table). */
+/** The cap of a server created without one, and of `DICTATE_ENGINE` modules that say nothing of their cost. */
 export const DEFAULT_MAX_SESSIONS = 2;
+
+/**
+ * The sessions a machine carries in real time, the default of `DICTATE_MAX_SESSIONS`:
+ * `floor(cores × headroom / cpuPerSession)`, at least 1.
+ * @param cores - CPU cores this process may use (`os.availableParallelism()`)
+ * @param cpuPerSession - CPU seconds the server spends per second of one session's audio (the capacity
+ *   table of `npm run bench` measures it: "CPU s per audio s per session")
+ * @param headroom - the share of the cores sessions may fill; the rest absorbs the event loop, garbage
+ *   collection and two sessions ending their utterances at once
+ */
+export function sessionCapacity(cores: number, cpuPerSession: number, headroom = 0.75): number {
+  if (!(cores > 0) || !(cpuPerSession > 0)) return DEFAULT_MAX_SESSIONS;
+  return Math.max(1, Math.floor((cores * headroom) / cpuPerSession));
+}
 
 function json(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -76,7 +90,7 @@ export function createDictateServer(options: DictateServerOptions): DictateServe
     createMetrics(() => {
       const health = options.engine.health();
       return health.ready ? health.idleDecoders : undefined;
-    });
+    }, sessions.max);
   const ctx: ServerContext = { ...options, sessions, metrics, tokens: options.tokens ?? new TokenLedger() };
   let shuttingDown = false;
   const assets =

@@ -365,6 +365,8 @@ function openAudioStream(ctx: ServerContext, id: string, ws: WebSocket, results:
       const r = recognizer;
       recognizer = null;
       await r?.close();
+      const time = r?.decodeTime?.();
+      if (time && ctx.dialect) ctx.metrics?.streamDecoded(ctx.dialect, time.decodeMs / 1000, time.audioMs / 1000);
     },
   };
 }

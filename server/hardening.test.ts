@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { FIXTURES_DIR } from '../e2e/support/fixtures';
 import { readWav } from '../e2e/support/wav';
-import type { DictateServer } from './app';
+import { DEFAULT_MAX_SESSIONS, sessionCapacity, type DictateServer } from './app';
 import type { SpeechEngine } from './engine/engine';
 import { loadPocketSphinx } from './engine/pocketsphinx';
 import { TestClient } from './test-client';
@@ -125,6 +125,16 @@ describe('the local server is locked to its own page', () => {
 });
 
 describe('admission control', () => {
+  it('derives the default cap from the cores and the engine’s measured CPU per session, with headroom', () => {
+    // 2 cores at 0.17 CPU s per audio s: 1.5 cores' worth of sessions is 8.
+    expect(sessionCapacity(2, 0.17)).toBe(8);
+    expect(sessionCapacity(16, 0.2)).toBe(60);
+    // A machine too slow for one still serves one session; nonsense inputs fall back to the fixed default.
+    expect(sessionCapacity(1, 2)).toBe(1);
+    expect(sessionCapacity(0, 0.2)).toBe(DEFAULT_MAX_SESSIONS);
+    expect(sessionCapacity(4, Number.NaN)).toBe(DEFAULT_MAX_SESSIONS);
+  });
+
   it('holds at most DICTATE_MAX_SESSIONS sessions: one more is closed with 1013 and a reason; /readyz says so', async () => {
     const { base, http } = await start({ maxSessions: 1 });
     expect(await (await fetch(`${http}/readyz`)).json()).toMatchObject({ ready: true, sessions: 0, max_sessions: 1 });

@@ -2,17 +2,19 @@
  * `npm start` / `npm run serve`: serves the built app and the local engine on PORT (default 8787).
  * Environment: PORT, HOST (default localhost; HOST=0.0.0.0 for every interface),
  * DICTATE_API_KEY (require this key from clients), DICTATE_ALLOWED_ORIGINS (other origins whose pages
- * may connect, comma-separated, `*` for any), DICTATE_MAX_SESSIONS (default 2),
+ * may connect, comma-separated, `*` for any), DICTATE_MAX_SESSIONS (default: what the cores carry in
+ * real time, `sessionCapacity`; 2 with DICTATE_ENGINE),
  * DICTATE_IDLE_TIMEOUT_S (default 60), DICTATE_ALLOWED_HOSTS (public host names behind a proxy),
  * DICTATE_PS_MODEL_DIR, DICTATE_STATIC_DIR, DICTATE_ENGINE (a module with another speech engine:
  * docs/engines.md), DICTATE_LOG (`json` or `text`; default JSON lines unless stdout is a terminal).
  */
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { createDictateServer, DEFAULT_MAX_SESSIONS } from './app';
+import { availableParallelism } from 'node:os';
+import { createDictateServer, DEFAULT_MAX_SESSIONS, sessionCapacity } from './app';
 import { isLoopback, loopbackHosts } from './http';
 import { loadEngineModule } from './engine/module';
-import { loadPocketSphinx } from './engine/pocketsphinx';
+import { CPU_PER_SESSION, loadPocketSphinx } from './engine/pocketsphinx';
 import { createLog, logFormat } from './log';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,7 +34,9 @@ const extraHosts = (process.env.DICTATE_ALLOWED_HOSTS ?? '')
   .split(',')
   .map((h) => h.trim().toLowerCase())
   .filter(Boolean);
-const maxSessions = Math.max(1, Number(process.env.DICTATE_MAX_SESSIONS) || DEFAULT_MAX_SESSIONS);
+// By default, what this machine's cores carry in real time (PocketSphinx's cost per session is measured).
+const derivedCap = process.env.DICTATE_ENGINE ? DEFAULT_MAX_SESSIONS : sessionCapacity(availableParallelism(), CPU_PER_SESSION);
+const maxSessions = Math.max(1, Number(process.env.DICTATE_MAX_SESSIONS) || derivedCap);
 const idleTimeoutMs = Math.max(1, Number(process.env.DICTATE_IDLE_TIMEOUT_S) || 60) * 1000;
 /** JSON lines where a machine reads the log (not a terminal, or DICTATE_LOG=json); text on a terminal. */
 const format = logFormat(process.env.DICTATE_LOG, process.stdout.isTTY);
@@ -73,6 +77,7 @@ server.listen(port, host, () => {
   const lines = [
     `Dictate is running at http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/`,
     `engine: ${health.ready ? health.name : 'unavailable (see above)'}`,
+    `sessions: at most ${maxSessions}${process.env.DICTATE_MAX_SESSIONS ? ' (DICTATE_MAX_SESSIONS)' : ` (what ${availableParallelism()} core(s) carry in real time; DICTATE_MAX_SESSIONS to change)`}`,
     'endpoints: /ws (VoiceRun), /v1/speech-to-text/realtime (Reson8), /v1/transcribe (Speechall)',
     `auth: ${apiKey ? 'DICTATE_API_KEY required' : 'none (set DICTATE_API_KEY to require a key)'}`,
   ];

@@ -27,7 +27,7 @@ describe('metrics', () => {
   });
   afterAll(() => server.close());
 
-  it('counts sessions by dialect, closes by code, refusals by reason, final lag and idle decoders, in the Prometheus text format', async () => {
+  it('counts sessions by dialect, closes by code, refusals by reason, final lag, real-time factor, the cap and idle decoders, in the Prometheus text format', async () => {
     const run = await dictate(base, 'local-reson8', samples);
     expect(run.error).toBeNull();
     expect(run.finals.length).toBeGreaterThan(0);
@@ -65,6 +65,15 @@ describe('metrics', () => {
     expect(lagSum / finals).toBeGreaterThan(0);
     expect(lagSum / finals).toBeLessThan(10);
     expect(sample(text, 'dictate_decoders_idle')).toBe(1);
+    expect(sample(text, 'dictate_sessions_max')).toBe(1);
+    // The dictation's stream (the two short ones sent no audio): its decode time over its audio, well under real time.
+    await vi.waitFor(async () => {
+      const now = await (await fetch(`${http}/metrics`)).text();
+      expect(sample(now, 'dictate_real_time_factor_count', 'dialect="reson8"')).toBe(1);
+      const rtf = sample(now, 'dictate_real_time_factor_sum', 'dialect="reson8"')!;
+      expect(rtf).toBeGreaterThan(0);
+      expect(rtf).toBeLessThan(1);
+    });
     expect(sample(text, 'dictate_process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(text).toContain('# TYPE dictate_nodejs_eventloop_lag_seconds gauge');
   }, 60_000);

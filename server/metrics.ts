@@ -1,6 +1,6 @@
 /**
  * What an operator scrapes (`GET /metrics`, the Prometheus text format, through `prom-client`): sessions
- * open and refused, connections closed by code, idle decoders, and how soon after its audio arrived
+ * open, refused and allowed, connections closed by code, idle decoders, each stream's real-time factor, and how soon after its audio arrived
  * each final left the engine, per dialect (with the process's own: CPU, memory, event-loop lag). One registry per server, so two servers in one process (the tests) keep
  * their own counts. Labels are bounded: dialect names, close codes and refusal reasons, never a client's
  * address, a key or words.
@@ -23,13 +23,16 @@ export interface ServerMetrics {
   refused(reason: RefusalReason, dialect?: DialectName): void;
   /** A final left the engine `lagSeconds` after the audio it covers had arrived. */
   finalLag(dialect: DialectName, lagSeconds: number): void;
+  /** A stream ended after `audioSeconds` of audio that took `decodeSeconds` (wall time) to decode. */
+  streamDecoded(dialect: DialectName, decodeSeconds: number, audioSeconds: number): void;
 }
 
 /**
  * The server's metrics.
  * @param poolSize - how many decoders the engine has loaded and idle now, read at each scrape
+ * @param maxSessions - the session cap (beyond it, close 1013)
  */
-export function createMetrics(poolSize: () => number | undefined = () => undefined): ServerMetrics {
+export function createMetrics(poolSize: () => number | undefined = () => undefined, maxSessions?: number): ServerMetrics {
   const registry = new Registry();
   // The process's own (dictate_process_cpu_seconds_total, dictate_process_resident_memory_bytes, dictate_nodejs_eventloop_lag_seconds…).
   collectDefaultMetrics({ register: registry, prefix: 'dictate_' });
@@ -64,6 +67,17 @@ export function createMetrics(poolSize: () => number | undefined = () => undefin
     buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10],
     registers: [registry],
   });
+  const rtf = new Histogram({
+    name: 'dictate_real_time_factor',
+    help: 'Per stream (at least 1 s of audio): decode wall time over audio duration, by dialect; above 1 the engine falls behind.',
+    labelNames: ['dialect'],
+    buckets: [0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2],
+    registers: [registry],
+  });
+  if (maxSessions !== undefined)
+    new Gauge({ name: 'dictate_sessions_max', help: 'The session cap: one more is closed with 1013.', registers: [registry] }).set(
+      maxSessions,
+    );
   new Gauge({
     name: 'dictate_decoders_idle',
     help: 'Decoders loaded and waiting for a session (the pool the engine keeps between sessions).',
@@ -88,6 +102,10 @@ export function createMetrics(poolSize: () => number | undefined = () => undefin
     },
     finalLag(dialect, lagSeconds) {
       lag.observe({ dialect }, Math.max(0, lagSeconds));
+    },
+    streamDecoded(dialect, decodeSeconds, audioSeconds) {
+      // A second of audio at least: a few chunks say nothing of the rate.
+      if (audioSeconds >= 1) rtf.observe({ dialect }, decodeSeconds / audioSeconds);
     },
   };
 }

@@ -109,6 +109,12 @@ export interface Recognizer {
   finish(): Promise<void>;
   /** Frees the recognizer once pending work is done. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Time spent decoding so far, ms of wall time (each chunk from its call into the engine to its
+   * result), and the audio decoded, ms: their ratio is the stream's real-time factor, which
+   * `GET /metrics` reports (docs/metrics.md, "Server metrics"). Optional for engines that cannot say.
+   */
+  decodeTime?(): { readonly decodeMs: number; readonly audioMs: number };
 }
 
 /** Whether an engine can run, and if not, what to install. */

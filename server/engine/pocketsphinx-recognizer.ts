@@ -59,6 +59,8 @@ export class PocketSphinxRecognizer implements Recognizer {
   private closed = false;
   /** Samples decoded since the recognizer started. */
   private decodedSamples = 0;
+  /** Wall time spent in {@link decode}, ms. */
+  private decodeMs = 0;
   /** Stream position where the decoder's VAD reported speech, samples (the end of that chunk). */
   private speechStartSample = 0;
   /** The cepstral mean when the utterance in progress started: kept again if it ends without a word. */
@@ -84,7 +86,14 @@ export class PocketSphinxRecognizer implements Recognizer {
       chunkSamples: CHUNK_SAMPLES,
       highWaterSamples: BACKLOG_HIGH_SAMPLES,
       lowWaterSamples: BACKLOG_LOW_SAMPLES,
-      decode: (chunk) => this.decode(chunk),
+      decode: async (chunk) => {
+        const t0 = performance.now();
+        try {
+          await this.decode(chunk);
+        } finally {
+          this.decodeMs += performance.now() - t0;
+        }
+      },
       backpressure: (paused) => events.backpressure(paused),
       error: (cause) => events.error(cause),
     });
@@ -136,6 +145,10 @@ export class PocketSphinxRecognizer implements Recognizer {
 
   write(samples: Int16Array): void {
     if (!this.closed) this.queue.write(samples);
+  }
+
+  decodeTime(): { decodeMs: number; audioMs: number } {
+    return { decodeMs: this.decodeMs, audioMs: samplesToMs(this.decodedSamples) };
   }
 
   /** Decodes everything queued, then ends the utterance in progress (`final` and `speechStopped` first). */

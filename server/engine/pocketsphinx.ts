@@ -39,10 +39,24 @@ export const INSTALL_HINT =
 export const DEFAULT_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
 
 /**
- * The decoder's arguments besides the model's files: PocketSphinx's own defaults until the bench's
- * endpoint sweep (docs/metrics.md, "Endpointing") chose otherwise.
+ * The decoder's arguments besides the model's files, chosen by the bench's endpoint sweep
+ * (docs/metrics.md, "Endpointing"): a 200 ms end-of-speech window (PocketSphinx's is 500 ms), the
+ * first pass's result as the final (no flat-lexicon second pass, whose cost came after the speaker
+ * stopped), language weight 5.5 (6.5) and at most 10 000 active HMMs per frame (30 000).
  */
-export const DECODER_PARAMETERS: Readonly<Record<string, string>> = {};
+export const DECODER_PARAMETERS: Readonly<Record<string, string>> = {
+  '-vad_postspeech': '20',
+  '-fwdflat': 'no',
+  '-lw': '5.5',
+  '-maxhmmpf': '10000',
+};
+
+/**
+ * CPU seconds the server spends per second of one real-time session's audio with
+ * {@link DECODER_PARAMETERS}: decoding, partials and the protocol, measured in the server's own process
+ * by `npm run bench` (capacity table). The default session cap is derived from it and the cores.
+ */
+export const CPU_PER_SESSION = 0.2;
 
 /** Engine options. */
 export interface EngineOptions {
