@@ -55,7 +55,8 @@ test('a dictation through nginx survives the replica holding it being killed mid
   const baselineWer = wordErrorRate(reference, direct.text);
   await page.goto(`http://localhost:${nginx!.port}/`);
   await chooseProvider(page, 'Local engine (Reson8 protocol)');
-  await page.getByLabel('API key').fill(KEY);
+  await page.getByLabel('Auth method').selectOption({ label: 'Sec-WebSocket-Protocol (bearer)' });
+  await page.getByLabel('Access token').fill(KEY); // Reson8's name for it; the local server takes its key there
   const status = page.getByRole('status', { name: 'Connection' });
   await page.getByRole('button', { name: 'Start recording' }).click();
   await expect(status).toHaveText('Listening', { timeout: 15_000 });
