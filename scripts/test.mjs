@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { BROWSER_PACKAGES, buildIfNeeded, ensureDebianPackages, ensureNodeModules, ENGINE_PACKAGES, root, run } from './ensure.mjs';
 
 ensureNodeModules();
-ensureDebianPackages([...ENGINE_PACKAGES, 'chromium', ...BROWSER_PACKAGES], {
+ensureDebianPackages([...ENGINE_PACKAGES, 'chromium', ...BROWSER_PACKAGES, 'nginx'], {
   required: true,
-  why: 'the speech recognizer, and the browsers for end-to-end tests with their virtual display and microphone',
+  why: 'the speech recognizer, the browsers for end-to-end tests with their virtual display and microphone, and nginx for the cluster test',
 });
 
 const bin = (pkg, file) => join(root, 'node_modules', pkg, file);

@@ -69,10 +69,12 @@ export const DEFAULT_MAX_SESSIONS = 2;
  * @param cores - CPU cores this process may use (`os.availableParallelism()`)
  * @param cpuPerSession - CPU seconds the server spends per second of one session's audio (the capacity
  *   table of `npm run bench` measures it: "CPU s per audio s per session")
- * @param headroom - the share of the cores sessions may fill; the rest absorbs the event loop, garbage
- *   collection and two sessions ending their utterances at once
+ * @param headroom - the share of the cores sessions may fill on average. Measured (npm run bench,
+ *   capacity): sessions end their utterances at the same moments and each end runs the second pass, so
+ *   final lag p95 stayed within 300 ms of one session's only up to 2 sessions on 2 cores (0.5 cores of
+ *   CPU); 4 sessions (1.2 cores) already gave p95 1.5 s. Hence 0.3, not the CPU's full share.
  */
-export function sessionCapacity(cores: number, cpuPerSession: number, headroom = 0.75): number {
+export function sessionCapacity(cores: number, cpuPerSession: number, headroom = 0.3): number {
   if (!(cores > 0) || !(cpuPerSession > 0)) return DEFAULT_MAX_SESSIONS;
   return Math.max(1, Math.floor((cores * headroom) / cpuPerSession));
 }

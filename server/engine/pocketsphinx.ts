@@ -53,7 +53,7 @@ export const DECODER_PARAMETERS: Readonly<Record<string, string>> = { '-vad_post
  * {@link DECODER_PARAMETERS}: decoding, partials and the protocol, measured in the server's own process
  * by `npm run bench` (capacity table). The default session cap is derived from it and the cores.
  */
-export const CPU_PER_SESSION = 0.2;
+export const CPU_PER_SESSION = 0.28;
 
 /** Engine options. */
 export interface EngineOptions {
