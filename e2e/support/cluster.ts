@@ -41,11 +41,11 @@ async function answered(url: string, child: ChildProcess, timeoutMs: number, wha
 export interface Started {
   readonly port: number;
   readonly child: ChildProcess;
-  /** SIGKILL (a replica that dies), then waits for the exit. */
+  /** Ends it with `signal` (SIGKILL: a replica that dies), then waits for the exit. */
   kill(): Promise<void>;
 }
 
-function started(port: number, child: ChildProcess): Started {
+function started(port: number, child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Started {
   return {
     port,
     child,
@@ -53,7 +53,7 @@ function started(port: number, child: ChildProcess): Started {
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGKILL');
+        child.kill(signal);
       }),
   };
 }
@@ -115,7 +115,8 @@ ${site}
   });
   child.on('error', () => undefined);
   await answered(`http://127.0.0.1:${port}/healthz`, child, 20_000, 'nginx');
-  const s = started(port, child);
+  // SIGTERM: nginx's master stops its workers first (SIGKILL would leave them holding the port).
+  const s = started(port, child, 'SIGTERM');
   return { ...s, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
