@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { createDictateServer, DEFAULT_MAX_SESSIONS, sessionCapacity } from './app';
 import { isLoopback, loopbackHosts } from './http';
 import { loadEngineModule } from './engine/module';
-import { CPU_PER_SESSION, loadPocketSphinx } from './engine/pocketsphinx';
+import { CPU_PER_SESSION, threadedPocketSphinx } from './engine/pocketsphinx';
 import { createLog, logFormat } from './log';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,14 +41,15 @@ const idleTimeoutMs = Math.max(1, Number(process.env.DICTATE_IDLE_TIMEOUT_S) || 
 /** JSON lines where a machine reads the log (not a terminal, or DICTATE_LOG=json); text on a terminal. */
 const format = logFormat(process.env.DICTATE_LOG, process.stdout.isTTY);
 const log = createLog(format, quiet);
-// DICTATE_ENGINE: a module of the user's own (docs/engines.md). Otherwise PocketSphinx, one decoder per
-// session at most, kept loaded between sessions.
+// DICTATE_ENGINE: a module of the user's own (docs/engines.md). Otherwise PocketSphinx on a thread per
+// core (no more threads than sessions), one decoder per session at most, kept loaded between sessions.
 const engine = process.env.DICTATE_ENGINE
   ? await loadEngineModule(process.env.DICTATE_ENGINE, { maxSessions })
-  : loadPocketSphinx({
+  : threadedPocketSphinx({
+      threads: Math.min(availableParallelism(), maxSessions),
       poolSize: maxSessions,
       // What a stream's vocabulary could not use: a count, never the words (they are the user's).
-      report: (message) => log.info(`vocabulary: ${message}`),
+      report: (message) => log.info(`engine: ${message}`),
     });
 if (allowedOrigins.includes('*')) log.warn('DICTATE_ALLOWED_ORIGINS=*: any web page may use this server from its visitors’ browsers.');
 

@@ -117,3 +117,24 @@ export function call<T>(fn: AsyncFn, ...args: unknown[]): Promise<T> {
     ),
   );
 }
+
+/**
+ * The same functions, with `.async` running the call at once on the calling thread: for a decoder
+ * thread (`pocketsphinx-thread.ts`), whose own thread is the one that should block, not libuv's pool.
+ */
+export function synchronous(bindings: Bindings): Bindings {
+  const wrap = (fn: AsyncFn): AsyncFn =>
+    Object.assign((...args: unknown[]) => fn(...args), {
+      async: (...args: unknown[]) => {
+        const callback = args.pop() as (err: unknown, res?: unknown) => void;
+        let result: unknown;
+        try {
+          result = fn(...args);
+        } catch (cause) {
+          return callback(cause);
+        }
+        callback(null, result);
+      },
+    });
+  return Object.fromEntries(Object.entries(bindings).map(([name, fn]) => [name, wrap(fn as AsyncFn)])) as unknown as Bindings;
+}

@@ -30,6 +30,7 @@ import { fliteLetterToSound } from './letter-to-sound';
 import { DecoderPool } from './pocketsphinx-pool';
 import { VOCABULARY_WEIGHT } from './pocketsphinx-vocabulary';
 import { PocketSphinxRecognizer } from './pocketsphinx-recognizer';
+import { threadedEngine } from './threaded';
 
 /** What to install when the engine cannot load (printed on the console and sent to clients). */
 export const INSTALL_HINT =
@@ -126,4 +127,33 @@ export function loadPocketSphinx(options: EngineOptions = {}): SpeechEngine {
   const report = options.report ?? (() => undefined);
   const pool = new DecoderPool(c, modelDir, options.poolSize ?? 2, { ...DECODER_PARAMETERS, ...options.decoderParameters });
   return new PocketSphinxEngine(c, pool, options.partialIntervalMs ?? 200, report, options.vocabularyWeight ?? VOCABULARY_WEIGHT);
+}
+
+/** What {@link threadedPocketSphinx} takes: the engine's options, and how many threads. */
+export interface ThreadedPocketSphinxOptions extends Omit<EngineOptions, 'wrapBindings'> {
+  /** Decoder threads (the cores this process may use; fewer when fewer sessions are allowed). */
+  readonly threads: number;
+}
+
+/**
+ * The server's PocketSphinx: decoders on `threads` worker threads (`pocketsphinx-thread.ts`), each
+ * thread keeping its share of the `poolSize` decoders loaded, every C call made on its thread
+ * (`server/engine/threaded.ts`). Health is checked here, so an engine that cannot run starts no thread
+ * and says what to install.
+ * @returns the engine, with `stop()` to end its threads
+ */
+export function threadedPocketSphinx(options: ThreadedPocketSphinxOptions) {
+  const { threads, report, ...engine } = options;
+  const local = loadPocketSphinx(engine).health();
+  const count = Math.max(1, Math.floor(threads));
+  return threadedEngine(
+    {
+      entry: new URL('./pocketsphinx-thread.ts', import.meta.url),
+      threads: count,
+      workerData: { ...engine, poolSize: Math.ceil((engine.poolSize ?? 2) / count) },
+      name: local.ready ? `${local.name} on ${count} thread${count === 1 ? '' : 's'}` : 'PocketSphinx',
+      report,
+    },
+    local,
+  );
 }
