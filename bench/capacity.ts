@@ -85,9 +85,13 @@ interface LoadResult {
   errors: string[];
 }
 
-/** bench/load.ts in a process of its own: `sessions` real-time sessions against `base`. */
-function load(base: string, sessions: number): Promise<LoadResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'load.ts'), base, String(sessions)], {
+/** How far apart independent users start in the spread runs, ms (over all sessions; see bench/load.ts). */
+export const SPREAD_MS = 2000;
+
+/** bench/load.ts in a process of its own: `sessions` real-time sessions against `base`, started over `spreadMs`. */
+function load(base: string, sessions: number, spreadMs = 0): Promise<LoadResult> {
+  const args = ['--import', 'tsx', join(root, 'bench', 'load.ts'), base, String(sessions), String(spreadMs)];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -105,11 +109,16 @@ function load(base: string, sessions: number): Promise<LoadResult> {
 /** One row of the capacity table. */
 export interface CapacityRow {
   readonly sessions: number;
+  /** Final lag when every session speaks in unison (each utterance ends at the same moment in all): ms. */
   readonly finalLagP50Ms: number;
   readonly finalLagP95Ms: number;
+  /** Final lag when the sessions start {@link SPREAD_MS} apart in all, as independent users do: ms. */
+  readonly spreadFinalLagP50Ms: number;
+  readonly spreadFinalLagP95Ms: number;
+  /** Finals received and sessions failed, both runs together. */
   readonly finals: number;
   readonly errors: number;
-  /** The server's CPU time over the run's wall time: 1 is one core busy all the time. */
+  /** The server's CPU time over the unison run's wall time: 1 is one core busy all the time. */
   readonly serverCpuCores: number;
   /** The server's CPU seconds per second of audio per session (its real-time factor per session). */
   readonly serverCpuPerSession: number;
@@ -118,7 +127,8 @@ export interface CapacityRow {
 }
 
 /**
- * The capacity table: for each count, a fresh server process (cap lifted) and the load generator.
+ * The capacity table: for each count, a fresh server process (cap lifted) and the load generator, once
+ * with the sessions in unison, then spread.
  * @param counts concurrent sessions per run
  */
 export async function benchCapacity(counts = [1, 2, 4, 6, 8, 10]) {
@@ -136,13 +146,16 @@ export async function benchCapacity(counts = [1, 2, 4, 6, 8, 10]) {
       const result = await load(server.base, n);
       const wall = (performance.now() - t0) / 1000;
       const cpu = cpuSeconds(server.pid) - cpu0;
+      const spread = await load(server.base, n, SPREAD_MS);
       clearInterval(sampler);
       rows.push({
         sessions: n,
         finalLagP50Ms: Math.round(percentile(result.lags, 0.5)),
         finalLagP95Ms: Math.round(percentile(result.lags, 0.95)),
-        finals: result.lags.length,
-        errors: result.errors.length,
+        spreadFinalLagP50Ms: Math.round(percentile(spread.lags, 0.5)),
+        spreadFinalLagP95Ms: Math.round(percentile(spread.lags, 0.95)),
+        finals: result.lags.length + spread.lags.length,
+        errors: result.errors.length + spread.errors.length,
         serverCpuCores: Number((cpu / wall).toFixed(2)),
         serverCpuPerSession: Number((cpu / (n * audioSeconds)).toFixed(3)),
         serverPeakRssMiB: Math.round(Math.max(peak, rssMiB(server.pid))),
@@ -230,10 +243,12 @@ export async function measureCapacity(engine: SpeechEngine) {
 
 export function printCapacity(c: Awaited<ReturnType<typeof measureCapacity>>): void {
   console.log('Capacity (the server alone in its own process; concurrent real-time Reson8 sessions from another)');
-  console.log('  sessions | final lag p50 / p95 | server CPU | CPU s per audio s per session | peak RSS | errors');
+  console.log(
+    `  sessions | final lag p50 / p95, in unison | spread over ${SPREAD_MS / 1000} s | server CPU | CPU s per audio s per session | peak RSS | errors`,
+  );
   for (const r of c.rows)
     console.log(
-      `  ${r.sessions} | ${r.finalLagP50Ms} / ${r.finalLagP95Ms} ms | ${r.serverCpuCores} cores | ${r.serverCpuPerSession} | ${r.serverPeakRssMiB} MiB | ${r.errors}`,
+      `  ${r.sessions} | ${r.finalLagP50Ms} / ${r.finalLagP95Ms} ms | ${r.spreadFinalLagP50Ms} / ${r.spreadFinalLagP95Ms} ms | ${r.serverCpuCores} cores | ${r.serverCpuPerSession} | ${r.serverPeakRssMiB} MiB | ${r.errors}`,
     );
   console.log(`  beyond the derived cap of ${c.derivedCap}: ${c.beyondCap.refused[0] ?? 'not refused'}`);
   console.log(

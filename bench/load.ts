@@ -1,9 +1,11 @@
 /**
  * The capacity benchmark's load generator, a process of its own so that the server's CPU is the
- * server's: `tsx bench/load.ts <ws base> <sessions>` opens that many Reson8 sessions at once, each
+ * server's: `tsx bench/load.ts <ws base> <sessions> [spread ms]` opens that many Reson8 sessions, each
  * sending the two fixture sentences (with their pauses) in 20 ms frames paced by the wall clock, then
- * a flush. It prints one JSON line: every final's lag (its arrival minus when the last sample it
- * covers was sent, ms), the finals counted, and the sessions that failed.
+ * a flush. With a spread, session i of n starts i × spread / n ms after the first, as independent
+ * users do; without one, all start together and speak in unison (every utterance ends at the same
+ * moment in every session: the worst case). It prints one JSON line: every final's lag (its arrival
+ * minus when the last sample it covers was sent, ms), the finals counted, and the sessions that failed.
  */
 import WebSocket from 'ws';
 import { twoSentences } from '../e2e/support/audio';
@@ -58,9 +60,14 @@ function session(base: string, samples: Int16Array): Promise<SessionResult> {
   });
 }
 
-const [base, count] = [process.argv[2], Number(process.argv[3] ?? 1)];
+const [base, count, spreadMs] = [process.argv[2], Number(process.argv[3] ?? 1), Number(process.argv[4] ?? 0)];
 const { samples } = twoSentences();
-const results = await Promise.all(Array.from({ length: count }, () => session(base, samples)));
+const results = await Promise.all(
+  Array.from(
+    { length: count },
+    (_, i) => new Promise<SessionResult>((resolve) => setTimeout(() => resolve(session(base, samples)), (i * spreadMs) / count)),
+  ),
+);
 console.log(
   JSON.stringify({
     lags: results.flatMap((r) => r.lags),

@@ -4,7 +4,8 @@
  * DICTATE_API_KEY (require this key from clients), DICTATE_ALLOWED_ORIGINS (other origins whose pages
  * may connect, comma-separated, `*` for any), DICTATE_MAX_SESSIONS (default: what the cores carry in
  * real time, `sessionCapacity`; 2 with DICTATE_ENGINE),
- * DICTATE_IDLE_TIMEOUT_S (default 60), DICTATE_ALLOWED_HOSTS (public host names behind a proxy),
+ * DICTATE_TWO_PASS_SESSIONS (sessions on the two-pass decoder, the rest on the one-pass one; default
+ * 2 per core), DICTATE_IDLE_TIMEOUT_S (default 60), DICTATE_ALLOWED_HOSTS (public host names behind a proxy),
  * DICTATE_PS_MODEL_DIR, DICTATE_STATIC_DIR, DICTATE_ENGINE (a module with another speech engine:
  * docs/engines.md), DICTATE_LOG (`json` or `text`; default JSON lines unless stdout is a terminal).
  */
@@ -14,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { createDictateServer, DEFAULT_MAX_SESSIONS, sessionCapacity } from './app';
 import { isLoopback, loopbackHosts } from './http';
 import { loadEngineModule } from './engine/module';
-import { CPU_PER_SESSION, threadedPocketSphinx } from './engine/pocketsphinx';
+import { CPU_PER_SESSION, threadedPocketSphinx, TWO_PASS_SESSIONS_PER_CORE } from './engine/pocketsphinx';
 import { createLog, logFormat } from './log';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,6 +38,13 @@ const extraHosts = (process.env.DICTATE_ALLOWED_HOSTS ?? '')
 // By default, what this machine's cores carry in real time (PocketSphinx's cost per session is measured).
 const derivedCap = process.env.DICTATE_ENGINE ? DEFAULT_MAX_SESSIONS : sessionCapacity(availableParallelism(), CPU_PER_SESSION);
 const maxSessions = Math.max(1, Number(process.env.DICTATE_MAX_SESSIONS) || derivedCap);
+// Sessions on PocketSphinx's two-pass decoder; the rest get the one-pass decoder (docs/metrics.md, "Capacity").
+const twoPassSessions = Math.min(
+  maxSessions,
+  process.env.DICTATE_TWO_PASS_SESSIONS
+    ? Math.max(0, Number(process.env.DICTATE_TWO_PASS_SESSIONS) || 0)
+    : TWO_PASS_SESSIONS_PER_CORE * availableParallelism(),
+);
 const idleTimeoutMs = Math.max(1, Number(process.env.DICTATE_IDLE_TIMEOUT_S) || 60) * 1000;
 /** JSON lines where a machine reads the log (not a terminal, or DICTATE_LOG=json); text on a terminal. */
 const format = logFormat(process.env.DICTATE_LOG, process.stdout.isTTY);
@@ -48,6 +56,7 @@ const engine = process.env.DICTATE_ENGINE
   : threadedPocketSphinx({
       threads: Math.min(availableParallelism(), maxSessions),
       poolSize: maxSessions,
+      twoPassSessions,
       // What a stream's vocabulary could not use: a count, never the words (they are the user's).
       report: (message) => log.info(`engine: ${message}`),
     });

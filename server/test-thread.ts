@@ -8,10 +8,12 @@ import { createEngine } from './test-engine';
 
 const engine = createEngine({ maxSessions: 4 });
 hostEngine({
-  health: () => engine.health(),
-  async open(events, options) {
-    const recognizer = await engine.open(events, options);
-    if (options?.vocabulary?.[0]?.text === 'exit') setTimeout(() => process.exit(3), 50);
-    return recognizer;
+  loudness: {
+    health: () => engine.health(),
+    async open(events, options) {
+      const recognizer = await engine.open(events, options);
+      if (options?.vocabulary?.[0]?.text === 'exit') setTimeout(() => process.exit(3), 50);
+      return recognizer;
+    },
   },
 });

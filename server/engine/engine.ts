@@ -124,6 +124,8 @@ export type EngineHealth =
       readonly name: string;
       /** Decoders loaded and free for the next session, where the engine pools them. */
       readonly idleDecoders?: number;
+      /** Open streams by decoder profile, where the engine has more than one (e.g. `two-pass`, `one-pass`). */
+      readonly streams?: Readonly<Record<string, number>>;
     }
   | { readonly ready: false; readonly reason: string };
 

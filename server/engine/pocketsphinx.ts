@@ -129,29 +129,72 @@ export function loadPocketSphinx(options: EngineOptions = {}): SpeechEngine {
   return new PocketSphinxEngine(c, pool, options.partialIntervalMs ?? 200, report, options.vocabularyWeight ?? VOCABULARY_WEIGHT);
 }
 
-/** What {@link threadedPocketSphinx} takes: the engine's options, and how many threads. */
+/**
+ * The one-pass decoder: {@link DECODER_PARAMETERS} without the second and third passes (`-fwdflat`,
+ * `-bestpath`), which run when an utterance ends and take time in proportion to its length. Over the
+ * fixture clips (bench, "Endpointing"): WER 34.5 % (31.7 % with the passes), the final 7 ms after the
+ * end of the utterance is decided (105 ms), and two thirds of the CPU. Sessions beyond the two-pass
+ * seats get it, so that many sessions ending utterances at once are not queued behind each other's
+ * second passes (docs/metrics.md, "Capacity"). It passes the engine's input matrix; with `-bestpath`
+ * kept, 30 s of dither before the speech cost it a word more than the matrix allows.
+ */
+export const ONE_PASS_PARAMETERS: Readonly<Record<string, string>> = { ...DECODER_PARAMETERS, '-fwdflat': 'no', '-bestpath': 'no' };
+
+/**
+ * Sessions per core on the two-pass decoder, the default of `DICTATE_TWO_PASS_SESSIONS`. Measured (npm run
+ * bench, capacity, sessions speaking in unison): with two passes, final lag p95 stayed within 300 ms of
+ * one session's up to 2 sessions per core (4 on 2 cores: 365 ms against 231 ms); at 3 per core it was 766 ms.
+ */
+export const TWO_PASS_SESSIONS_PER_CORE = 2;
+
+/** The decoder profiles of {@link threadedPocketSphinx}, in order of preference. */
+export const PROFILES = { twoPass: 'two-pass', onePass: 'one-pass' } as const;
+
+/** What a decoder thread (`pocketsphinx-thread.ts`) is handed. */
+export interface DecoderThreadOptions extends Omit<EngineOptions, 'report' | 'wrapBindings'> {
+  /** One-pass decoders this thread keeps loaded between sessions. */
+  readonly onePassPoolSize: number;
+}
+
+/** What {@link threadedPocketSphinx} takes: the engine's options, threads and seats. */
 export interface ThreadedPocketSphinxOptions extends Omit<EngineOptions, 'wrapBindings'> {
   /** Decoder threads (the cores this process may use; fewer when fewer sessions are allowed). */
   readonly threads: number;
+  /** Sessions at once on the two-pass decoder; the rest get the one-pass decoder (default: all of `poolSize`). */
+  readonly twoPassSessions?: number;
 }
 
 /**
- * The server's PocketSphinx: decoders on `threads` worker threads (`pocketsphinx-thread.ts`), each
- * thread keeping its share of the `poolSize` decoders loaded, every C call made on its thread
- * (`server/engine/threaded.ts`). Health is checked here, so an engine that cannot run starts no thread
- * and says what to install.
+ * The server's PocketSphinx: decoders on `threads` worker threads (`pocketsphinx-thread.ts`), every C
+ * call made on its thread (`server/engine/threaded.ts`). The first `twoPassSessions` open sessions get
+ * the two-pass decoder ({@link DECODER_PARAMETERS}); sessions beyond them, the one-pass decoder
+ * ({@link ONE_PASS_PARAMETERS}). Each thread keeps its share of the `poolSize` decoders loaded. Health is
+ * checked here, so an engine that cannot run starts no thread and says what to install.
  * @returns the engine, with `stop()` to end its threads
  */
 export function threadedPocketSphinx(options: ThreadedPocketSphinxOptions) {
-  const { threads, report, ...engine } = options;
+  const { threads, report, twoPassSessions, ...engine } = options;
   const local = loadPocketSphinx(engine).health();
   const count = Math.max(1, Math.floor(threads));
+  const sessions = engine.poolSize ?? 2;
+  const twoPass = Math.max(0, Math.min(sessions, twoPassSessions ?? sessions));
+  const workerData: DecoderThreadOptions = {
+    ...engine,
+    poolSize: Math.ceil(twoPass / count),
+    onePassPoolSize: Math.ceil((sessions - twoPass) / count),
+  };
   return threadedEngine(
     {
       entry: new URL('./pocketsphinx-thread.ts', import.meta.url),
       threads: count,
-      workerData: { ...engine, poolSize: Math.ceil((engine.poolSize ?? 2) / count) },
-      name: local.ready ? `${local.name} on ${count} thread${count === 1 ? '' : 's'}` : 'PocketSphinx',
+      workerData,
+      profiles: [
+        { name: PROFILES.twoPass, seats: twoPass },
+        { name: PROFILES.onePass, seats: sessions - twoPass },
+      ],
+      name: local.ready
+        ? `${local.name} on ${count} thread${count === 1 ? '' : 's'}, two passes for ${twoPass} of ${sessions} sessions`
+        : 'PocketSphinx',
       report,
     },
     local,

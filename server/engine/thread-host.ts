@@ -21,12 +21,12 @@ export function reportToServer(message: string): void {
 const messageOf = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
 
 /**
- * Serves `engine` to the thread that started this one.
- * @param engine - the engine, built on this thread
+ * Serves engines to the thread that started this one, each under its profile's name.
+ * @param engines - the engines, built on this thread, by profile (a stream names the one it wants)
  * @param idleDecoders - decoders loaded and free (reported after every open and close)
  * @throws Error if not called on a worker thread
  */
-export function hostEngine(engine: SpeechEngine, idleDecoders: () => number = () => 0): void {
+export function hostEngine(engines: Readonly<Record<string, SpeechEngine>>, idleDecoders: () => number = () => 0): void {
   const port = parentPort;
   if (!port) throw new Error('hostEngine runs on a worker thread.');
   const post = (message: FromThread) => port.postMessage(message);
@@ -50,7 +50,10 @@ export function hostEngine(engine: SpeechEngine, idleDecoders: () => number = ()
   port.on('message', (message: ToThread) => {
     switch (message.op) {
       case 'open': {
-        const opening = engine.open(eventsFor(message.id), message.options).then(
+        const engine = engines[message.profile] as SpeechEngine | undefined;
+        const opening = (
+          engine ? engine.open(eventsFor(message.id), message.options) : Promise.reject(new Error(`No engine for ${message.profile}.`))
+        ).then(
           (recognizer) => {
             post({ ev: 'opened', id: message.id });
             reportIdle();

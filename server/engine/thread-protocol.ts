@@ -7,7 +7,8 @@ import type { RecognizerOptions, Utterance } from './engine';
 
 /** Main thread → decoder thread. */
 export type ToThread =
-  | { readonly op: 'open'; readonly id: number; readonly options: RecognizerOptions }
+  /** `profile`: which of the thread's engines (`hostEngine`'s keys) opens the stream. */
+  | { readonly op: 'open'; readonly id: number; readonly profile: string; readonly options: RecognizerOptions }
   /** PCM16 at 16 kHz, in order; the buffer is transferred (the main thread keeps no view of it). */
   | { readonly op: 'write'; readonly id: number; readonly samples: Int16Array }
   | { readonly op: 'finish'; readonly id: number; readonly seq: number }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clip, collector, decodeSession, filler, MATRIX_CLIP } from '../test-input-matrix';
-import { loadPocketSphinx, threadedPocketSphinx } from './pocketsphinx';
+import { loadPocketSphinx, ONE_PASS_PARAMETERS, threadedPocketSphinx } from './pocketsphinx';
 import { threadedEngine } from './threaded';
 
 describe('the engine on decoder threads', () => {
@@ -14,7 +14,10 @@ describe('the engine on decoder threads', () => {
       const reports: string[] = [];
       const engine = threadedPocketSphinx({ threads: 2, poolSize: 4, report: (m) => reports.push(m) });
       try {
-        expect(engine.health()).toMatchObject({ ready: true, name: expect.stringMatching(/^PocketSphinx .* on 2 threads$/) });
+        expect(engine.health()).toMatchObject({
+          ready: true,
+          name: expect.stringMatching(/^PocketSphinx .* on 2 threads, two passes for 4 of 4 sessions$/),
+        });
         // Three streams over two threads, then a fourth on a decoder a stream before it used.
         expect(await Promise.all([1, 2, 3].map(() => decodeSession(engine, audio)))).toEqual([expected, expected, expected]);
         expect(engine.health()).toMatchObject({ idleDecoders: 3 });
@@ -27,6 +30,33 @@ describe('the engine on decoder threads', () => {
       }
     },
   );
+
+  it('gives the two-pass decoder to the first sessions and the one-pass decoder beyond them', { timeout: 120_000 }, async () => {
+    const audio = [clip(MATRIX_CLIP), filler('zeros', 1)];
+    const twoPass = await decodeSession(loadPocketSphinx({ poolSize: 0 }), audio);
+    const onePass = await decodeSession(loadPocketSphinx({ poolSize: 0, decoderParameters: ONE_PASS_PARAMETERS }), audio);
+    expect(onePass).not.toBe(twoPass); // on this clip the two decoders differ, so the test sees which one heard
+    const engine = threadedPocketSphinx({ threads: 2, poolSize: 3, twoPassSessions: 1 });
+    try {
+      const sessions = [collector(), collector(), collector()];
+      const recognizers = await Promise.all(sessions.map((s) => engine.open(s.events)));
+      expect(engine.health()).toMatchObject({ streams: { 'two-pass': 1, 'one-pass': 2 } });
+      for (const r of recognizers) for (const part of audio) r.write(part);
+      await Promise.all(recognizers.map(async (r) => (await r.finish(), await r.close())));
+      const texts = sessions.map((s) =>
+        s.finals
+          .map((u) => u.text)
+          .filter(Boolean)
+          .join(' '),
+      );
+      expect(texts).toEqual([twoPass, onePass, onePass]);
+      expect(engine.health()).toMatchObject({ streams: { 'two-pass': 0, 'one-pass': 0 } });
+      // The seat is free again: the next session gets two passes.
+      expect(await decodeSession(engine, audio)).toBe(twoPass);
+    } finally {
+      await engine.stop();
+    }
+  });
 
   it('keeps the events of a stream in order and reports its decode time when it closes', { timeout: 60_000 }, async () => {
     const engine = threadedPocketSphinx({ threads: 1, poolSize: 1 });
@@ -56,7 +86,13 @@ describe('the engine on decoder threads', () => {
   it('tells the streams of a thread that dies, and opens the next stream on a new thread', { timeout: 60_000 }, async () => {
     const reports: string[] = [];
     const engine = threadedEngine(
-      { entry: new URL('../test-thread.ts', import.meta.url), threads: 1, name: 'loudness', report: (m) => reports.push(m) },
+      {
+        entry: new URL('../test-thread.ts', import.meta.url),
+        threads: 1,
+        profiles: [{ name: 'loudness', seats: 4 }],
+        name: 'loudness',
+        report: (m) => reports.push(m),
+      },
       { ready: true, name: 'loudness' },
     );
     try {
@@ -81,7 +117,7 @@ describe('the engine on decoder threads', () => {
 
   it('that cannot run starts no thread and says what to install', async () => {
     const engine = threadedEngine(
-      { entry: new URL('../test-thread.ts', import.meta.url), threads: 2, name: 'x' },
+      { entry: new URL('../test-thread.ts', import.meta.url), threads: 2, profiles: [{ name: 'loudness', seats: 1 }], name: 'x' },
       { ready: false, reason: 'install it' },
     );
     expect(engine.health()).toEqual({ ready: false, reason: 'install it' });

@@ -7,6 +7,9 @@
  * A stream goes to the thread with the fewest open streams (ties: the one with more idle decoders, so a
  * pooled decoder is reused). If a thread dies, each of its streams gets `error` (the session says so
  * and the client reconnects) and the next stream starts a new thread in its place.
+ *
+ * Each thread may host several engines, one per decoder profile (PocketSphinx's two-pass and one-pass
+ * decoders): a stream gets the first profile, in order, with a seat free, else the last.
  */
 import { Worker } from 'node:worker_threads';
 import type { EngineHealth, Recognizer, RecognizerEvents, RecognizerOptions, SpeechEngine } from './engine';
@@ -22,13 +25,25 @@ export interface ThreadedEngineOptions {
   readonly threads: number;
   /** Handed to each thread, as `threadData()` returns it there. */
   readonly workerData?: unknown;
+  /**
+   * The thread's engines, in order of preference, with how many streams each may hold at once; a stream
+   * beyond every profile's seats gets the last (the server's session cap bounds the total).
+   */
+  readonly profiles: readonly DecoderProfile[];
   /** The engine's name for `/healthz`. */
   readonly name: string;
   /** Told what a thread reports, and when one stops. */
   readonly report?: (message: string) => void;
 }
 
+/** One of a thread's engines (its key in `hostEngine`), and the streams it may hold at once. */
+export interface DecoderProfile {
+  readonly name: string;
+  readonly seats: number;
+}
+
 interface Stream {
+  readonly profile: string;
   readonly events: RecognizerEvents;
   opened?: { resolve: () => void; reject: (error: Error) => void };
   readonly done: Map<number, (decodeTime?: { decodeMs: number; audioMs: number }) => void>;
@@ -42,7 +57,11 @@ class DecoderThread {
   dead = false;
   private readonly worker: Worker;
 
-  constructor(options: ThreadedEngineOptions, onDeath: (thread: DecoderThread) => void) {
+  constructor(
+    options: ThreadedEngineOptions,
+    onDeath: (thread: DecoderThread) => void,
+    private readonly onStreamEnd: (stream: Stream) => void,
+  ) {
     // The thread starts in plain JavaScript and loads its TypeScript module itself (thread-entry.mjs).
     this.worker = new Worker(ENTRY, { workerData: { module: options.entry.href, data: options.workerData } });
     this.worker.unref();
@@ -56,6 +75,7 @@ class DecoderThread {
         stream.opened?.reject(error);
         if (!stream.opened) stream.events.error(error);
         for (const settle of stream.done.values()) settle();
+        this.onStreamEnd(stream);
       }
       this.streams.clear();
       onDeath(this);
@@ -93,11 +113,15 @@ class DecoderThread {
       case 'open-failed':
         stream.opened?.reject(new Error(message.message));
         this.streams.delete(message.id);
+        this.onStreamEnd(stream);
         return;
       case 'done':
         stream.done.get(message.seq)?.(message.decodeTime);
         stream.done.delete(message.seq);
-        if (stream.closed && stream.done.size === 0) this.streams.delete(message.id);
+        if (stream.closed && stream.done.size === 0) {
+          this.streams.delete(message.id);
+          this.onStreamEnd(stream);
+        }
         return;
     }
     if (stream.closed) return;
@@ -172,10 +196,15 @@ export function threadedEngine(options: ThreadedEngineOptions, local: EngineHeal
   const threads: DecoderThread[] = [];
   let nextId = 0;
   const count = Math.max(1, Math.floor(options.threads));
+  /** Open (or opening) streams by profile. */
+  const streams: Record<string, number> = Object.fromEntries(options.profiles.map((p) => [p.name, 0]));
+  const ended = (stream: Stream) => (streams[stream.profile] = Math.max(0, (streams[stream.profile] ?? 0) - 1));
   const start = () => {
     for (let i = threads.length; i < count; i++)
-      threads.push(new DecoderThread(options, (dead) => threads.splice(threads.indexOf(dead), 1)));
+      threads.push(new DecoderThread(options, (dead) => threads.splice(threads.indexOf(dead), 1), ended));
   };
+  const profileFor = (): string =>
+    (options.profiles.find((p) => (streams[p.name] ?? 0) < p.seats) ?? options.profiles[options.profiles.length - 1]).name;
 
   const pick = (): DecoderThread => {
     start();
@@ -187,7 +216,12 @@ export function threadedEngine(options: ThreadedEngineOptions, local: EngineHeal
   return {
     health(): EngineHealth {
       if (!local.ready) return local;
-      return { ready: true, name: options.name, idleDecoders: threads.reduce((n, t) => n + t.idleDecoders, 0) };
+      return {
+        ready: true,
+        name: options.name,
+        idleDecoders: threads.reduce((n, t) => n + t.idleDecoders, 0),
+        ...(options.profiles.length > 1 ? { streams: { ...streams } } : {}),
+      };
     },
 
     /**
@@ -198,10 +232,12 @@ export function threadedEngine(options: ThreadedEngineOptions, local: EngineHeal
       if (!local.ready) throw new Error(local.reason);
       const thread = pick();
       const id = ++nextId;
-      const stream: Stream = { events, done: new Map(), closed: false };
+      const profile = profileFor();
+      const stream: Stream = { profile, events, done: new Map(), closed: false };
       const opened = new Promise<void>((resolve, reject) => (stream.opened = { resolve, reject }));
       thread.streams.set(id, stream);
-      thread.post({ op: 'open', id, options: { vocabulary: recognizerOptions.vocabulary } });
+      streams[profile] = (streams[profile] ?? 0) + 1;
+      thread.post({ op: 'open', id, profile, options: { vocabulary: recognizerOptions.vocabulary } });
       await opened;
       return new ThreadRecognizer(thread, id, stream);
     },
