@@ -69,12 +69,12 @@ export const DEFAULT_MAX_SESSIONS = 2;
  * @param cores - CPU cores this process may use (`os.availableParallelism()`)
  * @param cpuPerSession - CPU seconds the server spends per second of one session's audio (the capacity
  *   table of `npm run bench` measures it: "CPU s per audio s per session")
- * @param headroom - the share of the cores sessions may fill on average. Measured (npm run bench,
- *   capacity): sessions end their utterances at the same moments and each end runs the second pass, so
- *   final lag p95 stayed within 300 ms of one session's only up to 2 sessions on 2 cores (0.5 cores of
- *   CPU); 4 sessions (1.2 cores) already gave p95 1.5 s. Hence 0.3, not the CPU's full share.
+ * @param headroom - the share of the cores sessions may fill on average. Speech is bursty (a session
+ *   decodes its speech and skips its silence), so sessions that speak at the same moments need more
+ *   than their average. Measured (npm run bench, capacity; 2 cores, sessions starting over 2 s): final
+ *   lag p95 stayed at one session's with 8 sessions (0.9 cores of CPU) and passed it by 50–300 ms at 10.
  */
-export function sessionCapacity(cores: number, cpuPerSession: number, headroom = 0.3): number {
+export function sessionCapacity(cores: number, cpuPerSession: number, headroom = 0.5): number {
   if (!(cores > 0) || !(cpuPerSession > 0)) return DEFAULT_MAX_SESSIONS;
   return Math.max(1, Math.floor((cores * headroom) / cpuPerSession));
 }
@@ -87,12 +87,7 @@ function json(res: ServerResponse, status: number, body: object, headers: Record
 /** Creates (but does not start) the HTTP server. */
 export function createDictateServer(options: DictateServerOptions): DictateServer {
   const sessions = options.sessions ?? new SessionRegistry(options.maxSessions ?? DEFAULT_MAX_SESSIONS);
-  const metrics =
-    options.metrics ??
-    createMetrics(() => {
-      const health = options.engine.health();
-      return health.ready ? health.idleDecoders : undefined;
-    }, sessions.max);
+  const metrics = options.metrics ?? createMetrics(() => options.engine.health(), sessions.max);
   const ctx: ServerContext = { ...options, sessions, metrics, tokens: options.tokens ?? new TokenLedger() };
   let shuttingDown = false;
   const assets =

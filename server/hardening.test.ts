@@ -126,10 +126,10 @@ describe('the local server is locked to its own page', () => {
 
 describe('admission control', () => {
   it('derives the default cap from the cores and the engine’s measured CPU per session, with headroom', () => {
-    // 2 cores at 0.28 CPU s per audio s (this machine, measured): 2 sessions; 16 cores: 17.
-    expect(sessionCapacity(2, 0.28)).toBe(2);
-    expect(sessionCapacity(16, 0.28)).toBe(17);
-    expect(sessionCapacity(2, 0.17, 0.75)).toBe(8);
+    // 2 cores at 0.115 CPU s per audio s (this machine, measured): 8 sessions; 16 cores: 69.
+    expect(sessionCapacity(2, 0.115)).toBe(8);
+    expect(sessionCapacity(16, 0.115)).toBe(69);
+    expect(sessionCapacity(2, 0.28, 0.3)).toBe(2);
     // A machine too slow for one still serves one session; nonsense inputs fall back to the fixed default.
     expect(sessionCapacity(1, 2)).toBe(1);
     expect(sessionCapacity(0, 0.2)).toBe(DEFAULT_MAX_SESSIONS);

@@ -54,7 +54,7 @@ const log = createLog(format, quiet);
 const engine = process.env.DICTATE_ENGINE
   ? await loadEngineModule(process.env.DICTATE_ENGINE, { maxSessions })
   : threadedPocketSphinx({
-      threads: Math.min(availableParallelism(), maxSessions),
+      threads: Math.min(Number(process.env.DICTATE_DECODER_THREADS) || availableParallelism(), maxSessions),
       poolSize: maxSessions,
       twoPassSessions,
       // What a stream's vocabulary could not use: a count, never the words (they are the user's).

@@ -4,11 +4,12 @@ import WebSocket from 'ws';
 import { twoSentences } from '../e2e/support/audio';
 import { RESON8_PATH } from '../src/protocol/reson8-contract';
 import type { DictateServer } from './app';
-import { loadPocketSphinx } from './engine/pocketsphinx';
+import { threadedPocketSphinx } from './engine/pocketsphinx';
 import { startTestServer } from './test-server';
 import { dictate } from './test-session';
 
-const engine = loadPocketSphinx({ poolSize: 1 });
+// As `npm start` runs it: decoders on a thread, the first session on the two-pass decoder.
+const engine = threadedPocketSphinx({ threads: 1, poolSize: 1, twoPassSessions: 1 });
 const { samples } = twoSentences();
 
 /** One sample's value from the text format, or undefined. */
@@ -25,7 +26,10 @@ describe('metrics', () => {
     ({ server, base } = await startTestServer(engine, { maxSessions: 1 }));
     http = base.replace('ws:', 'http:');
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    server.close();
+    await engine.stop();
+  });
 
   it('counts sessions by dialect, closes by code, refusals by reason, final lag, real-time factor, the cap and idle decoders, in the Prometheus text format', async () => {
     const run = await dictate(base, 'local-reson8', samples);
@@ -39,6 +43,13 @@ describe('metrics', () => {
     const first = new WebSocket(`${base}${RESON8_PATH}`);
     first.on('error', () => undefined);
     await new Promise((resolve) => first.on('open', resolve));
+    // Its first audio opens its stream, on the two-pass decoder.
+    first.send(new Uint8Array(640));
+    await vi.waitFor(async () => {
+      const during = await (await fetch(`${http}/metrics`)).text();
+      expect(sample(during, 'dictate_decoder_streams', 'profile="two-pass"')).toBe(1);
+      expect(sample(during, 'dictate_decoder_streams', 'profile="one-pass"')).toBe(0);
+    });
     const second = new WebSocket(`${base}${RESON8_PATH}`);
     second.on('error', () => undefined);
     expect(await new Promise((resolve) => second.on('close', resolve))).toBe(1013);
@@ -65,6 +76,7 @@ describe('metrics', () => {
     expect(lagSum / finals).toBeGreaterThan(0);
     expect(lagSum / finals).toBeLessThan(10);
     expect(sample(text, 'dictate_decoders_idle')).toBe(1);
+    expect(sample(text, 'dictate_decoder_streams', 'profile="two-pass"')).toBe(0);
     expect(sample(text, 'dictate_sessions_max')).toBe(1);
     // The dictation's stream (the two short ones sent no audio): its decode time over its audio, well under real time.
     await vi.waitFor(async () => {

@@ -6,6 +6,7 @@
  * address, a key or words.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { EngineHealth } from './engine/engine';
 
 /** A dialect as metrics name it. */
 export type DialectName = 'voicerun' | 'reson8' | 'speechall';
@@ -29,10 +30,11 @@ export interface ServerMetrics {
 
 /**
  * The server's metrics.
- * @param poolSize - how many decoders the engine has loaded and idle now, read at each scrape
+ * @param engine - the engine's health, read at each scrape: its idle decoders and its open streams by
+ *   decoder profile, where it says them
  * @param maxSessions - the session cap (beyond it, close 1013)
  */
-export function createMetrics(poolSize: () => number | undefined = () => undefined, maxSessions?: number): ServerMetrics {
+export function createMetrics(engine: () => EngineHealth = () => ({ ready: false, reason: '' }), maxSessions?: number): ServerMetrics {
   const registry = new Registry();
   // The process's own (dictate_process_cpu_seconds_total, dictate_process_resident_memory_bytes, dictate_nodejs_eventloop_lag_seconds…).
   collectDefaultMetrics({ register: registry, prefix: 'dictate_' });
@@ -83,8 +85,18 @@ export function createMetrics(poolSize: () => number | undefined = () => undefin
     help: 'Decoders loaded and waiting for a session (the pool the engine keeps between sessions).',
     registers: [registry],
     collect() {
-      const n = poolSize();
-      if (n !== undefined) this.set(n);
+      const health = engine();
+      if (health.ready && health.idleDecoders !== undefined) this.set(health.idleDecoders);
+    },
+  });
+  new Gauge({
+    name: 'dictate_decoder_streams',
+    help: 'Streams open now by decoder profile (PocketSphinx: two-pass for the first sessions, one-pass beyond them).',
+    labelNames: ['profile'],
+    registers: [registry],
+    collect() {
+      const health = engine();
+      if (health.ready) for (const [profile, n] of Object.entries(health.streams ?? {})) this.set({ profile }, n);
     },
   });
   return {

@@ -50,11 +50,12 @@ export const DEFAULT_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
 export const DECODER_PARAMETERS: Readonly<Record<string, string>> = { '-vad_postspeech': '15' };
 
 /**
- * CPU seconds the server spends per second of one real-time session's audio with
- * {@link DECODER_PARAMETERS}: decoding, partials and the protocol, measured in the server's own process
- * by `npm run bench` (capacity table). The default session cap is derived from it and the cores.
+ * CPU seconds the server spends per second of one real-time session's audio, decoding, partials and
+ * the protocol, measured in the server's own process by `npm run bench` (capacity table: 8 sessions on
+ * 2 cores, 2 of them on the two-pass decoder and 6 on the one-pass decoder). The default session cap is
+ * derived from it and the cores (`sessionCapacity`).
  */
-export const CPU_PER_SESSION = 0.28;
+export const CPU_PER_SESSION = 0.115;
 
 /** Engine options. */
 export interface EngineOptions {
@@ -131,21 +132,28 @@ export function loadPocketSphinx(options: EngineOptions = {}): SpeechEngine {
 
 /**
  * The one-pass decoder: {@link DECODER_PARAMETERS} without the second and third passes (`-fwdflat`,
- * `-bestpath`), which run when an utterance ends and take time in proportion to its length. Over the
- * fixture clips (bench, "Endpointing"): WER 34.5 % (31.7 % with the passes), the final 7 ms after the
- * end of the utterance is decided (105 ms), and two thirds of the CPU. Sessions beyond the two-pass
- * seats get it, so that many sessions ending utterances at once are not queued behind each other's
- * second passes (docs/metrics.md, "Capacity"). It passes the engine's input matrix; with `-bestpath`
- * kept, 30 s of dither before the speech cost it a word more than the matrix allows.
+ * `-bestpath`), which run when an utterance ends and take time in proportion to its length, and with
+ * the 3 best Gaussians per frame (`-topn`, 4 by default). Over the fixture clips (bench, "Endpointing"):
+ * WER 31.7 % as with the passes, the final 6 ms after the end of the utterance is decided (105 ms), and
+ * real-time factor 0.060 (0.106); on the input matrix's clip it gets 6 words wrong where the two-pass
+ * decoder gets 4. Sessions beyond the two-pass seats get it, so that many sessions ending utterances at
+ * once do not queue behind each other's second passes (docs/metrics.md, "Capacity"). It passes the
+ * input matrix; with `-bestpath` kept, 30 s of dither before the speech cost it a word more than the
+ * matrix allows.
  */
-export const ONE_PASS_PARAMETERS: Readonly<Record<string, string>> = { ...DECODER_PARAMETERS, '-fwdflat': 'no', '-bestpath': 'no' };
+export const ONE_PASS_PARAMETERS: Readonly<Record<string, string>> = {
+  ...DECODER_PARAMETERS,
+  '-fwdflat': 'no',
+  '-bestpath': 'no',
+  '-topn': '3',
+};
 
 /**
- * Sessions per core on the two-pass decoder, the default of `DICTATE_TWO_PASS_SESSIONS`. Measured (npm run
- * bench, capacity, sessions speaking in unison): with two passes, final lag p95 stayed within 300 ms of
- * one session's up to 2 sessions per core (4 on 2 cores: 365 ms against 231 ms); at 3 per core it was 766 ms.
+ * Sessions per core on the two-pass decoder, the default of `DICTATE_TWO_PASS_SESSIONS`. Measured (npm
+ * run bench, capacity, 8 sessions on 2 cores speaking in unison): final lag p95 472–673 ms with 1 two-pass
+ * session per core, 831–929 ms with 2 (its second pass holds up every session on its thread).
  */
-export const TWO_PASS_SESSIONS_PER_CORE = 2;
+export const TWO_PASS_SESSIONS_PER_CORE = 1;
 
 /** The decoder profiles of {@link threadedPocketSphinx}, in order of preference. */
 export const PROFILES = { twoPass: 'two-pass', onePass: 'one-pass' } as const;
