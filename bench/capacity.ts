@@ -7,7 +7,7 @@
  * refused at once (1013) rather than slowed.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -57,6 +57,8 @@ async function serverProcess(env: Record<string, string>) {
   }
   return {
     pid: child.pid!,
+    /** How it exited (code or signal), or null while it runs. */
+    exit: () => child.exitCode ?? child.signalCode,
     base: `ws://127.0.0.1:${port}`,
     http: `http://127.0.0.1:${port}`,
     stop: () =>
@@ -74,8 +76,9 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** A process's resident memory, MiB, from /proc/<pid>/status. */
+/** A process's resident memory, MiB, from /proc/<pid>/status; 0 once it has exited. */
 function rssMiB(pid: number): number {
+  if (!existsSync(`/proc/${pid}/status`)) return 0;
   const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Number(kb ?? 0) / 1024;
 }
@@ -136,18 +139,20 @@ export async function benchCapacity(counts = [1, 2, 4, 6, 8, 10]) {
   const rows: CapacityRow[] = [];
   for (const n of counts) {
     const server = await serverProcess({ DICTATE_MAX_SESSIONS: String(Math.max(64, n)) });
+    let sampler: NodeJS.Timeout | undefined;
     try {
       // Warm the page cache and the decoders' first allocation, then measure.
       await load(server.base, 1);
       let peak = rssMiB(server.pid);
-      const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(server.pid))), 250);
+      sampler = setInterval(() => (peak = Math.max(peak, rssMiB(server.pid))), 250);
       const cpu0 = cpuSeconds(server.pid);
       const t0 = performance.now();
       const result = await load(server.base, n);
       const wall = (performance.now() - t0) / 1000;
       const cpu = cpuSeconds(server.pid) - cpu0;
       const spread = await load(server.base, n, SPREAD_MS);
-      clearInterval(sampler);
+      const exit = server.exit();
+      if (exit !== null) throw new Error(`The server exited (${exit}) during the run of ${n} sessions.`);
       rows.push({
         sessions: n,
         finalLagP50Ms: Math.round(percentile(result.lags, 0.5)),
@@ -161,6 +166,7 @@ export async function benchCapacity(counts = [1, 2, 4, 6, 8, 10]) {
         serverPeakRssMiB: Math.round(Math.max(peak, rssMiB(server.pid))),
       });
     } finally {
+      clearInterval(sampler);
       await server.stop();
     }
   }

@@ -73,6 +73,16 @@ export const SWEEP: readonly DecoderConfig[] = [
     name: '150 ms, no fwdflat, lw 5.5, maxhmmpf 10000',
     parameters: { ...QUICK, '-vad_postspeech': '15', '-lw': '5.5', '-maxhmmpf': '10000' },
   },
+  // One pass only (no -bestpath either: with it, 30 s of dither cost a word more than the input matrix allows).
+  { name: '150 ms, one pass', parameters: { ...QUICK, '-vad_postspeech': '15', '-bestpath': 'no' } },
+  { name: '150 ms, one pass, topn 2', parameters: { ...QUICK, '-vad_postspeech': '15', '-bestpath': 'no', '-topn': '2' } },
+  // The one-pass decoder of sessions beyond the two-pass seats (ONE_PASS_PARAMETERS).
+  {
+    name: '150 ms, one pass, topn 3 (one-pass decoder)',
+    parameters: { ...QUICK, '-vad_postspeech': '15', '-bestpath': 'no', '-topn': '3' },
+  },
+  { name: '150 ms, one pass, ds 2', parameters: { ...QUICK, '-vad_postspeech': '15', '-bestpath': 'no', '-ds': '2' } },
+  { name: '150 ms, topn 2', parameters: { ...POCKETSPHINX, '-vad_postspeech': '15', '-topn': '2' } },
 ];
 
 /**
