@@ -2,7 +2,7 @@
  * The C functions of Debian's libpocketsphinx3 and libsphinxbase3 that the engine calls, bound through
  * koffi once per process. Every call that can take milliseconds (loading, decoding, ending an
  * utterance, the hypothesis, the segmentation, freeing) is made with {@link call}, on koffi's worker
- * threads; only field reads (`ps_get_in_speech`, a segment's word and frames) and the configuration's few
+ * threads (or, on a decoder thread, on that thread: {@link synchronous}); only field reads (`ps_get_in_speech`, a segment's word and frames) and the configuration's few
  * strings (`cmd_ln_init`) are called directly.
  */
 import koffi from 'koffi';

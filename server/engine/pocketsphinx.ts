@@ -3,9 +3,10 @@
  *
  * The engine room, one module each: the C functions (`pocketsphinx-bindings.ts`), the decoders kept
  * for reuse (`pocketsphinx-pool.ts`), the recognizer over one decoder (`pocketsphinx-recognizer.ts`)
- * and the engine-agnostic audio queue in front of it (`chunk-queue.ts`). Every call that can take
- * milliseconds runs on koffi's worker threads, one at a time per decoder, so sessions block neither
- * the event loop nor each other.
+ * and the engine-agnostic audio queue in front of it (`chunk-queue.ts`). {@link loadPocketSphinx} runs
+ * every call that can take milliseconds on koffi's worker threads (libuv's pool), one at a time per
+ * decoder; the server runs it on decoder threads of its own instead ({@link threadedPocketSphinx}), a
+ * thread per core making every call itself, so sessions never block the event loop.
  *
  * A pooled decoder must decode exactly like a fresh one, so every stream starts from a fresh decoder's
  * state. What came before the speech must not change its words (docs/engines.md): an utterance in
