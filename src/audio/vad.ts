@@ -17,7 +17,8 @@ export class LevelVad {
   private speaking = false;
   private quietFrames = 0;
   private readonly threshold: number;
-  private readonly hangoverFrames: number;
+  /** Quiet frames after which speech is over: a `stopped` edge comes this many frames after the speech stopped. */
+  readonly hangoverFrames: number;
 
   constructor(options: LevelVadOptions = {}) {
     this.threshold = options.threshold ?? 0.03;

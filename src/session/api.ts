@@ -37,7 +37,9 @@ export interface SessionSink {
   audioKept?(): void;
   /**
    * The local VAD heard speech start or stop, whatever the service reports (for the session's figures,
-   * docs/metrics.md); `audioMs` is how much audio the run had captured then.
+   * docs/metrics.md). `audioMs` is where in the run's audio the edge is: for a start, the audio captured
+   * then; for a stop, the end of the speech, which the VAD reports only after its hangover (500 ms) of
+   * quiet frames.
    */
   speech?(edge: 'started' | 'stopped', audioMs: number): void;
   /** A captured frame went out for the first time, `delayMs` after its capture (docs/metrics.md, "Capture → send"). */

@@ -20,4 +20,12 @@ describe('the input meter', () => {
     const vad = [...Array<number>(30).fill(0.2), ...Array<number>(60).fill(0.001)].map((p) => meter.push(p).vad).filter(Boolean);
     expect(vad).toEqual(['started', 'stopped']);
   });
+
+  it('says where the speech stopped: its last loud frame, a hangover before the frame that reports it', () => {
+    const meter = new InputMeter(0.03);
+    const readings = [...Array<number>(30).fill(0.2), ...Array<number>(60).fill(0.001)].map((p) => meter.push(p));
+    const at = readings.findIndex((r) => r.vad === 'stopped');
+    // 30 loud frames (0–29): the speech ended with frame 29, so at the end of 30 frames of audio.
+    expect(at + 1 - (readings[at].stoppedFramesAgo ?? 0)).toBe(30);
+  });
 });

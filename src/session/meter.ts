@@ -16,6 +16,11 @@ export interface MeterReading {
   readonly level?: number;
   /** Speech started or stopped by the level. */
   readonly vad?: 'started' | 'stopped';
+  /**
+   * Frames since the speech stopped, with `stopped`: the VAD says so only after its hangover of quiet
+   * frames, so the speech ended this many frames before the frame that reports it.
+   */
+  readonly stoppedFramesAgo?: number;
   /** True on the frame that completes 3 s of exact zeros. */
   readonly silent: boolean;
 }
@@ -43,6 +48,11 @@ export class InputMeter {
     }
     const vad = this.vad.push(peak) ?? undefined;
     this.zeros = peak === 0 ? this.zeros + 1 : 0;
-    return { ...(level !== undefined ? { level } : {}), ...(vad ? { vad } : {}), silent: this.zeros === SILENT_FRAMES };
+    return {
+      ...(level !== undefined ? { level } : {}),
+      ...(vad ? { vad } : {}),
+      ...(vad === 'stopped' ? { stoppedFramesAgo: this.vad.hangoverFrames } : {}),
+      silent: this.zeros === SILENT_FRAMES,
+    };
   }
 }

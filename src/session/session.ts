@@ -187,7 +187,8 @@ class DictationRun implements RunHooks {
     const reading = this.meter.push(frame.peak);
     this.framesIn++;
     if (reading.level !== undefined) this.sink.level(reading.level);
-    if (reading.vad) this.sink.speech?.(reading.vad, this.framesIn * FRAME_MS);
+    // Where in the audio the edge is: a stop is where the speech ended, before the VAD's hangover.
+    if (reading.vad) this.sink.speech?.(reading.vad, (this.framesIn - (reading.stoppedFramesAgo ?? 0)) * FRAME_MS);
     if (reading.vad && !this.links.reportsVad)
       this.sink.transcript({ type: reading.vad === 'started' ? 'speech-started' : 'speech-stopped' });
     if (reading.silent) this.sink.notice(say.noAudio());

@@ -65,6 +65,22 @@ describe('session figures', () => {
     expect(json.figures.finalLatencyMs.p50).toBe(300);
   });
 
+  it('measures a final that came before the VAD’s hangover was over from where the speech ended', async () => {
+    useDictation.getState().start();
+    at(1000, () => sessionSink.speech?.('started', 200));
+    at(1400, () => sessionSink.transcript({ type: 'partial', text: 'hello' }));
+    // The speech ended at audio 1200 ms (page 2000); the final came at 2250, and the VAD said "stopped"
+    // after its 500 ms of quiet, at 2500.
+    at(2250, () => sessionSink.transcript({ type: 'final', text: 'hello world' }));
+    at(2500, () => sessionSink.speech?.('stopped', 1200));
+    at(2600, () => sessionSink.status('idle'));
+    await vi.waitFor(() => expect(useDictation.getState().session?.figures).toBeDefined());
+    expect(useDictation.getState().session?.figures).toMatchObject({
+      finalLatencyMs: { count: 1, p50: 250 },
+      finalsNotMeasurable: 0,
+    });
+  });
+
   it('a run with nothing to measure keeps no figures', async () => {
     useDictation.getState().start();
     sessionSink.status('idle');

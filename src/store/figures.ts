@@ -19,7 +19,7 @@ export function setFigureClock(now: () => number): void {
 export interface FigureRecorder {
   /** A run begins: a new timeline. */
   begin(): void;
-  /** The local VAD's edge, after `audioMs` of the run's audio. */
+  /** The local VAD's edge, at `audioMs` of the run's audio (a stop: where the speech ended, reported after the hangover). */
   speech(edge: 'started' | 'stopped', audioMs: number): void;
   /** A partial or a final as it arrived (the service's own VAD events are not the local VAD: left out). */
   transcript(update: TranscriptUpdate): void;
@@ -49,9 +49,14 @@ export function figureRecorder(): FigureRecorder {
       reconnecting = false;
     },
     speech(edge, audioMs) {
-      const at = clock();
-      audioEpoch ??= at - audioMs;
-      events.push({ type: edge === 'started' ? 'speech-start' : 'speech-end', at });
+      const now = clock();
+      audioEpoch ??= now - audioMs;
+      // A stop is reported after the VAD's hangover: it goes in the timeline where the speech ended (on
+      // the page's clock through the audio's), before what arrived since, such as a quick final.
+      const at = Math.min(now, audioEpoch + audioMs);
+      let i = events.length;
+      while (i > 0 && events[i - 1].at > at) i--;
+      events.splice(i, 0, { type: edge === 'started' ? 'speech-start' : 'speech-end', at });
     },
     transcript(update) {
       const at = clock();
