@@ -116,6 +116,19 @@ export class AudioJournal {
   }
 
   /**
+   * Where speech next begins at or after `from`: the first frame of a run of `minFrames` frames with a
+   * peak at or above `threshold`; the end of the journal when none has come yet.
+   */
+  speechFrom(from: number, threshold: number, minFrames = 1): number {
+    let run = 0;
+    for (let i = Math.max(from, this.oldest); i < this.next; i++) {
+      run = this.peakAt(i) >= threshold ? run + 1 : 0;
+      if (run >= minFrames) return i + 1 - minFrames;
+    }
+    return this.next;
+  }
+
+  /**
    * True when `[from, to)` holds speech: at least `minFrames` frames in a row with a peak at or above
    * `threshold` (a breath or a click after the last word is shorter, and is not speech to wait for).
    */

@@ -117,6 +117,42 @@ describe('replay and stitching', () => {
     expect(replay.final(second, final('eight', 2500, 500))).toMatchObject({ text: 'eight', startMs: 3500 });
   });
 
+  it('drops an untimed final that came before any speech after the context was sent: the context said again, in other words', () => {
+    // Speech in frames 0–49 and 60–99, quiet 100–159, speech again from 160.
+    const peaks = Array.from({ length: 220 }, (_, i) => (i < 50 || (i >= 60 && i < 100) || i >= 160 ? 0.5 : 0.001));
+    const journal = journalOf(peaks);
+    const replay = new Replay(journal, SPEECH);
+    const first = link();
+    replay.begin(first);
+    first.cursor = 55;
+    expect(replay.final(first, final('he was not'))?.text).toBe('he was not');
+    first.cursor = 110;
+    expect(replay.final(first, final('until this blows young man'))?.text).toBe('until this blows young man');
+    const second = link();
+    replay.begin(second); // the context: from frame 55, "until this blows young man" again
+    expect(second.stitching).toBe(true);
+    second.cursor = 140; // quiet after the context: no new speech sent yet
+    expect(replay.final(second, final('almost those young man'))).toBeNull();
+    second.cursor = 200; // the new speech (from frame 160) went out: its final is new words
+    expect(replay.final(second, final('had he married'))?.text).toBe('had he married');
+  });
+
+  it('keeps an untimed final that came after new speech went out, when its words do not repeat the shown ones', () => {
+    const peaks = Array.from({ length: 220 }, (_, i) => (i < 50 || i >= 60 ? 0.5 : 0.001));
+    const journal = journalOf(peaks);
+    const replay = new Replay(journal, SPEECH);
+    const first = link();
+    replay.begin(first);
+    first.cursor = 55;
+    replay.final(first, final('one two'));
+    first.cursor = 100;
+    replay.final(first, final('three four'));
+    const second = link();
+    replay.begin(second);
+    second.cursor = 180; // speech after the acknowledged point (frame 100) went out: this final may hold it
+    expect(replay.final(second, final('five six'))?.text).toBe('five six');
+  });
+
   it('counts audio that left the journal before any final covered it', () => {
     const journal = new AudioJournal(10);
     const replay = new Replay(journal, SPEECH);

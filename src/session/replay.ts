@@ -13,6 +13,8 @@ import { comparable, overlap, withoutLeadingWords } from './stitch';
 
 /** A quiet stretch this long (15 frames, 300 ms) ends an utterance when a final carries no times. */
 export const QUIET_FRAMES = 15;
+/** Loud frames in a row (3, 60 ms) that count as speech after the context, not a click. */
+const SPEECH_FRAMES = 3;
 
 /** The replay bookkeeping of one run. */
 export class Replay {
@@ -64,6 +66,11 @@ export class Replay {
         startIndex < link.acknowledgedAtStart &&
         endIndex <= link.acknowledgedAtStart + 5
       )
+        return null;
+      // Without times: a final that came before the link had sent any speech after the context can only
+      // be the context's, said again (a new recognizer may word it differently, so its words need not
+      // repeat the shown ones exactly). It is dropped whole; the next final still stitches.
+      if (endIndex === undefined && link.cursor <= journal.speechFrom(link.acknowledgedAtStart, this.speechPeak, SPEECH_FRAMES))
         return null;
       const words = comparable(event.text);
       const repeated = overlap(this.recentWords, words);
