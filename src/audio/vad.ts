@@ -41,4 +41,16 @@ export class LevelVad {
     this.speaking = false;
     return 'stopped';
   }
+
+  /**
+   * The audio is over (the microphone stopped). While speech was on, it stopped too: the frames since
+   * its last loud frame are returned (0 when the last frame was loud); null when it was already silence.
+   */
+  end(): number | null {
+    if (!this.speaking) return null;
+    this.speaking = false;
+    const since = this.quietFrames;
+    this.quietFrames = 0;
+    return since;
+  }
 }

@@ -21,6 +21,16 @@ describe('the input meter', () => {
     expect(vad).toEqual(['started', 'stopped']);
   });
 
+  it('ends speech that was still on when the audio ends, at its last loud frame; nothing when it had stopped', () => {
+    const meter = new InputMeter(0.03);
+    for (const p of [...Array<number>(30).fill(0.2), ...Array<number>(5).fill(0.001)]) meter.push(p);
+    expect(meter.end()).toBe(5); // 5 quiet frames since the last loud one
+    expect(meter.end()).toBeNull();
+    const quiet = new InputMeter(0.03);
+    for (const p of [...Array<number>(30).fill(0.2), ...Array<number>(40).fill(0.001)]) quiet.push(p);
+    expect(quiet.end()).toBeNull(); // the VAD had said "stopped" already
+  });
+
   it('says where the speech stopped: its last loud frame, a hangover before the frame that reports it', () => {
     const meter = new InputMeter(0.03);
     const readings = [...Array<number>(30).fill(0.2), ...Array<number>(60).fill(0.001)].map((p) => meter.push(p));

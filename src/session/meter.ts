@@ -37,6 +37,14 @@ export class InputMeter {
     this.vad = new LevelVad({ threshold: speechPeak });
   }
 
+  /**
+   * The audio is over: when the level VAD was hearing speech, it ends before the VAD's hangover.
+   * @returns frames since the speech stopped, or null when it had already stopped
+   */
+  end(): number | null {
+    return this.vad.end();
+  }
+
   /** @param peak the frame's peak, 0–1 */
   push(peak: number): MeterReading {
     if (peak > this.peak) this.peak = peak;

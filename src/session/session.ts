@@ -270,8 +270,20 @@ class DictationRun implements RunHooks {
     if (!this.capture) return; // the microphone prompt is still open: start() ends the run
     void this.capture.stop().then(() => {
       this.captureOver = true;
+      this.audioOver();
       this.pump();
     });
+  }
+
+  /**
+   * No more audio will come: speech the local VAD was still hearing stopped at its last loud frame (a
+   * Stop pressed within the VAD's hangover would otherwise leave the run's last utterance with no end).
+   */
+  private audioOver(): void {
+    const since = this.meter.end();
+    if (since === null) return;
+    this.sink.speech?.('stopped', (this.framesIn - since) * FRAME_MS);
+    if (!this.links.reportsVad) this.sink.transcript({ type: 'speech-stopped' });
   }
 
   /** Stop is asked: a ready run starts finishing (sending what is left); any other shows "stopping". */
@@ -289,6 +301,7 @@ class DictationRun implements RunHooks {
     if (this.state.kind === 'ended') return;
     this.microphoneFailure = error;
     this.captureOver = true;
+    this.audioOver();
     this.requestStop();
     const s = this.state;
     if (s.kind === 'connecting' && !s.attempt?.link) this.end({ kind: 'failed', error });
