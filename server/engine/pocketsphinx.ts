@@ -135,8 +135,8 @@ export function loadPocketSphinx(options: EngineOptions = {}): SpeechEngine {
  * The one-pass decoder: {@link DECODER_PARAMETERS} without the second and third passes (`-fwdflat`,
  * `-bestpath`), which run when an utterance ends and take time in proportion to its length, and with
  * the 3 best Gaussians per frame (`-topn`, 4 by default). Over the fixture clips (bench, "Endpointing"):
- * WER 31.7 % as with the passes, the final 6 ms after the end of the utterance is decided (105 ms), and
- * real-time factor 0.060 (0.106); on the input matrix's clip it gets 6 words wrong where the two-pass
+ * WER 31.7 % as with the passes, the final 5 ms after the end of the utterance is decided (92 ms), and
+ * real-time factor 0.058 (0.082); on the input matrix's clip it gets 6 words wrong where the two-pass
  * decoder gets 4. Sessions beyond the two-pass seats get it, so that many sessions ending utterances at
  * once do not queue behind each other's second passes (docs/metrics.md, "Capacity"). It passes the
  * input matrix; with `-bestpath` kept, 30 s of dither before the speech cost it a word more than the
