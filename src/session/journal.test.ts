@@ -67,6 +67,10 @@ describe('the audio journal', () => {
     // A run shorter than the minimum (a breath, a click) is not speech to wait for.
     expect(j.hasSpeech(10, 35, 0.03, 10)).toBe(false);
     expect(j.hasSpeech(0, 35, 0.03, 10)).toBe(true);
+    // Where speech next begins: frame 30 after the quiet stretch; the journal's end when none is there yet.
+    expect(j.speechFrom(10, 0.03)).toBe(30);
+    expect(j.speechFrom(10, 0.03, 3, 31)).toBe(31);
+    expect(j.speechFrom(31, 0.03, 10)).toBe(35);
   });
 
   it('refuses a capacity that is not a positive whole number of frames', () => {

@@ -116,16 +116,17 @@ export class AudioJournal {
   }
 
   /**
-   * Where speech next begins at or after `from`: the first frame of a run of `minFrames` frames with a
-   * peak at or above `threshold`; the end of the journal when none has come yet.
+   * Where speech next begins in `[from, to)`: the first frame of a run of `minFrames` frames with a peak
+   * at or above `threshold`, the whole run before `to`; `min(to, end of the journal)` when there is none.
    */
-  speechFrom(from: number, threshold: number, minFrames = 1): number {
+  speechFrom(from: number, threshold: number, minFrames = 1, to = this.next): number {
+    const end = Math.min(to, this.next);
     let run = 0;
-    for (let i = Math.max(from, this.oldest); i < this.next; i++) {
+    for (let i = Math.max(from, this.oldest); i < end; i++) {
       run = this.peakAt(i) >= threshold ? run + 1 : 0;
       if (run >= minFrames) return i + 1 - minFrames;
     }
-    return this.next;
+    return end;
   }
 
   /**
@@ -133,11 +134,6 @@ export class AudioJournal {
    * `threshold` (a breath or a click after the last word is shorter, and is not speech to wait for).
    */
   hasSpeech(from: number, to: number, threshold: number, minFrames = 1): boolean {
-    let run = 0;
-    for (let i = Math.max(from, this.oldest); i < Math.min(to, this.next); i++) {
-      run = this.peakAt(i) >= threshold ? run + 1 : 0;
-      if (run >= minFrames) return true;
-    }
-    return false;
+    return this.speechFrom(from, threshold, minFrames, to) < Math.min(to, this.next);
   }
 }
