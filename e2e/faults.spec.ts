@@ -6,11 +6,9 @@
 import { basename } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { E2E_CLIP } from '../playwright.config';
-import { loadPocketSphinx } from '../server/engine/pocketsphinx';
-import { transcribeDirect } from './support/direct';
+import { directAtOffsets } from './support/baseline';
 import { referenceFor } from './support/fixtures';
-import { readWav } from './support/wav';
-import { wordErrorRate } from './support/wer';
+import { wordEdits, wordErrorRate } from './support/wer';
 import { chooseProvider } from './support/settings';
 
 const reference = referenceFor(basename(E2E_CLIP));
@@ -20,10 +18,17 @@ async function openWith(page: Page, provider: string) {
   await chooseProvider(page, provider);
 }
 
+// The yardstick of the dictation tests: 20 direct decodes, too long for a test's own timeout, so made first.
+test.beforeAll(async () => {
+  test.setTimeout(300_000);
+  await directAtOffsets();
+});
+
 for (const provider of ['Local engine (VoiceRun protocol)', 'Local engine (Reson8 protocol)', 'Local engine (Speechall protocol)']) {
   test(`a connection killed mid-dictation through the ${provider}: "Reconnecting…", recording goes on, no word lost`, async ({ page }) => {
-    const direct = await transcribeDirect(loadPocketSphinx(), readWav(E2E_CLIP).samples);
-    const baselineWer = wordErrorRate(reference, direct.text);
+    // The worst of PocketSphinx's direct decodes at 20 sub-frame offsets: where the microphone starts the clip
+    // within its frames alone moves the words by a few ("wall and" for "woman").
+    const most = Math.max(...(await directAtOffsets()).map((r) => r.errors));
     await openWith(page, provider);
     const status = page.getByRole('status', { name: 'Connection' });
     await page.getByRole('button', { name: 'Start recording' }).click();
@@ -48,9 +53,12 @@ for (const provider of ['Local engine (VoiceRun protocol)', 'Local engine (Reson
     await page.getByRole('button', { name: 'Copy transcript' }).click();
     const transcript = await page.evaluate(() => navigator.clipboard.readText());
     const wer = wordErrorRate(reference, transcript);
-    console.log(`${provider} with a drop\nreference: ${reference}\nbrowser:   ${transcript} (WER ${(wer * 100).toFixed(1)}%)`);
-    // As good as without the drop (the same bound as the dictation test), and no word twice.
-    expect(wer).toBeLessThanOrEqual(baselineWer + 0.1);
+    console.log(
+      `${provider} with a drop\nreference: ${reference}\ndirect:    at most ${most} word errors at 20 sub-frame offsets\nbrowser:   ${transcript} (WER ${(wer * 100).toFixed(1)}%)`,
+    );
+    // As good as without the drop (the same bound as the dictation test: the worst offset plus one word for
+    // the two resamplings), and no word twice.
+    expect(wordEdits(reference, transcript), transcript).toBeLessThanOrEqual(most + 1);
     const words = transcript.split(' ');
     expect(words.length).toBeLessThanOrEqual(reference.split(' ').length + 2);
     await expect(page.getByRole('alert')).toHaveCount(0);
