@@ -61,6 +61,12 @@ export interface Bindings {
 export function bindPocketSphinx(): Bindings {
   const sb = koffi.load('libsphinxbase.so.3');
   const ps = koffi.load('libpocketsphinx.so.3');
+  // PocketSphinx's log off, for the whole process, once, before any decoder. Its log is one FILE for the
+  // process: a decoder given `-logfn` opens that file and fcloses the previous one, and with decoders
+  // loading on several threads at once another thread could still be writing to the closed FILE (seen
+  // here: a decoder thread blocked for good in fgets inside ps_init, and the server could not exit).
+  // err_set_logfp(NULL) only sets the pointer and a flag, so every thread calling it is harmless.
+  (sb.func('void err_set_logfp(void *stream)') as AsyncFn)(null);
   return {
     cmd_ln_init: sb.func('void *cmd_ln_init(void *inout, void *defn, int strict, ...)') as AsyncFn,
     cmd_ln_free_r: sb.func('int cmd_ln_free_r(void *cmdln)') as AsyncFn,

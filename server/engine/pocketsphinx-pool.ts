@@ -87,10 +87,8 @@ export class DecoderPool {
       '-samprate',
       'str',
       String(ENGINE_SAMPLE_RATE),
-      'str',
-      '-logfn',
-      'str',
-      '/dev/null',
+      // No `-logfn`: sphinxbase's log file is one for the process, and each decoder that names one opens it
+      // and closes the one before while other threads may be writing to it (bindPocketSphinx turns the log off).
       ...extra,
       'void *',
       null,

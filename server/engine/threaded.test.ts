@@ -58,6 +58,26 @@ describe('the engine on decoder threads', () => {
     }
   });
 
+  // PocketSphinx's log is one FILE for the process. When each decoder named a log file (`-logfn`), ps_init
+  // opened it and fclosed the one before while a decoder loading on the other thread wrote to it: within
+  // three rounds of this, glibc aborted ("free(): unaligned chunk detected in tcache 2") or a thread blocked
+  // for good in fgets.
+  it('loads decoders on every thread at once, round after round, and hears each stream', { timeout: 60_000 }, async () => {
+    const engine = threadedPocketSphinx({ threads: 2, poolSize: 0 });
+    try {
+      for (let round = 0; round < 10; round++) {
+        const sessions = [collector(), collector(), collector(), collector()];
+        const recognizers = await Promise.all(sessions.map((s) => engine.open(s.events)));
+        for (const r of recognizers) r.write(clip(MATRIX_CLIP).subarray(0, 16_000 * 2));
+        await Promise.all(recognizers.map(async (r) => (await r.finish(), await r.close())));
+        for (const s of sessions) expect(s.failures).toEqual([]);
+        expect(sessions.every((s) => s.finals.some((u) => u.text !== ''))).toBe(true);
+      }
+    } finally {
+      await engine.stop();
+    }
+  });
+
   it('keeps the events of a stream in order and reports its decode time when it closes', { timeout: 60_000 }, async () => {
     const engine = threadedPocketSphinx({ threads: 1, poolSize: 1 });
     try {
