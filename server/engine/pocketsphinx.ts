@@ -141,12 +141,21 @@ export function loadPocketSphinx(options: EngineOptions = {}): SpeechEngine {
  * once do not queue behind each other's second passes (docs/metrics.md, "Capacity"). It passes the
  * input matrix; with `-bestpath` kept, 30 s of dither before the speech cost it a word more than the
  * matrix allows.
+ *
+ * It also searches at most 5000 HMMs a frame (`-maxhmmpf`, 30000 by default). A session's first words,
+ * before its cepstral mean has adapted, are the costliest audio it sends: the beam admits many HMMs, and
+ * the costliest 500 ms decoded at 0.68 × real time (bench, "Endpointing", peak real-time factor). The cap
+ * brings that to 0.2 at the same WER over the clips, so that sessions starting together do not queue
+ * behind each other's first words. The two-pass decoder keeps PocketSphinx's 30000: with 5000, 7000 or
+ * 10000, a ±1 LSB noise floor before the speech turned "had he" into "happy", a word more than the input
+ * matrix allows.
  */
 export const ONE_PASS_PARAMETERS: Readonly<Record<string, string>> = {
   ...DECODER_PARAMETERS,
   '-fwdflat': 'no',
   '-bestpath': 'no',
   '-topn': '3',
+  '-maxhmmpf': '5000',
 };
 
 /**
