@@ -127,8 +127,11 @@ export function call<T>(fn: AsyncFn, ...args: unknown[]): Promise<T> {
 /**
  * The same functions, with `.async` running the call at once on the calling thread: for a decoder
  * thread (`pocketsphinx-thread.ts`), whose own thread is the one that should block, not libuv's pool.
+ * @param pooled - functions whose `.async` stays on libuv's pool: calls long enough to hold up every
+ *   other stream on the thread (a decoder's load, `ps_init`, reads the model: hundreds of ms), and that
+ *   share no state with the decoders the thread is running
  */
-export function synchronous(bindings: Bindings): Bindings {
+export function synchronous(bindings: Bindings, pooled: readonly (keyof Bindings)[] = []): Bindings {
   const wrap = (fn: AsyncFn): AsyncFn =>
     Object.assign((...args: unknown[]) => fn(...args), {
       async: (...args: unknown[]) => {
@@ -142,5 +145,7 @@ export function synchronous(bindings: Bindings): Bindings {
         callback(null, result);
       },
     });
-  return Object.fromEntries(Object.entries(bindings).map(([name, fn]) => [name, wrap(fn as AsyncFn)])) as unknown as Bindings;
+  return Object.fromEntries(
+    Object.entries(bindings).map(([name, fn]) => [name, pooled.includes(name as keyof Bindings) ? fn : wrap(fn as AsyncFn)]),
+  ) as unknown as Bindings;
 }

@@ -78,6 +78,26 @@ describe('the engine on decoder threads', () => {
     }
   });
 
+  it('goes on decoding the streams of a thread while it loads a decoder for a new one', { timeout: 60_000 }, async () => {
+    const engine = threadedPocketSphinx({ threads: 1, poolSize: 0 });
+    try {
+      const first = collector();
+      const recognizer = await engine.open(first.events);
+      recognizer.write(clip(MATRIX_CLIP).subarray(0, 16_000));
+      // The new stream's decoder takes hundreds of ms to load (ps_init reads the model); the first stream's
+      // finish, sent after it to the same thread, is answered before it.
+      const order: string[] = [];
+      const opening = engine.open(collector().events).then((r) => (order.push('opened'), r));
+      await recognizer.finish().then(() => order.push('finished'));
+      const second = await opening;
+      expect(order).toEqual(['finished', 'opened']);
+      await Promise.all([recognizer.close(), second.close()]);
+      expect(first.failures).toEqual([]);
+    } finally {
+      await engine.stop();
+    }
+  });
+
   it('keeps the events of a stream in order and reports its decode time when it closes', { timeout: 60_000 }, async () => {
     const engine = threadedPocketSphinx({ threads: 1, poolSize: 1 });
     try {
