@@ -109,19 +109,36 @@ function load(base: string, sessions: number, spreadMs = 0): Promise<LoadResult>
   });
 }
 
+/**
+ * Runs of the load per row and way of starting, their finals pooled: a run of 8 sessions gives 24 finals,
+ * too few for a steady p95 (one run's p95 at 8 in unison ranged 472–816 ms over four runs).
+ */
+export const RUNS = 3;
+
+/** {@link load} {@link RUNS} times in turn, the lags and errors pooled. */
+async function loadRuns(base: string, sessions: number, spreadMs = 0): Promise<LoadResult> {
+  const pooled: LoadResult = { lags: [], errors: [] };
+  for (let run = 0; run < RUNS; run++) {
+    const { lags, errors } = await load(base, sessions, spreadMs);
+    pooled.lags.push(...lags);
+    pooled.errors.push(...errors);
+  }
+  return pooled;
+}
+
 /** One row of the capacity table. */
 export interface CapacityRow {
   readonly sessions: number;
-  /** Final lag when every session speaks in unison (each utterance ends at the same moment in all): ms. */
+  /** Final lag when every session speaks in unison (each utterance ends at the same moment in all), over {@link RUNS} runs: ms. */
   readonly finalLagP50Ms: number;
   readonly finalLagP95Ms: number;
   /** Final lag when the sessions start {@link SPREAD_MS} apart in all, as independent users do: ms. */
   readonly spreadFinalLagP50Ms: number;
   readonly spreadFinalLagP95Ms: number;
-  /** Finals received and sessions failed, both runs together. */
+  /** Finals received and sessions failed, every run of both ways together. */
   readonly finals: number;
   readonly errors: number;
-  /** The server's CPU time over the unison run's wall time: 1 is one core busy all the time. */
+  /** The server's CPU time over the unison runs' wall time: 1 is one core busy all the time. */
   readonly serverCpuCores: number;
   /** The server's CPU seconds per second of audio per session (its real-time factor per session). */
   readonly serverCpuPerSession: number;
@@ -130,8 +147,8 @@ export interface CapacityRow {
 }
 
 /**
- * The capacity table: for each count, a fresh server process (cap lifted) and the load generator, once
- * with the sessions in unison, then spread.
+ * The capacity table: for each count, a fresh server process (cap lifted) and the load generator,
+ * {@link RUNS} times with the sessions in unison, then {@link RUNS} times spread.
  * @param counts concurrent sessions per run
  */
 export async function benchCapacity(counts = [1, 2, 4, 6, 8, 10]) {
@@ -147,10 +164,10 @@ export async function benchCapacity(counts = [1, 2, 4, 6, 8, 10]) {
       sampler = setInterval(() => (peak = Math.max(peak, rssMiB(server.pid))), 250);
       const cpu0 = cpuSeconds(server.pid);
       const t0 = performance.now();
-      const result = await load(server.base, n);
+      const result = await loadRuns(server.base, n);
       const wall = (performance.now() - t0) / 1000;
       const cpu = cpuSeconds(server.pid) - cpu0;
-      const spread = await load(server.base, n, SPREAD_MS);
+      const spread = await loadRuns(server.base, n, SPREAD_MS);
       const exit = server.exit();
       if (exit !== null) throw new Error(`The server exited (${exit}) during the run of ${n} sessions.`);
       rows.push({
@@ -162,7 +179,7 @@ export async function benchCapacity(counts = [1, 2, 4, 6, 8, 10]) {
         finals: result.lags.length + spread.lags.length,
         errors: result.errors.length + spread.errors.length,
         serverCpuCores: Number((cpu / wall).toFixed(2)),
-        serverCpuPerSession: Number((cpu / (n * audioSeconds)).toFixed(3)),
+        serverCpuPerSession: Number((cpu / (RUNS * n * audioSeconds)).toFixed(3)),
         serverPeakRssMiB: Math.round(Math.max(peak, rssMiB(server.pid))),
       });
     } finally {
