@@ -1,7 +1,8 @@
 /**
  * An engine whose decoders live on worker threads, one per core by default: every recognizer call runs
  * there, so decoding uses every core and no call into the engine ever blocks the server's event loop
- * (or waits in libuv's shared pool of four threads). The main thread holds a proxy {@link Recognizer}
+ * (or waits in libuv's shared pool of four threads; only a decoder's load goes there, from the thread,
+ * so that it does not hold up the thread's streams). The main thread holds a proxy {@link Recognizer}
  * per stream; audio and events cross by message (`thread-protocol.ts`).
  *
  * A stream goes to the thread with the fewest open streams (ties: the one with more idle decoders, so a
