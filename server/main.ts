@@ -5,7 +5,8 @@
  * may connect, comma-separated, `*` for any), DICTATE_MAX_SESSIONS (default: what the cores carry in
  * real time, `sessionCapacity`; 2 with DICTATE_ENGINE),
  * DICTATE_TWO_PASS_SESSIONS (sessions on the two-pass decoder, the rest on the one-pass one; default
- * 1 per core), DICTATE_DECODER_THREADS (default: the cores), DICTATE_IDLE_TIMEOUT_S (default 60), DICTATE_ALLOWED_HOSTS (public host names behind a proxy),
+ * 1 per core), DICTATE_DECODER_THREADS (default: the cores), DICTATE_IDLE_TIMEOUT_S (default 60),
+ * DICTATE_ALLOWED_HOSTS (public host names behind a proxy),
  * DICTATE_PS_MODEL_DIR, DICTATE_STATIC_DIR, DICTATE_ENGINE (a module with another speech engine:
  * docs/engines.md), DICTATE_LOG (`json` or `text`; default JSON lines unless stdout is a terminal).
  */

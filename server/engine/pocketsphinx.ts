@@ -135,18 +135,18 @@ export function loadPocketSphinx(options: EngineOptions = {}): SpeechEngine {
  * The one-pass decoder: {@link DECODER_PARAMETERS} without the second and third passes (`-fwdflat`,
  * `-bestpath`), which run when an utterance ends and take time in proportion to its length, and with
  * the 3 best Gaussians per frame (`-topn`, 4 by default). Over the fixture clips (bench, "Endpointing"):
- * WER 31.7 % as with the passes, the final 5 ms after the end of the utterance is decided (92 ms), and
- * real-time factor 0.058 (0.082); on the input matrix's clip it gets 6 words wrong where the two-pass
+ * WER 31.7 % as with the passes, and the final 4–5 ms after the end of the utterance is decided (92–124
+ * ms with them); on the input matrix's clip it gets 6 words wrong where the two-pass
  * decoder gets 4. Sessions beyond the two-pass seats get it, so that many sessions ending utterances at
  * once do not queue behind each other's second passes (docs/metrics.md, "Capacity"). It passes the
  * input matrix; with `-bestpath` kept, 30 s of dither before the speech cost it a word more than the
  * matrix allows.
  *
  * It also searches at most 5000 HMMs a frame (`-maxhmmpf`, 30000 by default). A session's first words,
- * before its cepstral mean has adapted, are the costliest audio it sends: the beam admits many HMMs, and
- * the costliest 500 ms decoded at 0.68 × real time (bench, "Endpointing", peak real-time factor). The cap
- * brings that to 0.2 at the same WER over the clips, so that sessions starting together do not queue
- * behind each other's first words. The two-pass decoder keeps PocketSphinx's 30000: with 5000, 7000 or
+ * before its cepstral mean has adapted, are the costliest audio it sends: the beam admits many HMMs. The
+ * bench's peak real-time factor ("Endpointing": a stream's costliest 500 ms, median over the clips) was
+ * 0.38 without the cap and 0.18 with it, at the same WER, and the mean real-time factor 0.072 and 0.052;
+ * so sessions starting together do not queue behind each other's first words. The two-pass decoder keeps PocketSphinx's 30000: with 5000, 7000 or
  * 10000, a ±1 LSB noise floor before the speech turned "had he" into "happy", a word more than the input
  * matrix allows.
  */

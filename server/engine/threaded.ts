@@ -58,11 +58,7 @@ class DecoderThread {
   dead = false;
   private readonly worker: Worker;
 
-  constructor(
-    options: ThreadedEngineOptions,
-    onDeath: (thread: DecoderThread) => void,
-    private readonly onStreamEnd: (stream: Stream) => void,
-  ) {
+  constructor(options: ThreadedEngineOptions, onDeath: (thread: DecoderThread) => void) {
     // The thread starts in plain JavaScript and loads its TypeScript module itself (thread-entry.mjs).
     this.worker = new Worker(ENTRY, { workerData: { module: options.entry.href, data: options.workerData } });
     this.worker.unref();
@@ -76,7 +72,6 @@ class DecoderThread {
         stream.opened?.reject(error);
         if (!stream.opened) stream.events.error(error);
         for (const settle of stream.done.values()) settle();
-        this.onStreamEnd(stream);
       }
       this.streams.clear();
       onDeath(this);
@@ -114,15 +109,11 @@ class DecoderThread {
       case 'open-failed':
         stream.opened?.reject(new Error(message.message));
         this.streams.delete(message.id);
-        this.onStreamEnd(stream);
         return;
       case 'done':
         stream.done.get(message.seq)?.(message.decodeTime);
         stream.done.delete(message.seq);
-        if (stream.closed && stream.done.size === 0) {
-          this.streams.delete(message.id);
-          this.onStreamEnd(stream);
-        }
+        if (stream.closed && stream.done.size === 0) this.streams.delete(message.id);
         return;
     }
     if (stream.closed) return;
@@ -197,15 +188,20 @@ export function threadedEngine(options: ThreadedEngineOptions, local: EngineHeal
   const threads: DecoderThread[] = [];
   let nextId = 0;
   const count = Math.max(1, Math.floor(options.threads));
-  /** Open (or opening) streams by profile. */
-  const streams: Record<string, number> = Object.fromEntries(options.profiles.map((p) => [p.name, 0]));
-  const ended = (stream: Stream) => (streams[stream.profile] = Math.max(0, (streams[stream.profile] ?? 0) - 1));
   const start = () => {
     for (let i = threads.length; i < count; i++)
-      threads.push(new DecoderThread(options, (dead) => threads.splice(threads.indexOf(dead), 1), ended));
+      threads.push(new DecoderThread(options, (dead) => threads.splice(threads.indexOf(dead), 1)));
   };
-  const profileFor = (): string =>
-    (options.profiles.find((p) => (streams[p.name] ?? 0) < p.seats) ?? options.profiles[options.profiles.length - 1]).name;
+  /** Open (or opening, or closing) streams by profile, counted on the live threads. */
+  const streams = (): Record<string, number> => {
+    const open: Record<string, number> = Object.fromEntries(options.profiles.map((p) => [p.name, 0]));
+    for (const thread of threads) for (const stream of thread.streams.values()) open[stream.profile] = (open[stream.profile] ?? 0) + 1;
+    return open;
+  };
+  const profileFor = (): string => {
+    const open = streams();
+    return (options.profiles.find((p) => (open[p.name] ?? 0) < p.seats) ?? options.profiles[options.profiles.length - 1]).name;
+  };
 
   const pick = (): DecoderThread => {
     start();
@@ -221,7 +217,7 @@ export function threadedEngine(options: ThreadedEngineOptions, local: EngineHeal
         ready: true,
         name: options.name,
         idleDecoders: threads.reduce((n, t) => n + t.idleDecoders, 0),
-        ...(options.profiles.length > 1 ? { streams: { ...streams } } : {}),
+        ...(options.profiles.length > 1 ? { streams: streams() } : {}),
       };
     },
 
@@ -237,7 +233,6 @@ export function threadedEngine(options: ThreadedEngineOptions, local: EngineHeal
       const stream: Stream = { profile, events, done: new Map(), closed: false };
       const opened = new Promise<void>((resolve, reject) => (stream.opened = { resolve, reject }));
       thread.streams.set(id, stream);
-      streams[profile] = (streams[profile] ?? 0) + 1;
       thread.post({ op: 'open', id, profile, options: { vocabulary: recognizerOptions.vocabulary } });
       await opened;
       return new ThreadRecognizer(thread, id, stream);
